@@ -1,0 +1,44 @@
+#pragma once
+
+#include <kernel/lib/Format.h>
+#include <kernel/lib/StringView.h>
+
+namespace gehri {
+
+// A device that shows console text: the serial port, the framebuffer text console.
+class ConsoleDevice {
+public:
+    virtual void write(StringView text) = 0;
+
+protected:
+    ~ConsoleDevice() = default;
+};
+
+// The console fans text out to every registered device, serialized by one lock so that
+// lines from different CPUs do not interleave inside a write.
+namespace console {
+
+constexpr size_t max_devices = 4;
+
+void add_device(ConsoleDevice& device);
+void write(StringView text);
+
+template<typename... Args>
+void print(StringView format_string, const Args&... args);
+
+// Adapts the console to the formatter.
+class Sink final : public FormatSink {
+public:
+    void write(StringView text) override { console::write(text); }
+};
+
+template<typename... Args>
+void print(StringView format_string, const Args&... args)
+{
+    Sink sink;
+    format_to(sink, format_string, args...);
+}
+
+} // namespace console
+
+} // namespace gehri

@@ -1,0 +1,17 @@
+#include <kernel/arch/x86_64/Serial.h>
+#include <kernel/console/Console.h>
+#include <kernel/init/Main.h>
+
+namespace gehri::runtime {
+void run_global_constructors();
+}
+
+// Called from boot.S on the boot stack in the higher half, interrupts off.
+extern "C" [[noreturn]] void kernel_entry(uint32_t multiboot_magic, uint32_t multiboot_info_physical)
+{
+    gehri::runtime::run_global_constructors();
+    auto& serial = gehri::arch::SerialPort::com1();
+    serial.initialize();
+    gehri::console::add_device(serial);
+    gehri::kernel_main(multiboot_magic, multiboot_info_physical);
+}

@@ -1,0 +1,73 @@
+#include <kernel/arch/Cpu.h>
+#include <kernel/arch/x86_64/QemuExit.h>
+#include <kernel/boot/CommandLine.h>
+#include <kernel/boot/Multiboot2.h>
+#include <kernel/init/Main.h>
+#include <kernel/init/Version.h>
+#include <kernel/log/Log.h>
+#include <kernel/log/Panic.h>
+#include <kernel/mm/Layout.h>
+#include <kernel/tests/Framework.h>
+
+namespace gehri {
+
+namespace {
+
+boot::BootInfo s_boot_info;
+
+void read_boot_information(uint32_t magic, uint32_t info_physical)
+{
+    if (magic != boot::multiboot2_bootloader_magic)
+        PANIC("not started by a Multiboot2 loader (magic {:#x}, expected {:#x}); boot Gehri through GRUB's multiboot2 command",
+            magic, boot::multiboot2_bootloader_magic);
+    // The boot page tables map the first 4 GiB; the information block is below that.
+    constexpr size_t info_limit = 1024 * 1024;
+    auto* info = mm::physical_to_virtual<const uint8_t>(info_physical);
+    auto parsed = boot::parse_multiboot2(info, info_limit, s_boot_info);
+    if (parsed.is_error())
+        PANIC("the boot loader's Multiboot2 information is malformed ({})", error_name(parsed.error()));
+}
+
+void apply_log_level(const boot::CommandLine& command_line)
+{
+    bool found = false;
+    StringView level_text = command_line.value_of("loglevel", &found);
+    log::Level level;
+    if (!found)
+        return;
+    if (log::parse_level(level_text, level))
+        log::set_level(level);
+    else
+        log::warn("ignoring loglevel={}: expected debug, info, warn or error", level_text);
+}
+
+[[noreturn]] void run_kernel_tests(StringView filter)
+{
+    log::info("running in-kernel tests matching '{}'", filter);
+    size_t failures = ktest::run_tests(filter);
+    arch::qemu_exit(failures == 0);
+    arch::halt_forever();
+}
+
+} // namespace
+
+void kernel_main(uint32_t multiboot_magic, uint32_t multiboot_info_physical)
+{
+    read_boot_information(multiboot_magic, multiboot_info_physical);
+    boot::CommandLine command_line(s_boot_info.command_line);
+    apply_log_level(command_line);
+
+    console::print("\nGehri {} (Jatha)\n", version_string);
+    console::print("  memory: {} MiB usable, command line: '{}'\n", s_boot_info.usable_memory_bytes() / (1024 * 1024), command_line.text());
+
+    bool test_requested = false;
+    StringView test_filter = command_line.value_of("gehri.test", &test_requested);
+    if (test_requested)
+        run_kernel_tests(test_filter);
+
+    log::info("nothing more to start yet; halting");
+    arch::qemu_exit(true);
+    arch::halt_forever();
+}
+
+} // namespace gehri

@@ -1,0 +1,28 @@
+#pragma once
+
+// The host stand-in for kernel/arch/x86_64/ArchCpu.h: the same operations, meaningful in a
+// user-space test process (interrupt state is a per-thread flag).
+#include <stdint.h>
+
+namespace gehri::arch {
+
+using InterruptState = uint64_t;
+
+inline thread_local bool host_interrupts_enabled = true;
+
+inline void cpu_relax() { __builtin_ia32_pause(); }
+inline InterruptState save_and_disable_interrupts()
+{
+    InterruptState previous = host_interrupts_enabled;
+    host_interrupts_enabled = false;
+    return previous;
+}
+inline void restore_interrupts(InterruptState state) { host_interrupts_enabled = state != 0; }
+inline bool interrupts_enabled() { return host_interrupts_enabled; }
+inline void enable_interrupts() { host_interrupts_enabled = true; }
+inline void disable_interrupts() { host_interrupts_enabled = false; }
+inline void wait_for_interrupt() { }
+[[noreturn]] inline void halt_forever() { __builtin_trap(); }
+inline uint64_t read_timestamp_counter() { return __builtin_ia32_rdtsc(); }
+
+} // namespace gehri::arch
