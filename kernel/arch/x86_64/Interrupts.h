@@ -1,0 +1,38 @@
+#pragma once
+
+#include <stdint.h>
+
+namespace gehri::arch {
+
+// The registers an interrupt or exception stub saves, in push order reversed (lowest address
+// first). The CPU pushes ss..rip (and an error code for some exceptions); the stub pushes the
+// vector, a zero error code where the CPU gave none, and the general registers.
+struct InterruptFrame {
+    uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+    uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+    uint64_t vector;
+    uint64_t error_code;
+    uint64_t rip, cs, rflags, rsp, ss;
+
+    bool from_user_mode() const { return (cs & 3) == 3; }
+};
+
+using InterruptHandler = void (*)(InterruptFrame&);
+
+// Vector allocation, in one place.
+namespace vectors {
+constexpr uint8_t first_external = 0x20;
+constexpr uint8_t legacy_pic_base = 0x20; // 0x20..0x2F: the 8259 PICs, remapped, then masked
+constexpr uint8_t local_timer = 0x30;
+constexpr uint8_t reschedule_ipi = 0x31;
+constexpr uint8_t tlb_shootdown_ipi = 0x32;
+constexpr uint8_t halt_ipi = 0x33; // panic on one CPU stops the others
+constexpr uint8_t ioapic_base = 0x40; // 0x40 + global system interrupt number
+constexpr uint8_t spurious = 0xFF;
+} // namespace vectors
+
+// Installs the handler for an external vector (0x20..0xFF). Exceptions (0..31) have fixed
+// handlers. A handler for a device or timer vector acknowledges it itself (LAPIC EOI).
+void install_interrupt_handler(uint8_t vector, InterruptHandler handler);
+
+} // namespace gehri::arch
