@@ -163,15 +163,18 @@ void vformat(FormatSink& sink, StringView format_string, const FormatArgument* a
 
 void BufferSink::write(StringView text)
 {
+    if (m_capacity == 0) {
+        m_truncated = m_truncated || !text.is_empty();
+        return;
+    }
     for (char c : text) {
         if (m_length + 1 >= m_capacity) {
             m_truncated = true;
-            return;
+            break;
         }
         m_buffer[m_length++] = c;
     }
-    if (m_capacity > 0)
-        m_buffer[m_length] = '\0';
+    m_buffer[m_length] = '\0';
 }
 
 } // namespace gehri
