@@ -166,10 +166,11 @@ void BufferSink::write(StringView text)
     for (char c : text) {
         if (m_length + 1 >= m_capacity) {
             m_truncated = true;
-            return;
+            break;
         }
         m_buffer[m_length++] = c;
     }
+    // Terminate on the truncating path too: the buffer promises to be a C string.
     if (m_capacity > 0)
         m_buffer[m_length] = '\0';
 }
