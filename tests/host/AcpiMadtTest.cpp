@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 #include <kernel/acpi/Acpi.h>
+#include <kernel/acpi/CpuList.h>
 #include <kernel/acpi/Madt.h>
 #include <memory>
 #include <tests/host/support/AcpiBuilder.h>
@@ -313,4 +314,28 @@ TEST(AcpiDiscover, FailsOnABadRsdp)
     EXPECT_EQ(discover(memory, rsdp.data(), rsdp.size(), *platform).error(), Error::BadFormat);
     auto good = make_rsdp_v1(0x1000); // valid, but nothing at 0x1000
     EXPECT_EQ(discover(memory, good.data(), good.size(), *platform).error(), Error::OutOfRange);
+}
+
+TEST(AcpiCpuList, EnabledCpusWithTheBootCpuFirst)
+{
+    auto madt = parsed(make_madt(0xFEE00000, 0,
+        { local_apic(0, 0, enabled), local_apic(1, 2, enabled), local_apic(2, 4, 0), local_apic(3, 6, online_capable),
+            local_x2apic(0x200, enabled, 9) }));
+    auto list = CpuList::from_madt(*madt, 2);
+    ASSERT_EQ(list.count(), 3u);
+    EXPECT_EQ(list.apic_id(0), 2u);
+    EXPECT_EQ(list.apic_id(1), 0u);
+    EXPECT_EQ(list.apic_id(2), 0x200u);
+    EXPECT_EQ(list.index_of(0x200), 2);
+    EXPECT_EQ(list.index_of(4), -1); // disabled
+    EXPECT_EQ(list.index_of(6), -1); // online-capable, not online
+}
+
+TEST(AcpiCpuList, BootCpuMissingFromTheMadtIsStillListed)
+{
+    auto madt = parsed(make_madt(0xFEE00000, 0, { local_apic(0, 1, enabled) }));
+    auto list = CpuList::from_madt(*madt, 0);
+    ASSERT_EQ(list.count(), 2u);
+    EXPECT_EQ(list.apic_id(0), 0u);
+    EXPECT_EQ(list.apic_id(1), 1u);
 }
