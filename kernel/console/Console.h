@@ -23,6 +23,11 @@ constexpr size_t max_devices = 4;
 void add_device(ConsoleDevice& device);
 void write(StringView text);
 
+// For crash reports: from now on a writer waits only a bounded time for the console lock
+// and then writes anyway, because the lock holder may be the code that crashed (on this CPU
+// or on a halted one). Garbled output beats a silent hang. There is no way back.
+void enter_panic_mode();
+
 template<typename... Args>
 void print(StringView format_string, const Args&... args);
 

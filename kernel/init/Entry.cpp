@@ -1,3 +1,4 @@
+#include <kernel/arch/x86_64/CpuTables.h>
 #include <kernel/arch/x86_64/Serial.h>
 #include <kernel/console/Console.h>
 #include <kernel/init/Main.h>
@@ -13,5 +14,7 @@ extern "C" [[noreturn]] void kernel_entry(uint32_t multiboot_magic, uint32_t mul
     auto& serial = gehri::arch::SerialPort::com1();
     serial.initialize();
     gehri::console::add_device(serial);
+    // Right after the console: from here on a fault is a readable report, not a triple fault.
+    gehri::arch::CpuTables::initialize_for_boot_cpu();
     gehri::kernel_main(multiboot_magic, multiboot_info_physical);
 }

@@ -1,5 +1,5 @@
-#include <kernel/arch/Cpu.h>
-#include <kernel/arch/x86_64/QemuExit.h>
+#include <kernel/arch/x86_64/Backtrace.h>
+#include <kernel/arch/x86_64/CrashReport.h>
 #include <kernel/console/Console.h>
 #include <kernel/log/Panic.h>
 
@@ -7,10 +7,10 @@ namespace gehri {
 
 void panic_message(StringView message, const char* file, int line)
 {
-    arch::disable_interrupts();
-    console::print("\nKERNEL PANIC: {}\n  at {}:{}\n", message, file, line);
-    arch::qemu_exit(false);
-    arch::halt_forever();
+    arch::begin_crash_report(message);
+    console::print("\nKERNEL PANIC: {}\n  at {}:{}\nBacktrace:\n", message, file, line);
+    arch::print_current_backtrace();
+    arch::finish_crash_report();
 }
 
 } // namespace gehri

@@ -163,6 +163,10 @@ void vformat(FormatSink& sink, StringView format_string, const FormatArgument* a
 
 void BufferSink::write(StringView text)
 {
+    if (m_capacity == 0) {
+        m_truncated = m_truncated || !text.is_empty();
+        return;
+    }
     for (char c : text) {
         if (m_length + 1 >= m_capacity) {
             m_truncated = true;
@@ -170,9 +174,7 @@ void BufferSink::write(StringView text)
         }
         m_buffer[m_length++] = c;
     }
-    // Terminate on the truncating path too: the buffer promises to be a C string.
-    if (m_capacity > 0)
-        m_buffer[m_length] = '\0';
+    m_buffer[m_length] = '\0';
 }
 
 } // namespace gehri

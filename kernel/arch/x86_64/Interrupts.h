@@ -33,6 +33,23 @@ constexpr uint8_t spurious = 0xFF;
 
 // Installs the handler for an external vector (0x20..0xFF). Exceptions (0..31) have fixed
 // handlers. A handler for a device or timer vector acknowledges it itself (LAPIC EOI).
+// Handlers run with interrupts disabled. Installing over a different handler, or on an
+// exception vector or the spurious vector, is a kernel bug and panics.
 void install_interrupt_handler(uint8_t vector, InterruptHandler handler);
+
+// Makes the vector unhandled again (for drivers that go away, and tests).
+void uninstall_interrupt_handler(uint8_t vector);
+
+// An external vector that arrives with no handler is logged the first time and counted.
+// Nothing acknowledges it: a LAPIC vector left without EOI blocks lower priorities, so
+// whoever programs a vector installs its handler first.
+uint64_t unhandled_interrupt_count(uint8_t vector);
+uint64_t spurious_interrupt_count();
+
+// Exceptions raised in user mode (a process's page fault, #GP, #UD, int3...) go to this
+// handler once the process subsystem installs one; it decides the process's fate (kill,
+// signal, resolve the fault) and may change the frame. Without a handler they are fatal,
+// like kernel faults. Double fault, NMI and machine check never count as user faults.
+void set_user_fault_handler(InterruptHandler handler);
 
 } // namespace gehri::arch

@@ -1,0 +1,56 @@
+#include <kernel/arch/Cpu.h>
+#include <kernel/arch/x86_64/CrashReport.h>
+#include <kernel/arch/x86_64/QemuExit.h>
+#include <kernel/console/Console.h>
+
+namespace gehri::arch {
+
+namespace {
+
+constexpr uint32_t no_owner = ~uint32_t(0);
+constinit uint32_t s_owner = no_owner;
+constinit uint32_t s_depth = 0;
+
+// The initial APIC ID from CPUID: identifies the CPU without any per-CPU data, which may
+// be what is broken.
+uint32_t current_cpu_id()
+{
+    uint32_t eax = 1, ebx, ecx = 0, edx;
+    asm volatile("cpuid" : "+a"(eax), "=b"(ebx), "+c"(ecx), "=d"(edx));
+    return ebx >> 24;
+}
+
+} // namespace
+
+void begin_crash_report(StringView nested_summary)
+{
+    disable_interrupts();
+    uint32_t me = current_cpu_id();
+    uint32_t expected = no_owner;
+    if (__atomic_compare_exchange_n(&s_owner, &expected, me, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+        s_depth = 1;
+        console::enter_panic_mode();
+        return;
+    }
+    if (expected != me)
+        halt_forever();
+    if (++s_depth == 2) {
+        console::write("\n!!! crashed again while reporting a crash: ");
+        console::write(nested_summary);
+        console::write("; halting\n");
+    }
+    finish_crash_report();
+}
+
+void finish_crash_report()
+{
+    qemu_exit(false);
+    halt_forever();
+}
+
+bool crash_in_progress()
+{
+    return __atomic_load_n(&s_owner, __ATOMIC_ACQUIRE) != no_owner;
+}
+
+} // namespace gehri::arch
