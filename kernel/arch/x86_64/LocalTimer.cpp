@@ -29,9 +29,6 @@ void handle_local_timer(InterruptFrame& frame)
         handler(frame);
 }
 
-// A spurious interrupt is not in service: no EOI, nothing to do.
-void handle_spurious(InterruptFrame&) { }
-
 void arm(lapic::timer::Mode mode, uint64_t ns)
 {
     if (s_frequency_hz == 0)
@@ -51,11 +48,7 @@ Result<void> set_local_timer_frequency(uint64_t hz)
     return {};
 }
 
-void install_local_timer_handlers()
-{
-    install_interrupt_handler(vectors::local_timer, handle_local_timer);
-    install_interrupt_handler(vectors::spurious, handle_spurious);
-}
+void install_local_timer_handler() { install_interrupt_handler(vectors::local_timer, handle_local_timer); }
 
 } // namespace gehri::arch
 

@@ -93,11 +93,12 @@ void start_timekeeping(const acpi::Platform& platform, uint64_t boot_tsc)
     time::install_clock(clock.value());
     if (auto timer = set_local_timer_frequency(calibration.lapic_timer_hz); timer.is_error())
         PANIC("local timer setup failed ({})", error_name(timer.error()));
+    install_local_timer_handler();
     s_summary.tsc_hz = calibration.tsc_hz;
     s_summary.lapic_timer_hz = calibration.lapic_timer_hz;
     s_summary.reference = calibration.reference.characters();
     if (!tsc_is_invariant())
-        log::warn("time: the CPU does not report an invariant TSC; the clock may drift with power states");
+        log::info("time: the CPU does not report an invariant TSC (usual under emulation); the clock may drift with power states");
 }
 
 void print_banner_lines()
