@@ -14,12 +14,11 @@ struct Calibration {
     StringView reference;
 };
 
-// Measures this CPU's TSC and local APIC timer together over a few ~10 ms intervals of a
-// reference clock, with interrupts off, and keeps the median (HPET: each interval is
-// measured exactly, so the middle value is the robust one) or the minimum (PIT: the interval
-// is fixed, and a late-noticed end, e.g. the vCPU descheduled, only ever inflates counts).
-// OutOfRange when a result is implausible; TimedOut when the reference does not advance.
-// The local APIC must be initialized; its timer is left stopped.
+// Measures this CPU's TSC and local APIC timer together over ~10 ms intervals of a
+// reference clock, with interrupts off. Each run knows how long its own samples took; a run
+// whose samples were slow (the vCPU descheduled, an SMI) is retried, and the medians of five
+// good runs are the result. OutOfRange when a result is implausible; TimedOut when the
+// reference does not advance. The local APIC must be initialized; its timer is left stopped.
 Result<Calibration> calibrate_against_hpet(const Hpet& hpet);
 Result<Calibration> calibrate_against_pit();
 

@@ -1,4 +1,3 @@
-#include <kernel/arch/Cpu.h>
 #include <kernel/arch/x86_64/Io.h>
 #include <kernel/arch/x86_64/Pit.h>
 
@@ -18,29 +17,29 @@ constexpr uint8_t channel2_output = 1u << 5;
 constexpr uint8_t channel0_rate_generator = (0u << 6) | (3u << 4) | (2u << 1);
 constexpr uint8_t channel0_one_shot = (0u << 6) | (3u << 4) | (0u << 1);
 constexpr uint8_t channel2_interrupt_on_terminal_count = (2u << 6) | (3u << 4) | (0u << 1);
+constexpr uint8_t channel2_latch = 2u << 6;
 } // namespace
 
-Result<void> measure_channel2_interval(uint16_t ticks, uint64_t timeout_tsc_ticks, Sampler on_start, Sampler on_end, void* context)
+void start_channel2_countdown()
 {
     uint8_t control = in8(speaker_control);
-    // Gate low first: in mode 0 counting starts when the count is written with the gate high.
-    out8(speaker_control, control & ~(channel2_gate | speaker_enable));
-    out8(mode_command, channel2_interrupt_on_terminal_count);
-    out8(channel2_data, ticks & 0xFF);
-    out8(channel2_data, ticks >> 8);
     out8(speaker_control, (control & ~speaker_enable) | channel2_gate);
-    on_start(context);
-    uint64_t started = read_timestamp_counter();
-    while ((in8(speaker_control) & channel2_output) == 0) {
-        if (read_timestamp_counter() - started > timeout_tsc_ticks) {
-            out8(speaker_control, control & ~speaker_enable);
-            return Error::TimedOut;
-        }
-    }
-    on_end(context);
-    out8(speaker_control, control & ~(channel2_gate | speaker_enable));
-    return {};
+    out8(mode_command, channel2_interrupt_on_terminal_count);
+    out8(channel2_data, 0xFF);
+    out8(channel2_data, 0xFF);
 }
+
+uint16_t read_channel2()
+{
+    out8(mode_command, channel2_latch);
+    uint8_t low = in8(channel2_data);
+    uint8_t high = in8(channel2_data);
+    return static_cast<uint16_t>(low | (high << 8));
+}
+
+bool channel2_expired() { return in8(speaker_control) & channel2_output; }
+
+void stop_channel2() { out8(speaker_control, in8(speaker_control) & ~(channel2_gate | speaker_enable)); }
 
 void start_channel0_periodic(uint16_t divisor)
 {

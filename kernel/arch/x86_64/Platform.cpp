@@ -108,7 +108,8 @@ void print_banner_lines()
     BufferSink sink(ids, sizeof(ids));
     for (size_t i = 0; i < cpus.count(); ++i)
         format_to(sink, "{}{}", i ? " " : "", cpus.apic_id(i));
-    console::print("  cpus: {} CPUs (APIC ids {}), boot CPU APIC id {}\n", cpus.count(), sink.view(), s_summary.boot_apic_id);
+    bool one = cpus.count() == 1;
+    console::print("  cpus: {} CPU{} (APIC id{} {}), boot CPU APIC id {}\n", cpus.count(), one ? "" : "s", one ? "" : "s", sink.view(), s_summary.boot_apic_id);
     console::print("  time: TSC {} kHz, local APIC timer {} kHz, calibrated against the {}\n",
         s_summary.tsc_hz / 1000, s_summary.lapic_timer_hz / 1000, s_summary.reference);
 }
