@@ -123,8 +123,9 @@ KERNEL_TEST(ioapic_routes_the_pit_through_the_madt_override)
     uint64_t received = test_interrupts() - before;
     log::info("ioapic test: {} PIT interrupts on GSI {} in {} us", received, route.gsi, elapsed / 1000);
     EXPECT(received >= wanted);
-    // At most one per period: ticks can be late or lost, never invented.
-    EXPECT(received * 1193 * 1'000'000'000 / arch::pit::frequency_hz <= elapsed + 2 * millisecond);
+    // At most one per period: ticks can be late or lost, never invented. The slack covers
+    // where in its period the PIT was and an edge latched before the entry was unmasked.
+    EXPECT(received * 1193 * 1'000'000'000 / arch::pit::frequency_hz <= elapsed + 3 * millisecond);
 
     // Masked, the line stays quiet.
     uint64_t after_mask = test_interrupts();

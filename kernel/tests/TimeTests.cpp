@@ -172,8 +172,9 @@ KERNEL_TEST(timer_periodic_delivers_ticks_at_its_rate)
     uint64_t ticks = time::timer_interrupt_count() - before;
     log::info("time test: {} periodic ticks of 1 ms in {} us", ticks, elapsed / 1000);
     EXPECT(ticks >= wanted);
-    // Never faster than the period (a host that falls behind only ever makes ticks late).
-    EXPECT(elapsed + millisecond >= ticks * millisecond);
+    // Never faster than the period (a host that falls behind only ever makes ticks late); the
+    // slack covers a tick left pending by an earlier test.
+    EXPECT(elapsed + 2 * millisecond >= ticks * millisecond);
     // Stopped means stopped.
     uint64_t after_stop = time::timer_interrupt_count();
     wait_with_interrupts_until([] { return false; }, 5 * millisecond);
