@@ -51,6 +51,8 @@ Result<void> PhysicalRangeList::remove(PhysicalRange cut)
         PhysicalRange left { range.start, cut.start };
         PhysicalRange right { cut.end, range.end };
         if (range.start < cut.start && range.end > cut.end) {
+            if (m_count == capacity)
+                return Error::OutOfRange; // before changing anything: the list stays as it was
             range = left;
             return insert_at(index + 1, right);
         }
