@@ -31,8 +31,9 @@ public:
     AddressSpace(const AddressSpace&) = delete;
     AddressSpace& operator=(const AddressSpace&) = delete;
 
-    // Fails with InvalidArgument (misaligned or non-canonical address, or a user page in the
-    // kernel half or vice versa), AlreadyExists (something is mapped there) or OutOfMemory.
+    // Fails with InvalidArgument (misaligned or non-canonical address, a User page in the kernel
+    // half, a Global page in the lower half), AlreadyExists (something is mapped there, or a
+    // 2 MiB page covers it) or OutOfMemory (for a page table).
     Result<void> map(VirtualAddress virtual_address, PhysicalAddress physical_address, PageFlags flags, PageSize size = PageSize::Small);
     // Maps [virtual, virtual + length) onto [physical, ...), with 2 MiB pages where both are aligned.
     // On failure nothing of the range stays mapped.

@@ -122,6 +122,7 @@ KERNEL_TEST(mm_map_rejects_bad_arguments)
     EXPECT_EQ(kernel.map(scratch + page_size, 0x200000, PageFlags::None, PageSize::Large).error(), Error::InvalidArgument);
     EXPECT_EQ(kernel.map(scratch, 0x200000, PageFlags::User).error(), Error::InvalidArgument);
     EXPECT_EQ(kernel.map(0x0000900000000000, 0x200000, PageFlags::None).error(), Error::InvalidArgument);
+    EXPECT_EQ(kernel.map(0x400000, 0x200000, PageFlags::Global).error(), Error::InvalidArgument);
     EXPECT_EQ(kernel.translate(0x0000900000000000).error(), Error::InvalidArgument);
 }
 

@@ -193,9 +193,12 @@ Result<void> AddressSpace::map(VirtualAddress virtual_address, PhysicalAddress p
     uint64_t alignment = size == PageSize::Large ? large_page_size : page_size;
     if (!paging::is_canonical(virtual_address) || virtual_address % alignment != 0 || physical_address % alignment != 0)
         return Error::InvalidArgument;
-    if (has_flag(flags, PageFlags::User) && is_kernel_half(virtual_address))
+    // User pages in the kernel half would be open to every agent; global pages in the lower
+    // half would outlive a switch to another agent's address space.
+    if (is_kernel_half(virtual_address) ? has_flag(flags, PageFlags::User) : has_flag(flags, PageFlags::Global))
         return Error::InvalidArgument;
     AddressSpace& owner = owner_of(virtual_address);
+    VERIFY(owner.m_root != 0);
     InterruptSafeGuard guard(owner.m_lock);
     return owner.map_locked(virtual_address, physical_address, flags, size);
 }
@@ -252,6 +255,7 @@ Result<PhysicalAddress> AddressSpace::unmap(VirtualAddress virtual_address)
     if (!paging::is_canonical(virtual_address) || virtual_address % page_size != 0)
         return Error::InvalidArgument;
     AddressSpace& owner = owner_of(virtual_address);
+    VERIFY(owner.m_root != 0);
     InterruptSafeGuard guard(owner.m_lock);
     return owner.unmap_locked(virtual_address);
 }
@@ -280,6 +284,7 @@ Result<Translation> AddressSpace::translate(VirtualAddress virtual_address) cons
     if (!paging::is_canonical(virtual_address))
         return Error::InvalidArgument;
     const AddressSpace& owner = is_kernel_half(virtual_address) ? s_kernel : *this;
+    VERIFY(owner.m_root != 0);
     InterruptSafeGuard guard(owner.m_lock);
     uint64_t* large = nullptr;
     uint64_t* entry = find_entry(owner.m_root, virtual_address, paging::pt_level, &large);
