@@ -9,6 +9,8 @@
 #include <kernel/log/Log.h>
 #include <kernel/log/Panic.h>
 #include <kernel/mm/Layout.h>
+#include <kernel/mm/MemoryManager.h>
+#include <kernel/mm/PhysicalMemory.h>
 #include <kernel/tests/Framework.h>
 
 namespace gehri {
@@ -28,6 +30,7 @@ void read_boot_information(uint32_t magic, uint32_t info_physical)
     auto parsed = boot::parse_multiboot2(info, info_limit, s_boot_info);
     if (parsed.is_error())
         PANIC("the boot loader's Multiboot2 information is malformed ({})", error_name(parsed.error()));
+    s_boot_info.loader_block_physical = info_physical;
 }
 
 void apply_log_level(const boot::CommandLine& command_line)
@@ -56,11 +59,13 @@ void apply_log_level(const boot::CommandLine& command_line)
 void kernel_main(uint32_t multiboot_magic, uint32_t multiboot_info_physical)
 {
     read_boot_information(multiboot_magic, multiboot_info_physical);
+    mm::initialize(s_boot_info);
     boot::CommandLine command_line(s_boot_info.command_line);
     apply_log_level(command_line);
 
     console::print("\nGehri {} (Jatha)\n", version_string);
-    console::print("  memory: {} MiB usable, command line: '{}'\n", s_boot_info.usable_memory_bytes() / (1024 * 1024), command_line.text());
+    console::print("  memory: {} MiB usable, {} pages free, command line: '{}'\n", s_boot_info.usable_memory_bytes() / (1024 * 1024),
+        mm::PhysicalMemory::the().free_pages(), command_line.text());
     arch::initialize_platform(s_boot_info);
 
     arch::crash_if_requested(command_line);
