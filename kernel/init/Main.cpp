@@ -7,6 +7,7 @@
 #include <kernel/log/Log.h>
 #include <kernel/log/Panic.h>
 #include <kernel/mm/Layout.h>
+#include <kernel/sched/KernelScheduler.h>
 #include <kernel/tests/Framework.h>
 
 namespace gehri {
@@ -59,6 +60,7 @@ void kernel_main(uint32_t multiboot_magic, uint32_t multiboot_info_physical)
 
     console::print("\nGehri {} (Jatha)\n", version_string);
     console::print("  memory: {} MiB usable, command line: '{}'\n", s_boot_info.usable_memory_bytes() / (1024 * 1024), command_line.text());
+    sched::initialize_on_boot_cpu();
 
     bool test_requested = false;
     StringView test_filter = command_line.value_of("gehri.test", &test_requested);
