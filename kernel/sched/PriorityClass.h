@@ -44,8 +44,14 @@ public:
     constexpr bool contains(PriorityClass priority_class) const { return (m_bits >> index_of(priority_class)) & 1; }
     constexpr bool is_empty() const { return m_bits == 0; }
     constexpr void add(PriorityClass priority_class) { m_bits |= uint8_t(1u << index_of(priority_class)); }
+    constexpr void remove(PriorityClass priority_class) { m_bits &= uint8_t(~(1u << index_of(priority_class))); }
+    constexpr ClassMask united(ClassMask other) const { return ClassMask(m_bits | other.m_bits); }
+    constexpr ClassMask intersected(ClassMask other) const { return ClassMask(m_bits & other.m_bits); }
+    // The classes of this set that rank below `priority_class`.
+    constexpr ClassMask below(PriorityClass priority_class) const { return ClassMask(uint8_t(m_bits & ~((2u << index_of(priority_class)) - 1))); }
     // The highest class in the set; the set must not be empty.
     constexpr PriorityClass highest() const { return class_at(static_cast<size_t>(__builtin_ctz(m_bits))); }
+    constexpr uint8_t bits() const { return m_bits; }
     constexpr bool operator==(const ClassMask&) const = default;
 
 private:

@@ -17,19 +17,17 @@ void RunQueue::start(Thread& current, Thread& idle, uint64_t now_ns)
         idle.set_state(ThreadState::Runnable);
 }
 
-ClassMask RunQueue::queued_classes() const
+void RunQueue::note_queue_change(PriorityClass priority_class)
 {
-    ClassMask mask;
-    for (size_t i = 0; i < priority_class_count; ++i) {
-        if (!m_classes[i].is_empty())
-            mask.add(class_at(i));
-    }
-    return mask;
+    if (queue_of(priority_class).is_empty())
+        m_queued_classes.remove(priority_class);
+    else
+        m_queued_classes.add(priority_class);
 }
 
 ClassMask RunQueue::runnable_classes() const
 {
-    ClassMask mask = queued_classes();
+    ClassMask mask = m_queued_classes;
     if (current_is_busy())
         mask.add(m_current->m_class);
     return mask;
@@ -89,6 +87,7 @@ void RunQueue::enqueue(Thread& thread, Arrival arrival, uint64_t now_ns)
     thread.set_cpu(m_cpu);
     thread.set_state(ThreadState::Runnable);
     queue.enqueue(thread);
+    note_queue_change(thread.m_class);
     ++m_nr_queued;
     refresh_load();
 }
@@ -99,6 +98,7 @@ void RunQueue::dequeue_for_move(Thread& thread, uint64_t now_ns)
     update(now_ns);
     ClassQueue& queue = queue_of(thread.m_class);
     queue.dequeue(thread);
+    note_queue_change(thread.m_class);
     thread.m_virtual_runtime -= queue.min_virtual_runtime();
     --m_nr_queued;
     refresh_load();
@@ -112,11 +112,11 @@ void RunQueue::rebase(Thread& thread, PriorityClass from, PriorityClass to)
 Thread* RunQueue::pick_next(uint64_t now_ns, const Thread* yielding)
 {
     update(now_ns);
-    ClassMask queued = queued_classes();
-    if (queued.is_empty())
+    if (m_queued_classes.is_empty())
         return nullptr;
-    PriorityClass chosen = m_window.choose(queued);
+    PriorityClass chosen = m_window.choose(m_queued_classes);
     Thread* next = queue_of(chosen).pop_first_avoiding(yielding);
+    note_queue_change(chosen);
     --m_nr_queued;
     refresh_load();
     return next;

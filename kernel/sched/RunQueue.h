@@ -71,10 +71,11 @@ public:
 
 private:
     bool current_is_busy() const { return m_current && m_current != m_idle; }
-    ClassMask queued_classes() const;
+    void note_queue_change(PriorityClass priority_class);
     void refresh_load();
 
     ClassQueue m_classes[priority_class_count];
+    ClassMask m_queued_classes; // the classes whose queue is not empty
     ShareWindow m_window;
     TimerQueue m_timers;
     Thread* m_current { nullptr };
