@@ -54,6 +54,16 @@ public:
     Thread* current(uint32_t cpu = 0) { return const_cast<Thread*>(scheduler.run_queue(cpu).current()); }
     bool is_idle(uint32_t cpu = 0) { return current(cpu) == idle_threads[cpu].get(); }
 
+    // What the reschedule IPI handler does on each CPU that was sent one.
+    void deliver_reschedule_ipis()
+    {
+        while (!platform.reschedule_requests.empty()) {
+            uint32_t cpu = platform.reschedule_requests.front();
+            platform.reschedule_requests.erase(platform.reschedule_requests.begin());
+            as_cpu(cpu, [&] { scheduler.preempt_if_needed(); });
+        }
+    }
+
     // One timer tick on every CPU at the current time.
     void tick_all()
     {
