@@ -23,7 +23,7 @@ constexpr uint64_t nanoseconds_per_millisecond = 1'000'000;
 // classes are runnable it gets at most 1000 - (sum of their reserves) per mille (75% when all
 // three want the CPU) and all of the CPU when nothing else wants it; the scheduler never idles
 // a CPU that has work. A runaway Emergency thread therefore slows the system, but cannot lock
-// anyone out.
+// anyone out. Within emergency_budget_permille it is never delayed by a payment (below).
 constexpr uint64_t share_window_ns = 100 * nanoseconds_per_millisecond;
 constexpr uint32_t share_window_buckets = 10;
 constexpr uint64_t share_bucket_ns = share_window_ns / share_window_buckets;
@@ -36,6 +36,13 @@ constexpr uint32_t reserved_share_permille[priority_class_count] = {
     50, // Batch: 5%
 };
 
+// Emergency work is never delayed by a reserve payment while Emergency has used at most this
+// share of the window: such work is not a runaway, and its requests are served at once even
+// when lower classes are owed time (they are paid from the other classes' time, or as soon as
+// the Emergency burst ends). Only beyond this budget can a payment make an Emergency wake-up
+// wait. It must leave room for the reserves (budget + reserves <= 1000).
+constexpr uint32_t emergency_budget_permille = 500;
+
 // How far behind its guarantee a class may fall before it preempts the classes above it. It
 // keeps a briefly waiting low class from interrupting Emergency work that is not a runaway:
 // a continuously runnable class is promoted only after grace / share of starvation (20 ms for
@@ -47,7 +54,7 @@ consteval bool reserves_fit()
     uint32_t total = 0;
     for (uint32_t share : reserved_share_permille)
         total += share;
-    return reserved_share_permille[0] == 0 && total < 1000;
+    return reserved_share_permille[0] == 0 && total < 1000 && emergency_budget_permille + total <= 1000;
 }
 static_assert(reserves_fit(), "the reserved shares must leave room for the classes above them");
 

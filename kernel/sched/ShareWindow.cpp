@@ -16,6 +16,7 @@ void ShareWindow::clear(Bucket& bucket)
         m_total.runnable_ns[i] -= bucket.runnable_ns[i];
         m_total.used_ns[i] -= bucket.used_ns[i];
     }
+    m_total.elapsed_ns -= bucket.elapsed_ns;
     bucket = {};
 }
 
@@ -36,6 +37,8 @@ void ShareWindow::rotate_to(uint64_t bucket_number)
 void ShareWindow::charge(uint64_t duration_ns, ClassMask running, ClassMask runnable)
 {
     Bucket& bucket = m_buckets[m_bucket_number % policy::share_window_buckets];
+    bucket.elapsed_ns += duration_ns;
+    m_total.elapsed_ns += duration_ns;
     for (unsigned bits = runnable.united(running).bits(); bits; bits &= bits - 1) {
         size_t i = static_cast<size_t>(__builtin_ctz(bits));
         bucket.runnable_ns[i] += duration_ns;
@@ -83,6 +86,11 @@ void ShareWindow::advance(uint64_t now_ns, ClassMask running, ClassMask runnable
     m_last_update_ns = now_ns;
 }
 
+bool ShareWindow::emergency_within_budget() const
+{
+    return used_ns(PriorityClass::Emergency) * 1000 <= m_total.elapsed_ns * policy::emergency_budget_permille;
+}
+
 PriorityClass ShareWindow::choose(ClassMask runnable)
 {
     PriorityClass natural = runnable.highest();
@@ -110,6 +118,10 @@ PriorityClass ShareWindow::choose(ClassMask runnable)
             found_promoted = true;
         }
     }
+    // Promotions stay recorded (they are paid as soon as Emergency stops), but Emergency work
+    // within its budget is not interrupted for them.
+    if (natural == PriorityClass::Emergency && emergency_within_budget())
+        return natural;
     return chosen;
 }
 

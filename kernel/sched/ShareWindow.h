@@ -32,7 +32,10 @@ private:
     struct Bucket {
         uint64_t runnable_ns[priority_class_count];
         uint64_t used_ns[priority_class_count];
+        uint64_t elapsed_ns;
     };
+
+    bool emergency_within_budget() const;
 
     void rotate_to(uint64_t bucket_number);
     void clear(Bucket& bucket);

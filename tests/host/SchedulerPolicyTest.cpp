@@ -154,6 +154,92 @@ TEST(SchedulerPolicy, BurstyEmergencyWorkIsNeverDelayed)
     EXPECT_NEAR(share_of(normal.cpu_time_ns(), 10'000_ms), 0.5, 0.01);
 }
 
+namespace {
+
+struct RequestStats {
+    size_t served { 0 };
+    size_t delayed { 0 };
+    uint64_t worst_delay { 0 };
+};
+
+// An Emergency thread serving requests: every `period` a request wakes it, it works for
+// `work`, then waits for the next one. Measures how long each wake-up waited for the CPU.
+RequestStats serve_emergency_requests(Simulation& sim, Thread& emergency, WaitQueue& requests, uint64_t period, uint64_t work, uint64_t duration)
+{
+    RequestStats stats;
+    uint64_t woken_at = 0;
+    uint64_t started_at = 0;
+    bool waiting_for_cpu = false;
+    bool working = false;
+    for (uint64_t time = 1_ms; time <= duration; time += 1_ms) {
+        sim.platform.time_ns += 1_ms;
+        if (working && sim.current() == &emergency && sim.platform.time_ns - started_at >= work) {
+            sim.scheduler.finish_wait(requests);
+            sim.scheduler.block_on(requests);
+            working = false;
+            ++stats.served;
+        }
+        if (time % period == 0 && emergency.state() == ThreadState::Blocked) {
+            sim.scheduler.wake_one(requests);
+            woken_at = started_at = sim.platform.time_ns;
+            working = true;
+            waiting_for_cpu = sim.current() != &emergency;
+            stats.delayed += waiting_for_cpu;
+        }
+        sim.tick_all();
+        if (waiting_for_cpu && sim.current() == &emergency) {
+            stats.worst_delay = std::max(stats.worst_delay, sim.platform.time_ns - woken_at);
+            started_at = sim.platform.time_ns;
+            waiting_for_cpu = false;
+        }
+    }
+    return stats;
+}
+
+} // namespace
+
+// Overload below Emergency (an Interactive hog starving Normal and Batch, which are paid their
+// reserves): Emergency requests using ~14% of the CPU are within its budget and are served at
+// once, every time; the reserves are paid from Interactive's time.
+TEST(SchedulerPolicy, EmergencyWithinItsBudgetIsNeverDelayed)
+{
+    Simulation sim;
+    WaitQueue requests;
+    Thread& emergency = sim.spawn("e", PriorityClass::Emergency);
+    sim.scheduler.block_on(requests);
+    Thread& interactive = sim.spawn("i", PriorityClass::Interactive);
+    Thread& normal = sim.spawn("n", PriorityClass::Normal);
+    Thread& batch = sim.spawn("b", PriorityClass::Batch);
+    // Every 7 ms (never in phase with the 10 ms buckets), 1 ms of work.
+    RequestStats stats = serve_emergency_requests(sim, emergency, requests, 7_ms, 1_ms, 20'000_ms);
+    EXPECT_GT(stats.served, 2800u);
+    EXPECT_EQ(stats.delayed, 0u);
+    EXPECT_GE(share_of(normal.cpu_time_ns(), 20'000_ms), 0.100 - 0.002);
+    EXPECT_GE(share_of(batch.cpu_time_ns(), 20'000_ms), 0.050 - 0.002);
+    EXPECT_GT(share_of(interactive.cpu_time_ns(), 20'000_ms), 0.6);
+}
+
+// A runaway: Emergency requests that keep it busy ~70% of the time, beyond its 50% budget,
+// next to hungry Normal and Batch threads. The reserves are paid, and an Emergency wake-up
+// waits at most for the payments in progress: grace / (1 - share) + one tick per owed class.
+TEST(SchedulerPolicy, RunawayEmergencyWaitsAtMostOnePaymentPerOwedClass)
+{
+    Simulation sim;
+    WaitQueue requests;
+    Thread& emergency = sim.spawn("e", PriorityClass::Emergency);
+    sim.scheduler.block_on(requests);
+    Thread& normal = sim.spawn("n", PriorityClass::Normal);
+    Thread& batch = sim.spawn("b", PriorityClass::Batch);
+    RequestStats stats = serve_emergency_requests(sim, emergency, requests, 7_ms, 5_ms, 20'000_ms);
+    EXPECT_GT(stats.served, 2000u);
+    EXPECT_GT(stats.delayed, 0u);
+    uint64_t payment = policy::starvation_grace_ns * 1000 / (1000 - policy::reserved_share_permille[index_of(PriorityClass::Batch)]) + 1_ms;
+    EXPECT_LE(stats.worst_delay, 2 * payment);
+    EXPECT_GE(share_of(normal.cpu_time_ns(), 20'000_ms), 0.100 - 0.002);
+    EXPECT_GE(share_of(batch.cpu_time_ns(), 20'000_ms), 0.050 - 0.002);
+    std::printf("[ sched    ] runaway Emergency: %zu of %zu requests waited, worst %.1f ms\n", stats.delayed, stats.served, static_cast<double>(stats.worst_delay) / 1e6);
+}
+
 // --- Within a class -----------------------------------------------------------------------
 
 namespace {
