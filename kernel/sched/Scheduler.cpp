@@ -228,7 +228,8 @@ Result<void> Scheduler::set_priority_class(Thread& thread, PriorityClass priorit
         thread.m_class = priority_class;
         queue.enqueue(thread, Arrival::Moved, now);
         preempt = queue.should_preempt_for(thread, now);
-    } else if (thread.state() == ThreadState::Created) {
+    } else if (thread.state() == ThreadState::Created || thread.m_in_transit) {
+        // Not placed yet (an in-transit lag is relative to whichever class clock it joins).
         thread.m_class = priority_class;
     } else {
         // Running, blocked, sleeping or dead: keep its lag, against the new class's clock.
@@ -287,6 +288,7 @@ void Scheduler::schedule_locked(PerCpu& cpu, const Thread* yielding)
             // Its affinity changed: in transit, in no queue, placed elsewhere after the switch.
             previous.set_state(ThreadState::Runnable);
             previous.m_virtual_runtime -= queue.queue_of(previous.m_class).min_virtual_runtime();
+            previous.m_in_transit = true;
             previous.m_needs_placement = true;
         }
     } else if ((previous_state == ThreadState::Blocked || previous_state == ThreadState::Sleeping) && !allowed_here) {
@@ -317,7 +319,7 @@ void Scheduler::finish_switch(Thread& previous)
     bool dead = previous.state() == ThreadState::Dead;
     bool needs_placement = previous.m_needs_placement;
     previous.m_needs_placement = false;
-    bool in_transit = needs_placement && previous.state() == ThreadState::Runnable && !previous.m_run_node.is_linked();
+    bool in_transit = previous.m_in_transit;
     cpu.lock.unlock();
     if (in_transit)
         place_in_transit(previous);
@@ -569,14 +571,23 @@ void Scheduler::move_if_disallowed(Thread& thread)
 void Scheduler::place_in_transit(Thread& thread)
 {
     InterruptsDisabled interrupts;
-    PerCpu& cpu = m_cpus[choose_cpu_for(thread)];
-    cpu.lock.lock();
-    uint64_t now = m_platform.now_ns();
-    cpu.run_queue.enqueue(thread, Arrival::Moved, now);
-    bool preempt = cpu.run_queue.should_preempt_for(thread, now);
-    cpu.lock.unlock();
-    if (preempt)
-        request_reschedule(cpu);
+    for (;;) {
+        PerCpu& source = m_cpus[thread.cpu()];
+        PerCpu& destination = m_cpus[choose_cpu_for(thread)];
+        lock_pair(source, destination);
+        if (thread.cpu() != source.id) {
+            unlock_pair(source, destination);
+            continue;
+        }
+        uint64_t now = m_platform.now_ns();
+        thread.m_in_transit = false;
+        destination.run_queue.enqueue(thread, Arrival::Moved, now);
+        bool preempt = destination.run_queue.should_preempt_for(thread, now);
+        unlock_pair(source, destination);
+        if (preempt)
+            request_reschedule(destination);
+        return;
+    }
 }
 
 bool Scheduler::balance()

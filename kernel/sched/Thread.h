@@ -109,7 +109,11 @@ private:
     bool m_on_cpu { false };
     bool m_reapable { false };
     bool m_is_idle { false };
-    bool m_needs_placement { false }; // preempted on a CPU its affinity no longer allows
+    // Left a CPU its affinity no longer allows: in no queue until finish_switch moves it.
+    bool m_needs_placement { false };
+    // Runnable, in no queue, virtual runtime relative to its class clock: between being
+    // preempted on a forbidden CPU and being placed on an allowed one.
+    bool m_in_transit { false };
     WakeReason m_wake_reason { WakeReason::None };
 
     // Accounting.
