@@ -11,6 +11,7 @@
 #include <kernel/mm/Layout.h>
 #include <kernel/mm/MemoryManager.h>
 #include <kernel/mm/PhysicalMemory.h>
+#include <kernel/sched/KernelScheduler.h>
 #include <kernel/tests/Framework.h>
 
 namespace gehri {
@@ -67,6 +68,7 @@ void kernel_main(uint32_t multiboot_magic, uint32_t multiboot_info_physical)
     console::print("  memory: {} MiB usable, {} pages free, command line: '{}'\n", s_boot_info.usable_memory_bytes() / (1024 * 1024),
         mm::PhysicalMemory::the().free_pages(), command_line.text());
     arch::initialize_platform(s_boot_info);
+    sched::initialize_on_boot_cpu();
 
     arch::crash_if_requested(command_line);
 
