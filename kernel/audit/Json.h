@@ -12,6 +12,10 @@
 // is pure ASCII. The host verifier reads exactly this back (tools/audit-verify).
 namespace gehri::audit {
 
+// The kernel prefixes each exported line with this on the serial console, so the verifier can pick
+// the audit records out of everything else the console carries.
+constexpr StringView serial_marker = "AUDIT ";
+
 constexpr size_t max_json_string_length = 2 + 6 * max_string_length;
 // Generous upper bound on one line, used to size line buffers.
 constexpr size_t max_json_record_length = 256 + 2 * sha256_hex_length + max_fields * (max_key_length + 8 + max_json_string_length);
