@@ -1,5 +1,6 @@
 #include <kernel/arch/Cpu.h>
 #include <kernel/arch/x86_64/QemuExit.h>
+#include <kernel/audit/KernelAuditLog.h>
 #include <kernel/boot/CommandLine.h>
 #include <kernel/boot/Multiboot2.h>
 #include <kernel/init/Main.h>
@@ -59,6 +60,9 @@ void kernel_main(uint32_t multiboot_magic, uint32_t multiboot_info_physical)
 
     console::print("\nGehri {} (Jatha)\n", version_string);
     console::print("  memory: {} MiB usable, command line: '{}'\n", s_boot_info.usable_memory_bytes() / (1024 * 1024), command_line.text());
+
+    if (auto audit_started = audit::initialize_kernel_log(); audit_started.is_error())
+        PANIC("cannot start the audit log ({})", error_name(audit_started.error()));
 
     bool test_requested = false;
     StringView test_filter = command_line.value_of("gehri.test", &test_requested);
