@@ -49,7 +49,10 @@ AuditLog::AuditLog(AuditLog&& other)
     , m_last_drop_ns(other.m_last_drop_ns)
 {
     VERIFY(!other.m_lock.is_locked() && !other.m_export_lock.is_locked());
+    // The moved-from log keeps no storage: appends to it are dropped, exports find nothing.
     other.m_ring = {};
+    other.m_write_position = 0;
+    other.m_export_position = 0;
     other.m_pending_records = 0;
 }
 

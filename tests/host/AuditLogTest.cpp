@@ -352,6 +352,11 @@ TEST(AuditLog, MovedLogKeepsWorking)
     AuditLog second(std::move(first));
     EXPECT_EQ(second.append(RecordKind::BreakGlass, 1, {}).value_or(0), 2u);
     EXPECT_EQ(second.verify_pending().value_or(0), 3u);
+    // The moved-from log holds nothing and takes nothing.
+    EXPECT_EQ(first.append(RecordKind::BreakGlass, 1, {}).error(), Error::QueueFull); // NOLINT(bugprone-use-after-move)
+    StringSink sink;
+    EXPECT_EQ(first.export_pending(sink), 0u);
+    EXPECT_EQ(second.status().next_sequence, 3u);
 }
 
 // Several threads append while another exports: every accepted record is stored once, each

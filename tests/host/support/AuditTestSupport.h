@@ -37,7 +37,7 @@ inline std::unique_ptr<OwnedLog> make_log(size_t storage_size, uint32_t checkpoi
     auto created = AuditLog::create({ storage.data(), storage.size(), checkpoint_interval, clock });
     if (created.is_error())
         return nullptr;
-    return std::unique_ptr<OwnedLog>(new OwnedLog { std::move(storage), created.release_value() });
+    return std::make_unique<OwnedLog>(std::move(storage), created.release_value());
 }
 
 inline std::string as_string(StringView view) { return std::string(view.characters(), view.length()); }
