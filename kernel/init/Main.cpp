@@ -2,6 +2,7 @@
 #include <kernel/arch/x86_64/DeliberateCrash.h>
 #include <kernel/arch/x86_64/Platform.h>
 #include <kernel/arch/x86_64/QemuExit.h>
+#include <kernel/audit/KernelAuditLog.h>
 #include <kernel/boot/CommandLine.h>
 #include <kernel/boot/Multiboot2.h>
 #include <kernel/init/Main.h>
@@ -71,6 +72,9 @@ void kernel_main(uint32_t multiboot_magic, uint32_t multiboot_info_physical)
     sched::initialize_on_boot_cpu();
 
     arch::crash_if_requested(command_line);
+
+    if (auto audit_started = audit::initialize_kernel_log(); audit_started.is_error())
+        PANIC("cannot start the audit log ({})", error_name(audit_started.error()));
 
     bool test_requested = false;
     StringView test_filter = command_line.value_of("gehri.test", &test_requested);
