@@ -16,7 +16,7 @@ constexpr uint64_t positive_part(Feedback feedback)
 
 constexpr uint32_t saturating_add32(uint32_t a, uint32_t b) { return a > UINT32_MAX - b ? UINT32_MAX : a + b; }
 
-// a * b in Q16.48, rounded down.
+// a * b in Q2.62, rounded down.
 constexpr Trust fixed_multiply(Trust a, Trust b) { return static_cast<Trust>(multiply_wide(a, b) >> trust_fraction_bits); }
 
 } // namespace
