@@ -77,7 +77,12 @@ void TokenBucket::refund(uint64_t tokens)
     }
     tokens -= m_debt;
     m_debt = 0;
-    m_tokens = tokens >= m_capacity - m_tokens ? m_capacity : m_tokens + tokens;
+    if (tokens >= m_capacity - m_tokens) {
+        m_tokens = m_capacity;
+        m_fraction = 0; // full: like a refill that reaches capacity
+        return;
+    }
+    m_tokens += tokens;
 }
 
 Result<Nanoseconds> TokenBucket::time_until_available(uint64_t tokens, Nanoseconds now)

@@ -120,8 +120,14 @@ TEST(TokenBucket, DebtIsPaidBeforeTheBalanceGrows)
 TEST(TokenBucket, RefundIsCappedAtCapacity)
 {
     auto bucket = make(10, 1, second, 0, 8);
+    EXPECT_EQ(bucket.available(second / 2), 8u);
+    EXPECT_EQ(bucket.carried_fraction(), second / 2);
     bucket.refund(UINT64_MAX);
-    EXPECT_EQ(bucket.available(0), 10u);
+    EXPECT_EQ(bucket.available(second / 2), 10u);
+    EXPECT_EQ(bucket.carried_fraction(), 0u); // a full bucket banks no fraction either
+    ASSERT_TRUE(bucket.try_charge(1, second / 2).is_ok());
+    EXPECT_EQ(bucket.available(second + second / 2 - 1), 9u);
+    EXPECT_EQ(bucket.available(second + second / 2), 10u);
 }
 
 TEST(TokenBucket, TimeUntilAvailable)
