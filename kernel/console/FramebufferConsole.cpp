@@ -40,9 +40,10 @@ void start_framebuffer_console(const boot::Framebuffer& framebuffer)
         return;
     }
     s_console = console.release_value();
-    add_device(s_console);
+    // Logged before the screen joins the console, so the screen starts with the banner.
     log::info("console: framebuffer {}x{} at {:#x}, {}x{} text cells", framebuffer.width, framebuffer.height,
         framebuffer.physical_address, s_console.columns(), s_console.rows());
+    add_device(s_console);
 }
 
 } // namespace gehri::console
