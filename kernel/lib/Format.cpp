@@ -166,7 +166,7 @@ void BufferSink::write(StringView text)
     for (char c : text) {
         if (m_length + 1 >= m_capacity) {
             m_truncated = true;
-            return;
+            break; // still terminate what fits
         }
         m_buffer[m_length++] = c;
     }
