@@ -22,7 +22,7 @@ struct Cell {
 
 // A text terminal drawn with a bitmap font on a pixel surface: UTF-8 text, line wrap,
 // scrolling, \n \r \t \b, and the common ANSI sequences (SGR colours and bold, cursor
-// movement and erasing; see TextConsole.cpp). It never reads the surface back
+// movement and erasing; see TextConsoleSequences.cpp). It never reads the surface back
 // (framebuffer reads are slow): it keeps the text grid and a copy of what is on screen,
 // and after each write redraws only the cells that differ, so a scroll costs the changed
 // cells, and a write of many lines at most one redraw.
