@@ -134,6 +134,8 @@ Result<RawEntry> parse_entry(ReadonlyBytes archive, size_t offset, Diagnostic& d
     TRY(parse_header_fields(header, offset, raw, diagnostic));
     auto name = TRY(parse_name(archive, offset, raw.fields[NameSize], diagnostic));
     raw.is_trailer = name == trailer_name;
+    if (raw.is_trailer)
+        return raw; // its padding and anything after it may be missing or be anything
 
     uint64_t data_offset = align4(offset + header_size + raw.fields[NameSize]);
     uint32_t data_size = raw.fields[FileSize];
@@ -144,8 +146,6 @@ Result<RawEntry> parse_entry(ReadonlyBytes archive, size_t offset, Diagnostic& d
     raw.entry.kind = kind_of(raw.entry.mode);
     raw.entry.path = strip_root_prefix(name);
     raw.next_offset = static_cast<size_t>(align4(data_offset + data_size));
-    if (raw.is_trailer)
-        return raw;
     if (!raw.entry.path.is_empty() && !is_canonical(raw.entry.path))
         return diagnostic.fail(Error::BadFormat, "cpio entry at offset {:#x}: path '{}' is not canonical (empty, '.' or '..' component)", offset, name);
     if (with_checksum && raw.entry.kind == InitrdEntryKind::File && checksum(raw.entry.data) != raw.fields[Check])
