@@ -1,12 +1,14 @@
 #pragma once
 
 #include <stddef.h>
+#include <stdint.h>
 #include <type_traits>
 
 namespace gehri {
 
-// A non-owning view of caller-provided storage. The kernel has no general-purpose
-// containers on hot paths: algorithms take their working memory as a Span instead.
+// A non-owning view of `size` contiguous objects. Slicing is bounds-checked and never
+// walks off the end: an out-of-range slice is empty, so parsers cannot be tricked by
+// a hostile length into reading past their input.
 template<typename T>
 class Span {
 public:
@@ -22,7 +24,7 @@ public:
         , m_size(N)
     {
     }
-    // A Span<T> converts to a Span<const T>, never the other way.
+    // A Span<T> converts to a Span<const T>.
     template<typename U>
         requires(std::is_same_v<const U, T> && !std::is_same_v<U, T>)
     constexpr Span(Span<U> other)
@@ -40,9 +42,30 @@ public:
 
     constexpr Span first(size_t count) const { return { m_data, count < m_size ? count : m_size }; }
 
+    // True when [offset, offset + length) lies inside the span; immune to overflow.
+    constexpr bool contains_range(uint64_t offset, uint64_t length) const
+    {
+        return offset <= m_size && length <= m_size - offset;
+    }
+    // The sub-span [offset, offset + length), or an empty span if it is not inside.
+    constexpr Span slice(uint64_t offset, uint64_t length) const
+    {
+        if (!contains_range(offset, length))
+            return {};
+        return { m_data + offset, static_cast<size_t>(length) };
+    }
+    constexpr Span slice(uint64_t offset) const
+    {
+        if (offset > m_size)
+            return {};
+        return { m_data + offset, m_size - static_cast<size_t>(offset) };
+    }
+
 private:
     T* m_data { nullptr };
     size_t m_size { 0 };
 };
+
+using ReadonlyBytes = Span<const uint8_t>;
 
 } // namespace gehri

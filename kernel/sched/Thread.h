@@ -1,5 +1,7 @@
 #pragma once
 
+#include <type_traits>
+
 #include <kernel/lib/StringView.h>
 #include <kernel/sched/CpuMask.h>
 #include <kernel/sched/IntrusiveHeap.h>
@@ -63,7 +65,7 @@ public:
 
     ThreadId id() const { return m_id; }
     StringView name() const { return { m_name, m_name_length }; }
-    ThreadState state() const { return __atomic_load_n(&m_state, __ATOMIC_ACQUIRE); }
+    ThreadState state() const { return static_cast<ThreadState>(__atomic_load_n(&m_state, __ATOMIC_ACQUIRE)); }
     PriorityClass priority_class() const { return m_class; }
     uint32_t weight() const { return m_weight; }
     CpuMask affinity() const { return m_affinity; }
@@ -94,14 +96,15 @@ private:
     friend struct VirtualRuntimeOrder;
     friend struct DeadlineOrder;
 
-    void set_state(ThreadState state) { __atomic_store_n(&m_state, state, __ATOMIC_RELEASE); }
+    void set_state(ThreadState state) { __atomic_store_n(&m_state, static_cast<std::underlying_type_t<ThreadState>>(state), __ATOMIC_RELEASE); }
     void set_cpu(uint32_t cpu) { __atomic_store_n(&m_cpu, cpu, __ATOMIC_RELEASE); }
     void set_on_cpu(bool on_cpu) { __atomic_store_n(&m_on_cpu, on_cpu, __ATOMIC_RELEASE); }
 
     ThreadId m_id;
     char m_name[max_name_length + 1] {};
     size_t m_name_length { 0 };
-    ThreadState m_state { ThreadState::Created };
+    // Stored as its underlying integer: the __atomic builtins take integers, not enums.
+    std::underlying_type_t<ThreadState> m_state { static_cast<std::underlying_type_t<ThreadState>>(ThreadState::Created) };
     PriorityClass m_class;
     uint32_t m_weight;
     CpuMask m_affinity;
