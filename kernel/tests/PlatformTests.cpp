@@ -136,5 +136,6 @@ KERNEL_TEST(ioapic_routes_the_pit_through_the_madt_override)
 
     arch::restore_interrupts(state);
     arch::uninstall_interrupt_handler(vector);
-    EXPECT(arch::ioapic::unmask(arch::ioapic::gsi_limit()).is_error());
+    EXPECT_EQ(arch::ioapic::unmask(arch::ioapic::gsi_limit()).error(), Error::NotFound);
+    EXPECT_EQ(arch::ioapic::route_gsi(route.gsi, 0x0E, arch::lapic::id(), acpi::Polarity::BusDefault, acpi::Trigger::BusDefault).error(), Error::InvalidArgument);
 }
