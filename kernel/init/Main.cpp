@@ -1,4 +1,5 @@
 #include <kernel/arch/Cpu.h>
+#include <kernel/arch/x86_64/DeliberateCrash.h>
 #include <kernel/arch/x86_64/Platform.h>
 #include <kernel/arch/x86_64/QemuExit.h>
 #include <kernel/boot/CommandLine.h>
@@ -61,6 +62,8 @@ void kernel_main(uint32_t multiboot_magic, uint32_t multiboot_info_physical)
     console::print("\nGehri {} (Jatha)\n", version_string);
     console::print("  memory: {} MiB usable, command line: '{}'\n", s_boot_info.usable_memory_bytes() / (1024 * 1024), command_line.text());
     arch::initialize_platform(s_boot_info);
+
+    arch::crash_if_requested(command_line);
 
     bool test_requested = false;
     StringView test_filter = command_line.value_of("gehri.test", &test_requested);

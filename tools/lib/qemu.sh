@@ -42,5 +42,7 @@ gehri_qemu_args() {
     printf '%s\n' "${args[@]}"
 }
 
-# isa-debug-exit: the kernel writes 0x10 to pass, which QEMU turns into status 33.
+# isa-debug-exit: the kernel writes 0x10 to pass, which QEMU turns into status 33, and 0x11 to
+# fail (a panic, a fatal exception, failed in-kernel tests), status 35.
 GEHRI_QEMU_PASS_STATUS=33
+GEHRI_QEMU_FAIL_STATUS=35

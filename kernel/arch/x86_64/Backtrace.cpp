@@ -44,22 +44,50 @@ size_t capture_backtrace(uint64_t frame_pointer, uint64_t* return_addresses, siz
     return count;
 }
 
+uint64_t return_address_missing_from_chain(uint64_t rip, uint64_t rsp)
+{
+    auto function = debug::kernel_symbols().lookup(rip);
+    if (function.is_error())
+        return 0;
+    uint64_t start = function.value().symbol.address;
+    uint64_t code;
+    if (!probe_read_u64(reinterpret_cast<const uint64_t*>(start), &code))
+        return 0;
+    constexpr uint64_t frame_prologue = 0xe5894855; // push %rbp; mov %rsp, %rbp
+    constexpr uint64_t prologue_length = 4;
+    bool has_prologue = (code & 0xffffffff) == frame_prologue;
+    uint64_t slot;
+    if (has_prologue && rip >= start + prologue_length)
+        return 0;
+    if (has_prologue && rip > start)
+        slot = rsp + 8; // rbp pushed, not yet made the frame pointer
+    else
+        slot = rsp; // nothing pushed: the return address is on top
+    uint64_t return_address;
+    if (!plausible_frame_pointer(slot) || !probe_read_u64(reinterpret_cast<const uint64_t*>(slot), &return_address))
+        return 0;
+    return debug::kernel_symbols().lookup(return_address - 1).is_ok() ? return_address : 0;
+}
+
 void print_backtrace(uint64_t frame_pointer, size_t first_index)
 {
     uint64_t addresses[max_frames];
     size_t count = capture_backtrace(frame_pointer, addresses, max_frames);
-    console::Sink sink;
-    const auto& symbols = debug::kernel_symbols();
-    for (size_t i = 0; i < count; ++i) {
-        format_to(sink, "  #{} {:#018x} ", first_index + i, addresses[i]);
-        auto found = symbols.lookup(addresses[i] - 1);
-        if (found.is_ok())
-            format_to(sink, "{}+{:#x}\n", found.value().symbol.name, addresses[i] - found.value().symbol.address);
-        else
-            sink.write("??\n");
-    }
+    for (size_t i = 0; i < count; ++i)
+        print_backtrace_line(first_index + i, addresses[i]);
     if (count == 0)
-        sink.write("  (no frames)\n");
+        console::write("  (no frames)\n");
+}
+
+void print_backtrace_line(size_t index, uint64_t return_address)
+{
+    console::Sink sink;
+    format_to(sink, "  #{} {:#018x} ", index, return_address);
+    auto found = debug::kernel_symbols().lookup(return_address - 1);
+    if (found.is_ok())
+        format_to(sink, "{}+{:#x}\n", found.value().symbol.name, return_address - found.value().symbol.address);
+    else
+        sink.write("??\n");
 }
 
 void print_current_backtrace()

@@ -14,6 +14,14 @@ size_t capture_backtrace(uint64_t frame_pointer, uint64_t* return_addresses, siz
 // Return addresses are symbolized one byte back, so a call that ends a function is still
 // attributed to the caller rather than to whatever follows it.
 void print_backtrace(uint64_t frame_pointer, size_t first_index = 0);
+void print_backtrace_line(size_t index, uint64_t return_address);
+
+// For a report on an interrupted context: the interrupted function's return address when its
+// caller is missing from the frame chain that starts at the interrupted RBP. That happens in a
+// leaf function that uses no stack (the compiler gives it no frame record even with
+// -fno-omit-frame-pointer) and in a prologue before `mov %rsp, %rbp` (a stack overflow faults
+// right there). Returns 0 when RBP already is the function's own frame or nothing is known.
+uint64_t return_address_missing_from_chain(uint64_t rip, uint64_t rsp);
 
 // Prints the backtrace of the calling function's callers.
 [[gnu::noinline]] void print_current_backtrace();

@@ -10,6 +10,7 @@ namespace {
 constexpr uint32_t no_owner = ~uint32_t(0);
 constinit uint32_t s_owner = no_owner;
 constinit uint32_t s_depth = 0;
+constinit StopOtherCpus s_stop_other_cpus = nullptr;
 
 // The initial APIC ID from CPUID: identifies the CPU without any per-CPU data, which may
 // be what is broken.
@@ -30,6 +31,8 @@ void begin_crash_report(StringView nested_summary)
     if (__atomic_compare_exchange_n(&s_owner, &expected, me, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
         s_depth = 1;
         console::enter_panic_mode();
+        if (auto stop = __atomic_load_n(&s_stop_other_cpus, __ATOMIC_ACQUIRE))
+            stop();
         return;
     }
     if (expected != me)
@@ -46,6 +49,11 @@ void finish_crash_report()
 {
     qemu_exit(false);
     halt_forever();
+}
+
+void set_stop_other_cpus_on_crash(StopOtherCpus stop)
+{
+    __atomic_store_n(&s_stop_other_cpus, stop, __ATOMIC_RELEASE);
 }
 
 bool crash_in_progress()

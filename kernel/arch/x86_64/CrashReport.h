@@ -18,4 +18,10 @@ void begin_crash_report(StringView nested_summary);
 
 bool crash_in_progress();
 
+// Installed by the SMP/APIC code once it can send IPIs: called once by the CPU that owns a
+// crash report, before it prints, to stop the other CPUs (halt IPI or NMI). A CPU that
+// takes an NMI while a crash is in progress halts quietly.
+using StopOtherCpus = void (*)();
+void set_stop_other_cpus_on_crash(StopOtherCpus stop);
+
 } // namespace gehri::arch

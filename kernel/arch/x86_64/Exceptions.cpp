@@ -1,6 +1,7 @@
 #include <kernel/arch/Cpu.h>
 #include <kernel/arch/x86_64/Backtrace.h>
 #include <kernel/arch/x86_64/CrashReport.h>
+#include <kernel/arch/x86_64/DeliberateCrash.h>
 #include <kernel/arch/x86_64/Exceptions.h>
 #include <kernel/console/Console.h>
 #include <kernel/debug/KernelSymbols.h>
@@ -121,9 +122,12 @@ void print_registers(console::Sink& sink, const InterruptFrame& frame)
     else if (has_selector_error_code(vector))
         print_selector_error(sink, frame.error_code);
     sink.write("\n");
+    crash_again_if_requested();
     if (vector == exceptions::page_fault)
-        format_to(sink, "  CR2={:016x} (the faulting address)\n", cr2);
-    format_to(sink, "  CR3={:016x}\n", read_cr3());
+        format_to(sink, "  CR2={:#018x} (the faulting address)\n", cr2);
+    else if (vector == exceptions::double_fault)
+        format_to(sink, "  CR2={:#018x} (from the last page fault, possibly the one that could not be delivered)\n", cr2);
+    format_to(sink, "  CR3={:#018x}\n", read_cr3());
     sink.write("  RIP=");
     print_symbolized(sink, frame.rip);
     sink.write("\n");
@@ -131,8 +135,12 @@ void print_registers(console::Sink& sink, const InterruptFrame& frame)
     sink.write("Backtrace:\n  #0 ");
     print_symbolized(sink, frame.rip);
     sink.write("\n");
-    if (!frame.from_user_mode())
-        print_backtrace(frame.rbp, 1);
+    if (!frame.from_user_mode()) {
+        size_t next_index = 1;
+        if (uint64_t caller = return_address_missing_from_chain(frame.rip, frame.rsp))
+            print_backtrace_line(next_index++, caller);
+        print_backtrace(frame.rbp, next_index);
+    }
     finish_crash_report();
 }
 

@@ -1,5 +1,6 @@
 #include <kernel/arch/x86_64/CpuTables.h>
 #include <kernel/arch/x86_64/Idt.h>
+#include <kernel/log/Panic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,6 +31,7 @@ constexpr uint8_t vector_nmi = 2;
 constexpr uint8_t vector_machine_check = 18;
 
 alignas(16) constinit IdtGate s_idt[vector_count] {};
+constinit bool s_idt_built = false;
 
 IdtGate encode_gate(uint64_t handler, uint8_t ist_slot, uint8_t privilege)
 {
@@ -59,10 +61,13 @@ void build_idt()
         uint8_t privilege = (vector == vector_breakpoint || vector == vector_overflow) ? 3 : 0;
         s_idt[vector] = encode_gate(interrupt_stub_table[vector], ist_slot_for(vector), privilege);
     }
+    __atomic_store_n(&s_idt_built, true, __ATOMIC_RELEASE);
 }
 
 void load_idt()
 {
+    // An AP started before the boot CPU built the IDT would triple-fault on its first interrupt.
+    VERIFY(__atomic_load_n(&s_idt_built, __ATOMIC_ACQUIRE));
     IdtPointer pointer { sizeof(s_idt) - 1, reinterpret_cast<uint64_t>(s_idt) };
     asm volatile("lidt %0" ::"m"(pointer) : "memory");
 }
