@@ -99,18 +99,25 @@ KERNEL_TEST(time_clock_agrees_with_its_reference)
     const arch::Hpet& hpet = arch::platform_hpet();
     EXPECT_EQ(hpet.is_present(), acpi::platform().has_hpet);
     if (!hpet.is_present()) {
-        // The PIT fallback: ~40 ms of channel 2's countdown against the clock.
+        // The PIT fallback: ~30 ms of channel 2's ~55 ms countdown against the clock. A host
+        // stall that runs past the countdown spoils an attempt; try again.
         EXPECT(arch::platform_summary().reference == StringView("PIT"));
-        arch::pit::start_channel2_countdown();
-        PairedSample start = paired_sample(arch::pit::read_channel2);
-        time::busy_wait_ns(40 * millisecond);
-        PairedSample end = paired_sample(arch::pit::read_channel2);
-        EXPECT(!arch::pit::channel2_expired());
-        arch::pit::stop_channel2();
-        EXPECT(start.valid && end.valid);
-        uint64_t pit_ns = time::frequency_from_measurement(start.reference - end.reference, arch::pit::frequency_hz, time::nanoseconds_per_second);
-        log::info("time test: clock {} ns vs PIT {} ns", end.ns - start.ns, pit_ns);
-        EXPECT(within_percent(end.ns - start.ns, pit_ns, 2));
+        bool measured = false;
+        for (int attempt = 0; attempt < 10 && !measured; ++attempt) {
+            arch::pit::start_channel2_countdown();
+            PairedSample start = paired_sample(arch::pit::read_channel2);
+            time::busy_wait_ns(30 * millisecond);
+            PairedSample end = paired_sample(arch::pit::read_channel2);
+            bool expired = arch::pit::channel2_expired();
+            arch::pit::stop_channel2();
+            if (expired || !start.valid || !end.valid || end.reference > start.reference)
+                continue;
+            measured = true;
+            uint64_t pit_ns = time::frequency_from_measurement(start.reference - end.reference, arch::pit::frequency_hz, time::nanoseconds_per_second);
+            log::info("time test: clock {} ns vs PIT {} ns", end.ns - start.ns, pit_ns);
+            EXPECT(within_percent(end.ns - start.ns, pit_ns, 2));
+        }
+        EXPECT(measured);
         return;
     }
     EXPECT(arch::platform_summary().reference == StringView("HPET"));
@@ -175,7 +182,10 @@ KERNEL_TEST(timer_periodic_delivers_ticks_at_its_rate)
     // Never faster than the period (a host that falls behind only ever makes ticks late); the
     // slack covers a tick left pending by an earlier test.
     EXPECT(elapsed + 2 * millisecond >= ticks * millisecond);
-    // Stopped means stopped.
+    // Stopped means stopped. A tick that fired before the stop may still be pending in the
+    // local APIC: let it in first.
+    uint64_t at_stop = time::timer_interrupt_count();
+    wait_with_interrupts_until([&] { return time::timer_interrupt_count() != at_stop; }, 3 * millisecond);
     uint64_t after_stop = time::timer_interrupt_count();
     wait_with_interrupts_until([] { return false; }, 5 * millisecond);
     EXPECT_EQ(time::timer_interrupt_count(), after_stop);
