@@ -42,6 +42,10 @@ struct BootInfo {
     StringView loader_name;
     Module modules[max_modules];
     size_t module_count { 0 };
+    // Where the loader's information block itself lies. The memory manager keeps it reserved:
+    // the strings and the RSDP copy above point into it.
+    uint64_t loader_block_physical { 0 };
+    uint64_t loader_block_size { 0 };
 
     uint64_t usable_memory_bytes() const;
 };

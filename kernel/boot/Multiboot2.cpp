@@ -127,6 +127,7 @@ Result<void> parse_multiboot2(const uint8_t* info, size_t available, BootInfo& o
     uint32_t total_size = read<uint32_t>(info);
     if (total_size < 16 || total_size > available)
         return Error::BadFormat;
+    out.loader_block_size = total_size;
     size_t offset = 8;
     while (offset + 8 <= total_size) {
         uint32_t type = read<uint32_t>(info + offset);

@@ -1,10 +1,12 @@
 #include <kernel/console/Console.h>
+#include <kernel/console/PlainTextFilter.h>
 #include <kernel/lib/Spinlock.h>
 
 namespace gehri::console {
 
 namespace {
 ConsoleDevice* s_devices[max_devices];
+constinit PlainTextFilter s_filters[max_devices];
 size_t s_device_count;
 constinit Spinlock s_lock;
 constinit bool s_panic_mode = false;
@@ -16,8 +18,12 @@ constexpr size_t panic_lock_attempts = 1'000'000;
 
 void write_to_devices(StringView text)
 {
-    for (size_t i = 0; i < s_device_count; ++i)
-        s_devices[i]->write(text);
+    for (size_t i = 0; i < s_device_count; ++i) {
+        if (s_devices[i]->understands_escape_sequences())
+            s_devices[i]->write(text);
+        else
+            s_filters[i].write_to(*s_devices[i], text);
+    }
 }
 
 void write_in_panic_mode(StringView text)

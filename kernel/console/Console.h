@@ -9,6 +9,10 @@ namespace gehri {
 class ConsoleDevice {
 public:
     virtual void write(StringView text) = 0;
+    // Whether the device draws ANSI escape sequences (colours, cursor movement). The console
+    // takes them out of the text for devices that do not, so colour on the screen never
+    // puts escape codes into the serial log.
+    virtual bool understands_escape_sequences() const { return false; }
 
 protected:
     ~ConsoleDevice() = default;

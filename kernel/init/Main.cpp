@@ -2,13 +2,19 @@
 #include <kernel/arch/x86_64/DeliberateCrash.h>
 #include <kernel/arch/x86_64/Platform.h>
 #include <kernel/arch/x86_64/QemuExit.h>
+#include <kernel/audit/KernelAuditLog.h>
 #include <kernel/boot/CommandLine.h>
 #include <kernel/boot/Multiboot2.h>
+#include <kernel/console/FramebufferConsole.h>
+#include <kernel/init/Exit.h>
 #include <kernel/init/Main.h>
 #include <kernel/init/Version.h>
 #include <kernel/log/Log.h>
 #include <kernel/log/Panic.h>
 #include <kernel/mm/Layout.h>
+#include <kernel/mm/MemoryManager.h>
+#include <kernel/mm/PhysicalMemory.h>
+#include <kernel/sched/KernelScheduler.h>
 #include <kernel/tests/Framework.h>
 
 namespace gehri {
@@ -28,6 +34,7 @@ void read_boot_information(uint32_t magic, uint32_t info_physical)
     auto parsed = boot::parse_multiboot2(info, info_limit, s_boot_info);
     if (parsed.is_error())
         PANIC("the boot loader's Multiboot2 information is malformed ({})", error_name(parsed.error()));
+    s_boot_info.loader_block_physical = info_physical;
 }
 
 void apply_log_level(const boot::CommandLine& command_line)
@@ -43,12 +50,10 @@ void apply_log_level(const boot::CommandLine& command_line)
         log::warn("ignoring loglevel={}: expected debug, info, warn or error", level_text);
 }
 
-[[noreturn]] void run_kernel_tests(StringView filter)
+bool run_kernel_tests(StringView filter)
 {
     log::info("running in-kernel tests matching '{}'", filter);
-    size_t failures = ktest::run_tests(filter);
-    arch::qemu_exit(failures == 0);
-    arch::halt_forever();
+    return ktest::run_tests(filter) == 0;
 }
 
 } // namespace
@@ -56,23 +61,30 @@ void apply_log_level(const boot::CommandLine& command_line)
 void kernel_main(uint32_t multiboot_magic, uint32_t multiboot_info_physical)
 {
     read_boot_information(multiboot_magic, multiboot_info_physical);
+    mm::initialize(s_boot_info);
     boot::CommandLine command_line(s_boot_info.command_line);
     apply_log_level(command_line);
 
-    console::print("\nGehri {} (Jatha)\n", version_string);
-    console::print("  memory: {} MiB usable, command line: '{}'\n", s_boot_info.usable_memory_bytes() / (1024 * 1024), command_line.text());
+    console::start_framebuffer_console(s_boot_info.framebuffer);
+    // The colours show on the screen only; the serial log gets the plain banner line.
+    console::print("\n\x1b[1;97mGehri \x1b[96m{}\x1b[0;36m (Jatha)\x1b[0m\n", version_string);
+    console::print("  memory: {} MiB usable, {} pages free, command line: '{}'\n", s_boot_info.usable_memory_bytes() / (1024 * 1024),
+        mm::PhysicalMemory::the().free_pages(), command_line.text());
     arch::initialize_platform(s_boot_info);
+    sched::initialize_on_boot_cpu();
 
     arch::crash_if_requested(command_line);
+
+    if (auto audit_started = audit::initialize_kernel_log(); audit_started.is_error())
+        PANIC("cannot start the audit log ({})", error_name(audit_started.error()));
 
     bool test_requested = false;
     StringView test_filter = command_line.value_of("gehri.test", &test_requested);
     if (test_requested)
-        run_kernel_tests(test_filter);
+        exit_kernel(run_kernel_tests(test_filter), command_line);
 
     log::info("nothing more to start yet; halting");
-    arch::qemu_exit(true);
-    arch::halt_forever();
+    exit_kernel(true, command_line);
 }
 
 } // namespace gehri

@@ -6,7 +6,9 @@
 // on the boot command line (gehri.test=all or gehri.test=PREFIX), run after the kernel is up.
 namespace gehri::ktest {
 
-struct TestCase {
+// Records from many objects are laid end to end in .kernel_tests and walked as an array, so
+// the stride must equal the alignment the compiler gives them: fix both at 16.
+struct alignas(16) TestCase {
     const char* name;
     void (*body)();
 };

@@ -129,7 +129,9 @@ KERNEL_TEST(time_clock_agrees_with_its_reference)
     uint64_t hpet_ns = time::frequency_from_measurement(hpet.ticks_between(start.reference, end.reference), hpet.frequency_hz(), time::nanoseconds_per_second);
     uint64_t clock_ns = end.ns - start.ns;
     log::info("time test: clock {} ns vs HPET {} ns", clock_ns, hpet_ns);
-    EXPECT(hpet_ns >= 50 * millisecond);
+    // The busy wait is measured by the calibrated clock itself, so the HPET may see up to the
+    // same 2% less than the 50 ms asked for.
+    EXPECT(hpet_ns >= 49 * millisecond);
     // The TSC was calibrated against this HPET; 2% leaves room for a calibration disturbed by
     // the host and the 100 us pairing uncertainty, and still catches a wrong scale factor.
     EXPECT(within_percent(clock_ns, hpet_ns, 2));

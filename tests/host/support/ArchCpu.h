@@ -2,6 +2,7 @@
 
 // The host stand-in for kernel/arch/x86_64/ArchCpu.h: the same operations, meaningful in a
 // user-space test process (interrupt state is a per-thread flag).
+#include <sched.h>
 #include <stdint.h>
 
 namespace gehri::arch {
@@ -10,7 +11,13 @@ using InterruptState = uint64_t;
 
 inline thread_local bool host_interrupts_enabled = true;
 
-inline void cpu_relax() { __builtin_ia32_pause(); }
+// Threads of a test process are not pinned to CPUs: a spinning waiter yields so that a lock
+// holder (or, with a ticket lock, the next in line) that the host descheduled can run.
+inline void cpu_relax()
+{
+    __builtin_ia32_pause();
+    sched_yield();
+}
 inline InterruptState save_and_disable_interrupts()
 {
     InterruptState previous = host_interrupts_enabled;

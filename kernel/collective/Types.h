@@ -1,0 +1,14 @@
+#pragma once
+
+#include <stdint.h>
+
+namespace gehri::collective {
+
+// The collective algorithms are pure: they see agents only as opaque 64-bit ids and time only
+// as a monotonic nanosecond count handed in by the caller (the kernel services read the clock).
+using AgentId = uint64_t;
+using Nanoseconds = uint64_t;
+
+constexpr Nanoseconds nanoseconds_per_second = 1'000'000'000;
+
+} // namespace gehri::collective

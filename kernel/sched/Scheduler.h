@@ -1,0 +1,158 @@
+#pragma once
+
+#include <kernel/arch/Cpu.h>
+#include <kernel/lib/Result.h>
+#include <kernel/lib/Spinlock.h>
+#include <kernel/sched/CpuMask.h>
+#include <kernel/sched/Platform.h>
+#include <kernel/sched/RunQueue.h>
+#include <kernel/sched/Thread.h>
+#include <kernel/sched/WaitQueue.h>
+
+namespace gehri::sched {
+
+// The scheduler core: per-CPU run queues under per-CPU locks, thread life cycle, blocking,
+// sleeping, waking, preemption and load balancing. The policy lives in RunQueue, ShareWindow
+// and LoadBalance; the machine behind SchedulerPlatform. See docs/scheduler.md.
+//
+// Thread-side calls (yield, sleep_*, wait_until, exit, join) act on the calling thread, on the
+// calling CPU. Interrupt-side calls (on_tick, preempt_if_needed) run with interrupts disabled.
+class Scheduler {
+public:
+    static constexpr uint64_t no_deadline = TimerQueue::no_deadline;
+
+    explicit Scheduler(SchedulerPlatform& platform);
+    Scheduler(const Scheduler&) = delete;
+    Scheduler& operator=(const Scheduler&) = delete;
+
+    // --- Bring-up ---------------------------------------------------------------------------
+    // Puts `cpu` (the calling CPU) under the scheduler. The code running now becomes `current`
+    // and keeps its stack; `idle` runs when nothing else is runnable. They may be the same
+    // thread: an application processor's boot context becomes its idle thread and then calls
+    // idle_loop(). A distinct `idle` gets a context prepared to enter idle_loop().
+    void bring_up_cpu(uint32_t cpu, Thread& current, Thread& idle);
+    CpuMask online_cpus() const { return CpuMask::from_bits(__atomic_load_n(&m_online_bits, __ATOMIC_ACQUIRE)); }
+
+    // --- Threads ------------------------------------------------------------------------------
+    // Makes a Created thread runnable, on the calling CPU if its affinity allows, else on the
+    // least loaded CPU it allows. Fails with InvalidArgument for a bad weight or class, an
+    // affinity with no online CPU, or a thread that was already started.
+    Result<void> start(Thread& thread);
+    Thread& current_thread();
+    // Lets the other runnable threads of the caller's class (and any class the policy now
+    // prefers) run first. Does not give the CPU to a lower class that is not owed time.
+    void yield();
+    void sleep_for(uint64_t duration_ns);
+    void sleep_until(uint64_t deadline_ns);
+    // Ends the calling thread. On a real CPU it never returns; in a simulation it returns
+    // after the simulated switch.
+    void exit();
+    // Waits until `thread` is reapable (dead and never to run again), or TimedOut.
+    Result<void> join(Thread& thread, uint64_t deadline_ns = no_deadline);
+
+    // Run-time changes, effective at once for a running, queued or waiting thread.
+    Result<void> set_weight(Thread& thread, uint32_t weight);
+    Result<void> set_priority_class(Thread& thread, PriorityClass priority_class);
+    Result<void> set_affinity(Thread& thread, CpuMask affinity);
+
+    // --- Wait queues --------------------------------------------------------------------------
+    // Blocks until condition() holds (it is evaluated under the queue's lock), or TimedOut at
+    // the deadline. Wakers make the condition true first, then call wake_one / wake_all.
+    template<typename Condition>
+    Result<void> wait_until(WaitQueue& queue, Condition condition, uint64_t deadline_ns = no_deadline);
+    // Returns how many threads were woken.
+    size_t wake_one(WaitQueue& queue);
+    size_t wake_all(WaitQueue& queue);
+
+    // A wait without a condition, in two halves: block_on puts the calling thread to sleep on
+    // the queue (returning once it runs again), finish_wait then says why it woke. Nothing
+    // stops a wake-up from coming before block_on, so a caller must rule that out itself;
+    // wait_until is the safe form. They exist for simulations, where a thread "resumes" only
+    // when the test says so.
+    void block_on(WaitQueue& queue, uint64_t deadline_ns = no_deadline);
+    WakeReason finish_wait(WaitQueue& queue);
+
+    // --- Interrupt-side entry points ------------------------------------------------------
+    // From the timer interrupt of the calling CPU: charges time, expires timers, balances now
+    // and then, and returns whether the current thread must be preempted. The handler then
+    // acknowledges the interrupt and calls preempt_if_needed().
+    bool on_tick(uint64_t now_ns);
+    // Switches away if this CPU was asked to (by on_tick, a wake-up or a reschedule IPI).
+    void preempt_if_needed();
+    // Pulls one thread to the calling CPU from the busiest one if the imbalance warrants it.
+    // Returns whether a thread moved.
+    bool balance();
+    // The calling CPU's earliest timer deadline, for a one-shot (tickless) timer.
+    uint64_t next_deadline();
+
+    // --- Architecture entry points -----------------------------------------------------------
+    // The first thing a new thread does (from the start trampoline).
+    void on_thread_first_run(Thread* previous);
+    [[noreturn]] void idle_loop();
+
+    // --- Introspection --------------------------------------------------------------------
+    const RunQueue& run_queue(uint32_t cpu) const { return m_cpus[cpu].run_queue; }
+    bool needs_reschedule(uint32_t cpu) const { return __atomic_load_n(&m_cpus[cpu].need_resched, __ATOMIC_ACQUIRE); }
+    uint64_t context_switches(uint32_t cpu) const { return m_cpus[cpu].context_switches; }
+    SchedulerPlatform& platform() { return m_platform; }
+
+private:
+    struct PerCpu {
+        Spinlock lock;
+        RunQueue run_queue;
+        uint32_t id { 0 };
+        bool need_resched { false };
+        uint64_t last_balance_ns { 0 };
+        uint64_t context_switches { 0 };
+    };
+
+    PerCpu& this_cpu();
+    PerCpu& lock_cpu_of(Thread& thread);
+    void lock_pair(PerCpu& a, PerCpu& b);
+    void unlock_pair(PerCpu& a, PerCpu& b);
+    void request_reschedule(PerCpu& cpu);
+    uint32_t choose_cpu_for(const Thread& thread);
+
+    // Lock of `cpu` held, interrupts disabled; returns with the lock released.
+    void schedule_locked(PerCpu& cpu, const Thread* yielding);
+    // Queue lock held, interrupts disabled; releases the queue lock and switches away.
+    void block_on_locked(WaitQueue& queue, uint64_t deadline_ns);
+    // Queue lock held.
+    WakeReason finish_wait_locked(WaitQueue& queue);
+    void finish_switch(Thread& previous);
+    void fire_expired_timers(PerCpu& cpu, uint64_t now_ns);
+    bool wake_blocked(Thread& thread, WakeReason reason);
+    void place_in_transit(Thread& thread);
+    void move_if_disallowed(Thread& thread);
+    // Both locks held: moves a queued, blocked or sleeping thread from one CPU to another.
+    // Returns whether `to` must now preempt its current thread.
+    bool move_locked(Thread& thread, PerCpu& from, PerCpu& to, uint64_t now_ns);
+    void announce_exit(Thread& thread);
+
+    SchedulerPlatform& m_platform;
+    PerCpu m_cpus[max_cpus];
+    uint64_t m_online_bits { 0 };
+    WaitQueue m_exit_queue; // joiners wait here for is_reapable()
+};
+
+template<typename Condition>
+Result<void> Scheduler::wait_until(WaitQueue& queue, Condition condition, uint64_t deadline_ns)
+{
+    arch::InterruptState interrupt_state = arch::save_and_disable_interrupts();
+    queue.m_lock.lock();
+    Result<void> result;
+    while (!condition()) {
+        if (deadline_ns != no_deadline && m_platform.now_ns() >= deadline_ns) {
+            result = Error::TimedOut;
+            break;
+        }
+        block_on_locked(queue, deadline_ns);
+        queue.m_lock.lock();
+        finish_wait_locked(queue);
+    }
+    queue.m_lock.unlock();
+    arch::restore_interrupts(interrupt_state);
+    return result;
+}
+
+} // namespace gehri::sched
