@@ -198,14 +198,14 @@ KERNEL_TEST(timer_oneshot_fires_once_not_early_and_calls_the_tick_handler)
 {
     arch::InterruptState state = arch::save_and_disable_interrupts();
     s_ticks = {};
-    time::set_tick_handler(observing_tick_handler);
+    time::TickHandler previous_handler = time::set_tick_handler(observing_tick_handler);
     uint64_t before = time::timer_interrupt_count();
     uint64_t armed_at = time::now_ns();
     time::arm_oneshot_ns(3 * millisecond);
     wait_with_interrupts_until([&] { return time::timer_interrupt_count() != before; }, 5'000 * millisecond);
     // Long enough for a wrongly periodic timer to fire again.
     wait_with_interrupts_until([] { return false; }, 10 * millisecond);
-    time::set_tick_handler(nullptr);
+    EXPECT(time::set_tick_handler(previous_handler) == observing_tick_handler);
     EXPECT_EQ(time::timer_interrupt_count() - before, 1u);
     EXPECT_EQ(s_ticks.calls, 1u);
     EXPECT_EQ(s_ticks.vector, static_cast<uint64_t>(arch::vectors::local_timer));
