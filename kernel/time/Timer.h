@@ -19,8 +19,8 @@ namespace gehri::time {
 using TickHandler = void (*)(arch::InterruptFrame& frame);
 
 // One handler for all CPUs (the scheduler's); nullptr removes it. Ticks without a handler
-// are only counted.
-void set_tick_handler(TickHandler handler);
+// are only counted. Returns the handler it replaced, so a test can put it back.
+TickHandler set_tick_handler(TickHandler handler);
 
 // Arm this CPU's timer: every `period_ns` until stopped or re-armed, or once after
 // `delay_ns`. Delays round up to the timer's resolution (a tick is never early) and are

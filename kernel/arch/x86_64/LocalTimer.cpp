@@ -54,10 +54,14 @@ void install_local_timer_handler() { install_interrupt_handler(vectors::local_ti
 
 namespace gehri::time {
 
-void set_tick_handler(TickHandler handler) { __atomic_store_n(&arch::s_tick_handler, handler, __ATOMIC_RELEASE); }
+TickHandler set_tick_handler(TickHandler handler) { return __atomic_exchange_n(&arch::s_tick_handler, handler, __ATOMIC_ACQ_REL); }
 void arm_periodic_ns(uint64_t period_ns) { arch::arm(arch::lapic::timer::Mode::Periodic, period_ns); }
 void arm_oneshot_ns(uint64_t delay_ns) { arch::arm(arch::lapic::timer::Mode::OneShot, delay_ns); }
-void stop_timer() { arch::lapic::timer::set_initial_count(0); }
+void stop_timer()
+{
+    if (arch::s_frequency_hz != 0) // before the platform is up there is no timer to stop
+        arch::lapic::timer::set_initial_count(0);
+}
 uint64_t timer_frequency_hz() { return arch::s_frequency_hz; }
 
 uint64_t max_timer_delay_ns()
