@@ -41,6 +41,22 @@ static uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+// MemAvailable from /proc/meminfo in KiB, or -1: how close a wide fan-out is to running out.
+static long available_memory_kib(void)
+{
+    FILE* file = fopen("/proc/meminfo", "r");
+    if (!file)
+        return -1;
+    char line[128];
+    long value = -1;
+    while (fgets(line, sizeof(line), file)) {
+        if (sscanf(line, "MemAvailable: %ld kB", &value) == 1)
+            break;
+    }
+    fclose(file);
+    return value;
+}
+
 static void report_unavailable(const char* name, const char* format, ...)
 {
     char reason[256];
@@ -191,8 +207,9 @@ static bool wait_for_discovery(Experiment* experiment, Endpoint* endpoint)
             dds_subscription_matched_status_t subscription;
             dds_get_publication_matched_status(endpoint->writer, &publication);
             dds_get_subscription_matched_status(endpoint->reader, &subscription);
-            printf("BENCH-PROGRESS %s discovery after %llus: %u readers and %u writers of %u matched\n", experiment->name,
-                (unsigned long long)((now_ns() - start) / 1000000000ull), publication.current_count, subscription.current_count, experiment->width);
+            printf("BENCH-PROGRESS %s discovery after %llus: %u readers and %u writers of %u matched, %ld KiB available\n",
+                experiment->name, (unsigned long long)((now_ns() - start) / 1000000000ull), publication.current_count,
+                subscription.current_count, experiment->width, available_memory_kib());
             fflush(stdout);
             next_progress += 5000000000ull;
         }

@@ -126,6 +126,20 @@ void run_dds(const char* only)
         std::printf("BENCH-WARNING ddsbench ended with status %#x\n", status);
 }
 
+// UDP counters after the DDS run: receive-buffer overflows explain a slow discovery.
+void print_udp_counters()
+{
+    FILE* file = std::fopen("/proc/net/snmp", "r");
+    if (!file)
+        return;
+    char line[512];
+    while (std::fgets(line, sizeof(line), file)) {
+        if (std::strncmp(line, "Udp:", 4) == 0)
+            std::printf("BENCH-NOTE %s", line);
+    }
+    std::fclose(file);
+}
+
 } // namespace
 
 const char* time_unit() { return s_time_unit; }
@@ -161,8 +175,10 @@ int main(int argc, char** argv)
         if (selected(all[i].name, only))
             all[i].run();
     }
-    if (as_init)
+    if (as_init) {
         run_dds(only);
+        print_udp_counters();
+    }
     std::printf("BENCH-DONE\n");
     if (as_init)
         power_off();

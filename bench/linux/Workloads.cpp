@@ -10,9 +10,11 @@
 #include <cstring>
 #include <fcntl.h>
 #include <linux/futex.h>
+#include <new>
 #include <pthread.h>
 #include <sched.h>
 #include <spawn.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -125,27 +127,32 @@ struct alignas(64) FutexWord {
     std::atomic<uint32_t> value { 0 };
 };
 
+// Private futexes between threads; shared ones (keyed by the physical page) between processes.
 struct FutexPingPong {
     FutexWord ping;
     FutexWord pong;
     uint64_t iterations;
+    int private_flag;
 };
+
+constexpr uint64_t futex_warm_up = 100;
+constexpr uint64_t futex_iterations = 20'000;
 
 long futex(std::atomic<uint32_t>& word, int operation, uint32_t value)
 {
     return syscall(SYS_futex, reinterpret_cast<uint32_t*>(&word), operation, value, nullptr, nullptr, 0);
 }
 
-void futex_signal(FutexWord& word)
+void futex_signal(FutexWord& word, int private_flag)
 {
     word.value.store(1, std::memory_order_release);
-    futex(word.value, FUTEX_WAKE_PRIVATE, 1);
+    futex(word.value, FUTEX_WAKE | private_flag, 1);
 }
 
-void futex_await(FutexWord& word)
+void futex_await(FutexWord& word, int private_flag)
 {
     while (word.value.load(std::memory_order_acquire) == 0)
-        futex(word.value, FUTEX_WAIT_PRIVATE, 0);
+        futex(word.value, FUTEX_WAIT | private_flag, 0);
     word.value.store(0, std::memory_order_relaxed);
 }
 
@@ -153,33 +160,58 @@ void* futex_partner(void* argument)
 {
     auto* state = static_cast<FutexPingPong*>(argument);
     for (uint64_t i = 0; i < state->iterations; ++i) {
-        futex_await(state->ping);
-        futex_signal(state->pong);
+        futex_await(state->ping, state->private_flag);
+        futex_signal(state->pong, state->private_flag);
     }
     return nullptr;
 }
 
+int futex_partner_process(void* argument)
+{
+    futex_partner(argument);
+    return 0;
+}
+
+uint64_t time_futex_round_trips(FutexPingPong& state)
+{
+    for (uint64_t i = 0; i < futex_warm_up; ++i) {
+        futex_signal(state.ping, state.private_flag);
+        futex_await(state.pong, state.private_flag);
+    }
+    uint64_t start = now_ns();
+    for (uint64_t i = 0; i < futex_iterations; ++i) {
+        futex_signal(state.ping, state.private_flag);
+        futex_await(state.pong, state.private_flag);
+    }
+    return now_ns() - start;
+}
+
 void futex_rtt()
 {
-    constexpr uint64_t warm_up = 100;
-    constexpr uint64_t iterations = 20'000;
     FutexPingPong state;
-    state.iterations = warm_up + iterations;
+    state.iterations = futex_warm_up + futex_iterations;
+    state.private_flag = FUTEX_PRIVATE_FLAG;
     pthread_t partner;
     if (pthread_create(&partner, nullptr, futex_partner, &state) != 0)
         fail("pthread_create");
-    for (uint64_t i = 0; i < warm_up; ++i) {
-        futex_signal(state.ping);
-        futex_await(state.pong);
-    }
-    uint64_t start = now_ns();
-    for (uint64_t i = 0; i < iterations; ++i) {
-        futex_signal(state.ping);
-        futex_await(state.pong);
-    }
-    uint64_t elapsed = now_ns() - start;
+    uint64_t elapsed = time_futex_round_trips(state);
     pthread_join(partner, nullptr);
-    report_time("futex_rtt", elapsed, iterations, "between=threads");
+    report_time("futex_rtt", elapsed, futex_iterations, "between=threads");
+}
+
+void futex_rtt_processes()
+{
+    void* shared = mmap(nullptr, sizeof(FutexPingPong), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (shared == MAP_FAILED)
+        fail("mmap");
+    auto* state = new (shared) FutexPingPong;
+    state->iterations = futex_warm_up + futex_iterations;
+    state->private_flag = 0;
+    pid_t child = fork_child(futex_partner_process, state);
+    uint64_t elapsed = time_futex_round_trips(*state);
+    reap(child);
+    munmap(shared, sizeof(FutexPingPong));
+    report_time("futex_rtt_processes", elapsed, futex_iterations, "between=processes");
 }
 
 // --- Context switch: two yielders on one CPU -------------------------------------------------
@@ -463,6 +495,7 @@ const Workload s_workloads[] = {
     { "null_syscall", null_syscall },
     { "pipe_rtt", pipe_rtt },
     { "futex_rtt", futex_rtt },
+    { "futex_rtt_processes", futex_rtt_processes },
     { "unix_socket_rtt", unix_socket_rtt },
     { "context_switch", context_switch_processes },
     { "context_switch_threads", context_switch_threads },

@@ -22,6 +22,7 @@ constexpr Workload s_workloads[] = {
     { "null_syscall", nullptr, needs_user_mode },
     { "pipe_rtt", nullptr, needs_user_mode },
     { "futex_rtt", nullptr, needs_user_mode },
+    { "futex_rtt_processes", nullptr, needs_user_mode },
     { "unix_socket_rtt", nullptr, needs_user_mode },
     { "context_switch", nullptr, "needs user processes (branch agents)" },
     { "context_switch_threads", nullptr, "needs user threads (branch agents); see kernel_thread_switch" },
