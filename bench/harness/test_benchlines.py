@@ -1,4 +1,4 @@
-"""Host unit tests of the BENCH line parser (run by ctest with the host tools' tests)."""
+"""Host unit tests of the BENCH line parser (run by run_tests.py, the bench-harness tier of ./gehri test)."""
 import unittest
 
 from benchlines import BenchFormatError, parse_log, parse_result
