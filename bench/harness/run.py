@@ -269,12 +269,12 @@ def results_markdown(date: str, host: str, tables: str, gehri: benchlines.BenchL
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(prog="./gehri bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--build", type=Path, default=ROOT / "build", help="build directory (default ./build)")
     parser.add_argument("--kernel", type=Path, help="Gehri's kernel ELF (default BUILD/kernel/kernel/gehri.elf)")
-    parser.add_argument("--skip-gehri", action="store_true")
-    parser.add_argument("--skip-linux", action="store_true")
-    parser.add_argument("--skip-host-dds", action="store_true")
+    parser.add_argument("--skip-gehri", action="store_true", help="do not boot Gehri")
+    parser.add_argument("--skip-linux", action="store_true", help="do not boot the Linux guest")
+    parser.add_argument("--skip-host-dds", action="store_true", help="do not run Cyclone DDS natively on the host")
     parser.add_argument("--linux-only", default="", help="comma-separated Linux workloads (and 'dds') to run")
     parser.add_argument("--dds-widths", default="10,100,1000", help="DDS fan-out widths in the guest")
     parser.add_argument("--host-dds-widths", default="10,100,1000", help="DDS fan-out widths on the host")
