@@ -3,6 +3,7 @@
 #include <kernel/arch/x86_64/Platform.h>
 #include <kernel/arch/x86_64/QemuExit.h>
 #include <kernel/audit/KernelAuditLog.h>
+#include <kernel/bench/Benchmarks.h>
 #include <kernel/boot/CommandLine.h>
 #include <kernel/boot/Multiboot2.h>
 #include <kernel/console/FramebufferConsole.h>
@@ -82,6 +83,11 @@ void kernel_main(uint32_t multiboot_magic, uint32_t multiboot_info_physical)
     StringView test_filter = command_line.value_of("gehri.test", &test_requested);
     if (test_requested)
         exit_kernel(run_kernel_tests(test_filter), command_line);
+
+    bool bench_requested = false;
+    StringView bench_selection = command_line.value_of("gehri.bench", &bench_requested);
+    if (bench_requested)
+        exit_kernel(bench::run_benchmarks(bench_selection), command_line);
 
     log::info("nothing more to start yet; halting");
     exit_kernel(true, command_line);
