@@ -21,7 +21,8 @@ Result<size_t> auction_sectors(Span<const SectorDemand> demands, Span<SectorBid>
             continue;
         if (scratch.awards.size() < demand.units)
             return Error::OutOfRange;
-        AuctionConfig config { Pricing::SecondPrice, demand.units, 0, TieBreak::LowerAgentId };
+        // Reserve 1 (every bid is at least 1): with no losing bid the price is max_cost.
+        AuctionConfig config { Pricing::SecondPrice, demand.units, 1, TieBreak::LowerAgentId };
         auto auction = TRY(SealedBidAuction::create(config, scratch.bids));
         size_t index = lower_bound(bids, demand.sector, [](const SectorBid& bid, uint32_t sector) { return bid.sector < sector; });
         for (; index < bids.size() && bids[index].sector == demand.sector; ++index) {
@@ -76,21 +77,28 @@ uint32_t leading_options(const Tally& tally, uint32_t options, uint32_t& runner_
 Agreement cross_check(const ObservationReport& a, const ObservationReport& b)
 {
     Rect overlap = a.area.intersect(b.area);
-    if (overlap.is_empty())
+    if (overlap.width() * overlap.height() < min_overlap)
         return Agreement::NoOverlap;
     auto at = [](const ObservationReport& report, int32_t x, int32_t y) -> const Observation* {
         size_t index = static_cast<size_t>(y - report.area.y0) * static_cast<size_t>(report.area.width()) + static_cast<size_t>(x - report.area.x0);
         return index < report.cells.size() ? &report.cells[index] : nullptr;
     };
+    int32_t informative = 0;
+    bool disagree = false;
     for (int32_t y = overlap.y0; y < overlap.y1; ++y) {
         for (int32_t x = overlap.x0; x < overlap.x1; ++x) {
             const Observation* first = at(a, x, y);
             const Observation* second = at(b, x, y);
-            if (!first || !second || first->fire != second->fire || first->fuel != second->fuel)
-                return Agreement::Disagree;
+            if (!first || !second || first->fire != second->fire || first->fuel != second->fuel) {
+                disagree = true;
+                continue;
+            }
+            informative += first->fuel > 0 || first->fire == FireState::Burning;
         }
     }
-    return Agreement::Agree;
+    if (disagree)
+        return Agreement::Disagree;
+    return informative >= min_overlap ? Agreement::Agree : Agreement::NoOverlap;
 }
 
 namespace {
@@ -139,7 +147,8 @@ Result<size_t> pick_witnesses(Span<const ObservationReport> reports, const Secto
                 uint32_t bucket = static_cast<uint32_t>(r) * grid.columns() + static_cast<uint32_t>(c);
                 for (uint32_t k = start[bucket]; k < start[bucket + 1]; ++k) {
                     uint32_t witness = scratch.order[k];
-                    if (witness == subject || reports[witness].area.intersect(reports[subject].area).is_empty())
+                    Rect overlap = reports[witness].area.intersect(reports[subject].area);
+                    if (witness == subject || overlap.width() * overlap.height() < min_overlap)
                         continue;
                     uint64_t key = event_hash(round, reports[subject].drone, reports[witness].drone);
                     // Keep the per_report smallest keys (insertion into a tiny sorted array).

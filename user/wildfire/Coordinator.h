@@ -81,13 +81,16 @@ struct ObservationReport {
 enum class Agreement : uint8_t { NoOverlap, Agree, Disagree };
 
 // Compares two reports of the same tick on the cells both cover: fire state and fuel must be
-// equal (intensity is not compared: drones see it with noise in the real system).
+// equal (intensity is not compared: drones see it with noise in the real system). Only cells
+// that can burn or burn tell a liar from an honest drone (everyone agrees about a lake), so an
+// overlap with fewer than min_overlap such cells proves nothing either way and counts as none.
+constexpr int32_t min_overlap = 16;
 Agreement cross_check(const ObservationReport& a, const ObservationReport& b);
 
 struct WitnessPair {
     uint32_t witness; // index into the reports: the rater
     uint32_t subject; // index into the reports: the rated
-    Agreement agreement;
+    Agreement agreement; // NoOverlap: inconclusive, the caller records no rating
 };
 
 struct WitnessScratch {

@@ -5,7 +5,7 @@ namespace gehri::wildfire {
 namespace {
 
 constexpr uint64_t phantom_salt = 0x726f677565ull; // the rogues' shared lie
-constexpr uint64_t phantom_period = 6;              // one flammable cell in six "burns"
+constexpr uint64_t phantom_period = 3;              // one flammable cell in three "burns"
 
 // Local observations are the row-major cells of one rectangle; this indexes them.
 struct LocalGrid {

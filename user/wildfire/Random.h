@@ -55,6 +55,16 @@ public:
         for (auto& word : m_state)
             word = splitmix64_next(state);
     }
+    // The raw 256-bit state (not all zero), to check against the reference implementation.
+    static constexpr Random from_state(uint64_t s0, uint64_t s1, uint64_t s2, uint64_t s3)
+    {
+        Random random(0);
+        random.m_state[0] = s0;
+        random.m_state[1] = s1;
+        random.m_state[2] = s2;
+        random.m_state[3] = s3;
+        return random;
+    }
     // An independent stream for (seed, stream), e.g. one per drone id.
     static constexpr Random for_stream(uint64_t seed, uint64_t stream) { return Random(mix64(seed) ^ mix64(stream + 0x632be59bd9b4e019ull)); }
 

@@ -97,6 +97,9 @@ Result<Scenario> Scenario::create(const ScenarioConfig& config, Span<uint8_t> by
     EigenTrustConfig trust_config;
     trust_config.max_iterations = config.trust_iterations;
     auto trust = TRY(EigenTrust::create(trust_config, buffers.peers, buffers.feedback));
+    // The coordinator is the one pre-trusted peer: trust flows from its verdicts.
+    PeerIndex coordinator = config.drones;
+    TRY(trust.set_pretrusted(Span<const PeerIndex>(&coordinator, 1)));
     for (uint32_t i = 0; i < config.head_start; ++i)
         world.step();
     return Scenario(config, buffers, world, fire_map, grid, trust);
@@ -187,9 +190,24 @@ void Scenario::cross_check_reports()
     WitnessScratch scratch { m_buffers.order, m_buffers.bucket_start };
     auto pairs = pick_witnesses(m_buffers.checked.first(count), m_grid, m_config.drone.observe_radius, m_config.witnesses, m_checks++, scratch, m_buffers.pairs);
     size_t pair_count = pairs.value_or(0);
-    for (size_t i = 0; i < pair_count; ++i) {
-        const WitnessPair& pair = m_buffers.pairs[i];
-        rate(m_buffers.checked[pair.witness].drone, m_buffers.checked[pair.subject].drone, pair.agreement == Agreement::Agree);
+    // Pairs come subject by subject: every witness rates the subject, and the coordinator, which
+    // merges the reports into the fire map, rates it by the witnesses' majority.
+    uint32_t coordinator = static_cast<uint32_t>(m_drones.size());
+    for (size_t i = 0; i < pair_count;) {
+        uint32_t subject = m_buffers.pairs[i].subject;
+        uint32_t agree = 0;
+        uint32_t disagree = 0;
+        for (; i < pair_count && m_buffers.pairs[i].subject == subject; ++i) {
+            const WitnessPair& pair = m_buffers.pairs[i];
+            if (pair.agreement == Agreement::NoOverlap)
+                continue;
+            bool agreed = pair.agreement == Agreement::Agree;
+            agree += agreed;
+            disagree += !agreed;
+            rate(m_buffers.checked[pair.witness].drone, m_buffers.checked[subject].drone, agreed);
+        }
+        if (agree != disagree)
+            rate(coordinator, m_buffers.checked[subject].drone, agree > disagree);
     }
 }
 

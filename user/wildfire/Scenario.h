@@ -33,7 +33,7 @@ struct ScenarioConfig {
     uint32_t witnesses { 3 };          // per report and check
     uint32_t trust_period { 10 };
     uint32_t trust_iterations { 40 };  // EigenTrust refine() steps per trust period
-    collective::QuarantinePolicy quarantine { 400'000, 8 };
+    collective::QuarantinePolicy quarantine { 20'000, 8 };
     uint32_t crash_ppm { 150 };        // per flying drone per tick
     uint32_t restart_delay { 10 };     // ticks the supervisor takes to restart a crashed drone
 };
@@ -105,6 +105,8 @@ public:
     bool is_quarantined(uint32_t drone) const { return m_books[drone].quarantined; }
     uint64_t tick() const { return m_world.tick(); }
     const SectorGrid& grid() const { return m_grid; }
+    // Peers 0..drones-1 are the drones, peer `drones` the coordinator.
+    const collective::EigenTrust& trust() const { return m_trust; }
     // One marker per drone: crashed, quarantined, rogue (not yet caught) or plain.
     size_t markers(Span<Marker> out) const;
 

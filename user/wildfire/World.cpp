@@ -86,8 +86,16 @@ void World::generate()
     place_bases();
     place_ignition(placement);
     place_villages(placement);
-    if (m_config.place_ignition)
-        (void)ignite(m_ignition);
+    if (!m_config.place_ignition)
+        return;
+    // A single burning cell often dies before it spreads; the seed fire is a small cross.
+    (void)ignite(m_ignition);
+    for (uint32_t d = 0; d < direction_count; d += 2) {
+        Point v = direction_vector(static_cast<Direction>(d));
+        Point n { m_ignition.x + v.x, m_ignition.y + v.y };
+        if (view().contains(n) && at(n).is_flammable() && at(n).terrain != Terrain::Village)
+            (void)ignite(n);
+    }
 }
 
 void World::place_bases()
