@@ -2,6 +2,7 @@
 #include <kernel/ipc/Channel.h>
 #include <kernel/ipc/HandleDisposal.h>
 #include <string.h>
+#include <thread>
 #include <vector>
 
 using namespace gehri;
@@ -137,4 +138,39 @@ TEST(IpcChannel, FullQueueThenDrainKeepsOrder)
         memcpy(&value, message.bytes().data(), sizeof(value));
         EXPECT_EQ(value, i);
     }
+}
+
+TEST(IpcChannel, ConcurrentPingPongLosesNothing)
+{
+    auto channel = Channel::create({ 8, 4096 }).release_value();
+    constexpr uint32_t rounds = 20000;
+    std::thread echo([&] {
+        for (uint32_t received = 0; received < rounds;) {
+            auto message = channel->second().read();
+            if (message.is_error()) {
+                std::this_thread::yield();
+                continue;
+            }
+            ++received;
+            while (channel->second().write(std::move(message.value())).is_error())
+                std::this_thread::yield();
+        }
+    });
+    uint32_t mismatches = 0;
+    for (uint32_t i = 0; i < rounds; ++i) {
+        ASSERT_TRUE(channel->first().write(Message::create(1, { reinterpret_cast<const uint8_t*>(&i), sizeof(i) }).release_value()).is_ok());
+        for (;;) {
+            auto reply = channel->first().read();
+            if (reply.is_error()) {
+                std::this_thread::yield();
+                continue;
+            }
+            uint32_t value;
+            memcpy(&value, reply.value().bytes().data(), sizeof(value));
+            mismatches += value != i;
+            break;
+        }
+    }
+    echo.join();
+    EXPECT_EQ(mismatches, 0u);
 }

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 #include <kernel/ipc/TopicNamespace.h>
 #include <string.h>
+#include <thread>
 #include <vector>
 
 using namespace gehri;
@@ -241,4 +242,41 @@ TEST(IpcTopicNamespace, DyingNamespaceReleasesItsTopics)
         EXPECT_EQ(kept->ref_count(), 2u);
     }
     EXPECT_EQ(kept->ref_count(), 1u);
+}
+
+TEST(IpcTopic, ConcurrentReliableSubscribersReceiveEverything)
+{
+    auto topic = Topic::create("stress").release_value();
+    constexpr uint32_t count = 20000;
+    constexpr int readers = 3;
+    std::vector<OwnPtr<Subscription>> subscriptions;
+    for (int i = 0; i < readers; ++i)
+        subscriptions.push_back(topic->subscribe(reliable(4 + i)).release_value());
+    std::vector<uint32_t> errors(readers, 0);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < readers; ++i) {
+        threads.emplace_back([&, i] {
+            for (uint32_t expected = 0; expected < count;) {
+                auto sample = subscriptions[i]->take();
+                if (sample.is_error()) {
+                    std::this_thread::yield();
+                    continue;
+                }
+                errors[i] += value_of(sample.value()) != expected;
+                ++expected;
+            }
+        });
+    }
+    for (uint32_t sent = 0; sent < count;) {
+        if (topic->publish(1, bytes_of(sent)).is_ok())
+            ++sent;
+        else
+            std::this_thread::yield();
+    }
+    for (auto& thread : threads)
+        thread.join();
+    for (int i = 0; i < readers; ++i) {
+        EXPECT_EQ(errors[i], 0u);
+        EXPECT_EQ(subscriptions[i]->dropped(), 0u);
+    }
 }
