@@ -52,25 +52,42 @@ void Channel::refresh_signals_locked()
 
 Result<void> ChannelEndpoint::write(Message&& message)
 {
-    Message consumed = std::move(message);
+    Error error;
+    {
+        InterruptSafeGuard guard(m_channel.m_lock);
+        if (m_closed) {
+            error = Error::BadHandle;
+        } else if (m_peer->m_closed) {
+            error = Error::PeerClosed;
+        } else {
+            auto enqueued = m_peer->m_queue.enqueue(std::move(message));
+            if (enqueued.is_ok()) {
+                m_channel.refresh_signals_locked();
+                return {};
+            }
+            error = enqueued.error();
+        }
+    }
+    // Refused: the message still dies here, after the lock, so its handles are disposed of
+    // outside it (disposal calls into the object layer).
+    Message refused = std::move(message);
+    return error;
+}
+
+Result<void> ChannelEndpoint::read(Message& out)
+{
     InterruptSafeGuard guard(m_channel.m_lock);
     if (m_closed)
         return Error::BadHandle;
-    if (m_peer->m_closed)
-        return Error::PeerClosed;
-    TRY(m_peer->m_queue.enqueue(std::move(consumed)));
+    TRY(m_queue.dequeue_into(out));
     m_channel.refresh_signals_locked();
     return {};
 }
 
 Result<Message> ChannelEndpoint::read()
 {
-    InterruptSafeGuard guard(m_channel.m_lock);
-    if (m_closed)
-        return Error::BadHandle;
-    auto message = m_queue.dequeue();
-    if (message.is_ok())
-        m_channel.refresh_signals_locked();
+    Message message;
+    TRY(read(message));
     return message;
 }
 

@@ -25,6 +25,7 @@ public:
     Result<void> write(Message&& message);
     // The oldest message. BadHandle if this end is closed; WouldBlock when empty; PeerClosed when
     // empty and the peer closed (nothing more will ever come).
+    Result<void> read(Message& out);
     Result<Message> read();
     // The sizes of the next message without taking it (for a reader with a small buffer).
     struct Pending {

@@ -21,9 +21,18 @@ public:
     Message& operator=(const Message&) = delete;
     ~Message();
 
-    // A message with room for `size` bytes and `handle_count` tokens, to be filled through
-    // writable_bytes()/writable_handles() (so the syscall layer copies from user memory once,
-    // straight into place). TooLarge beyond the format limits; OutOfMemory.
+    // Makes this message (whatever it held is dropped first) one with room for `size` bytes and
+    // `handle_count` tokens, to be filled through writable_bytes()/writable_handles(): the
+    // syscall layer copies from user memory once, straight into place. TooLarge beyond the
+    // format limits; OutOfMemory. In place, because every move of a message costs a copy of its
+    // inline bytes and the channel round trip is counted in instructions.
+    Result<void> initialize(AgentId sender, size_t size, size_t handle_count = 0);
+    Result<void> assign(AgentId sender, ReadonlyBytes bytes, Span<const HandleToken> handles = {});
+    // Makes this message carry `payload` (no copy). The payload must hold no handles (the
+    // callers, topics, check that once per publish rather than once per subscriber).
+    void assign_shared(AgentId sender, const PayloadRef& payload, uint64_t sequence);
+
+    // The same as values, for code off the hot path.
     static Result<Message> create_uninitialized(AgentId sender, size_t size, size_t handle_count = 0);
     static Result<Message> create(AgentId sender, ReadonlyBytes bytes, Span<const HandleToken> handles = {});
     // A message carrying an existing shared payload (no copy). The payload must hold no handles:
@@ -47,14 +56,23 @@ public:
 
 private:
     const uint8_t* const_bytes() const { return m_body ? m_body->bytes().data() : m_inline; }
-    void dispose();
+    // Inline: a message without a body or handles (the common small one) has nothing to free.
+    void dispose()
+    {
+        if (m_body || m_handle_count != 0)
+            release_body();
+        m_size = 0;
+    }
+    void release_body();
+    // Copies this message's m_size inline bytes from `source`.
+    void copy_inline(const uint8_t* source);
 
     AgentId m_sender { 0 };
     uint64_t m_sequence { 0 };
     uint32_t m_size { 0 };
     uint32_t m_handle_count { 0 };
     PayloadRef m_body;
-    uint8_t m_inline[message_inline_bytes];
+    alignas(uint64_t) uint8_t m_inline[message_inline_bytes] {};
 };
 
 } // namespace gehri::ipc

@@ -42,23 +42,40 @@ Result<void> MessageQueue::enqueue(Message&& message)
         return Error::TooLarge;
     if (!fits(message.size()))
         return Error::QueueFull;
-    uint32_t tail = m_head + m_count;
-    if (tail >= m_limits.max_messages)
-        tail -= m_limits.max_messages;
-    m_slots[tail] = std::move(message);
+    size_t size = message.size();
+    tail_slot() = std::move(message);
     ++m_count;
-    m_bytes += m_slots[tail].size();
+    m_bytes += size;
+    return {};
+}
+
+Result<void> MessageQueue::enqueue_shared(AgentId sender, const PayloadRef& payload, uint64_t sequence)
+{
+    if (payload->size() > m_limits.max_bytes)
+        return Error::TooLarge;
+    if (!fits(payload->size()))
+        return Error::QueueFull;
+    tail_slot().assign_shared(sender, payload, sequence);
+    ++m_count;
+    m_bytes += payload->size();
+    return {};
+}
+
+Result<void> MessageQueue::dequeue_into(Message& out)
+{
+    if (m_count == 0)
+        return m_producer_closed ? Error::PeerClosed : Error::WouldBlock;
+    out = std::move(m_slots[m_head]);
+    m_head = advance(m_head);
+    --m_count;
+    m_bytes -= out.size();
     return {};
 }
 
 Result<Message> MessageQueue::dequeue()
 {
-    if (m_count == 0)
-        return m_producer_closed ? Error::PeerClosed : Error::WouldBlock;
-    Message message = std::move(m_slots[m_head]);
-    m_head = advance(m_head);
-    --m_count;
-    m_bytes -= message.size();
+    Message message;
+    TRY(dequeue_into(message));
     return message;
 }
 
@@ -66,8 +83,9 @@ bool MessageQueue::drop_oldest()
 {
     if (m_count == 0)
         return false;
-    // Through dequeue so the message (and any handles in it) is destroyed here, not left behind.
-    (void)dequeue();
+    // Moved out so the message (and any handles in it) is destroyed here, not left in the slot.
+    Message dropped;
+    (void)dequeue_into(dropped);
     return true;
 }
 

@@ -31,7 +31,12 @@ public:
     // TooLarge if the message alone exceeds max_bytes (it can never fit); QueueFull if it does
     // not fit now (nothing is enqueued, the message is dropped by the caller's Result).
     Result<void> enqueue(Message&& message);
-    // WouldBlock when empty and the producer is still open; PeerClosed when empty and closed.
+    // A shared-payload message built straight in its slot (topic fan-out: no temporary).
+    // The payload must hold no handles. QueueFull/TooLarge as enqueue.
+    Result<void> enqueue_shared(AgentId sender, const PayloadRef& payload, uint64_t sequence);
+    // Moves the oldest message into `out`. WouldBlock when empty and the producer is still
+    // open; PeerClosed when empty and closed.
+    Result<void> dequeue_into(Message& out);
     Result<Message> dequeue();
     // The next message, left in place (so a reader can learn the sizes it needs), or null.
     const Message* front() const { return m_count ? &m_slots[m_head] : nullptr; }
@@ -55,6 +60,11 @@ private:
         : m_slots(std::move(slots))
         , m_limits(limits)
     {
+    }
+    Message& tail_slot()
+    {
+        uint32_t tail = m_head + m_count;
+        return m_slots[tail >= m_limits.max_messages ? tail - m_limits.max_messages : tail];
     }
     uint32_t advance(uint32_t index) const { return index + 1 == m_limits.max_messages ? 0 : index + 1; }
 

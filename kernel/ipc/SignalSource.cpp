@@ -9,12 +9,9 @@ SignalSource::~SignalSource()
         observer->on_signals_changed(m_signals, true);
 }
 
-void SignalSource::update_locked(Signals set, Signals clear)
+void SignalSource::publish_locked(Signals new_signals)
 {
     Signals old_signals = m_signals;
-    Signals new_signals = (old_signals & ~clear) | set;
-    if (new_signals == old_signals)
-        return;
     __atomic_store_n(&m_signals, new_signals, __ATOMIC_RELEASE);
     Signals changed = old_signals ^ new_signals;
     m_observers.for_each([&](SignalObserver& observer) {

@@ -27,7 +27,13 @@ public:
 
     // With the owner's lock held: sets the bits to `(current & ~clear) | set` and notifies the
     // observers whose interest covers a bit that changed.
-    void update_locked(Signals set, Signals clear);
+    // Inline: most operations change nothing, and that check is on every message's path.
+    void update_locked(Signals set, Signals clear)
+    {
+        Signals new_signals = (m_signals & ~clear) | set;
+        if (new_signals != m_signals)
+            publish_locked(new_signals);
+    }
 
     // Starts watching and, under the same lock, calls the observer once with the current bits,
     // so it cannot miss a level that was already up nor see a stale one after a newer change.
@@ -39,6 +45,8 @@ public:
     size_t observer_count();
 
 private:
+    void publish_locked(Signals new_signals);
+
     Spinlock& m_lock;
     Signals m_signals;
     sched::IntrusiveList<SignalObserver, &SignalObserver::m_node> m_observers;

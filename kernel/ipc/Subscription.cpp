@@ -12,7 +12,14 @@ Subscription::Subscription(RefPtr<Topic> topic, Qos qos, MessageQueue queue)
 
 Subscription::~Subscription() { m_topic->unsubscribe(*this); }
 
-Result<Message> Subscription::take() { return m_topic->take(*this); }
+Result<void> Subscription::take(Message& out) { return m_topic->take(*this, out); }
+
+Result<Message> Subscription::take()
+{
+    Message sample;
+    TRY(take(sample));
+    return sample;
+}
 
 uint64_t Subscription::dropped() const
 {

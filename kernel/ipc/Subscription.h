@@ -20,6 +20,7 @@ public:
     Subscription& operator=(const Subscription&) = delete;
 
     // The oldest sample (sender and topic sequence number set). WouldBlock when none waits.
+    Result<void> take(Message& out);
     Result<Message> take();
     // Samples this subscription lost to best-effort overflow (always 0 when reliable).
     uint64_t dropped() const;

@@ -84,8 +84,8 @@ void Topic::deliver_locked(Subscription& subscription, const PayloadRef& payload
         queue.drop_oldest();
         ++subscription.m_dropped;
     }
-    // Cannot fail: the payload has no handles and the queue has room.
-    auto enqueued = queue.enqueue(Message::share(sender, payload, sequence).release_value());
+    // Cannot fail: the queue has room and the sample fits max_message_bytes.
+    auto enqueued = queue.enqueue_shared(sender, payload, sequence);
     VERIFY(enqueued.is_ok());
     if (subscription.m_qos.reliability == Reliability::Reliable && queue.is_full())
         note_reliable_full_locked(subscription, false);
@@ -112,17 +112,15 @@ void Topic::update_subscription_signals_locked(Subscription& subscription)
         subscription.m_signals.update_locked(signal::readable, signal::none);
 }
 
-Result<Message> Topic::take(Subscription& subscription)
+Result<void> Topic::take(Subscription& subscription, Message& out)
 {
     InterruptSafeGuard guard(m_lock);
     bool was_full = subscription.m_queue.is_full();
-    auto sample = subscription.m_queue.dequeue();
-    if (sample.is_error())
-        return sample;
+    TRY(subscription.m_queue.dequeue_into(out));
     if (was_full && subscription.m_qos.reliability == Reliability::Reliable)
         note_reliable_full_locked(subscription, true);
     update_subscription_signals_locked(subscription);
-    return sample;
+    return {};
 }
 
 void Topic::unsubscribe(Subscription& subscription)

@@ -59,7 +59,7 @@ private:
     {
     }
     void unsubscribe(Subscription& subscription);
-    Result<Message> take(Subscription& subscription);
+    Result<void> take(Subscription& subscription, Message& out);
     void deliver_locked(Subscription& subscription, const PayloadRef& payload, AgentId sender, uint64_t sequence);
     void note_reliable_full_locked(Subscription& subscription, bool was_full);
     void update_subscription_signals_locked(Subscription& subscription);
