@@ -23,6 +23,9 @@ enum class Error : int32_t {
     Busy = 14,
     QuotaExceeded = 15,
     Interrupted = 16,
+    TooLarge = 17,        // bigger than a hard limit (message, key, value, name): never fits
+    VersionMismatch = 18, // compare-and-swap lost: the entry's version is not the expected one
+    BufferTooSmall = 19,  // the caller's buffer cannot hold the item; the item stays queued
 };
 
 constexpr const char* error_name(Error error)
@@ -44,6 +47,9 @@ constexpr const char* error_name(Error error)
     case Error::Busy: return "Busy";
     case Error::QuotaExceeded: return "QuotaExceeded";
     case Error::Interrupted: return "Interrupted";
+    case Error::TooLarge: return "TooLarge";
+    case Error::VersionMismatch: return "VersionMismatch";
+    case Error::BufferTooSmall: return "BufferTooSmall";
     }
     return "UnknownError";
 }
