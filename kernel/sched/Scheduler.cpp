@@ -478,6 +478,12 @@ void Scheduler::preempt_if_needed()
     PerCpu& cpu = this_cpu();
     if (!needs_reschedule(cpu.id))
         return;
+    // The caller (or the code an interrupt handler interrupted) holds a spinlock: switching
+    // now could leave it held for as long as the thread waits. The last unlock asks again.
+    if (arch::preempt_count() != 0) {
+        arch::defer_preemption();
+        return;
+    }
     cpu.lock.lock();
     schedule_locked(cpu, nullptr);
 }

@@ -77,7 +77,9 @@ public:
     // and then, and returns whether the current thread must be preempted. The handler then
     // acknowledges the interrupt and calls preempt_if_needed().
     bool on_tick(uint64_t now_ns);
-    // Switches away if this CPU was asked to (by on_tick, a wake-up or a reschedule IPI).
+    // Switches away if this CPU was asked to (by on_tick, a wake-up or a reschedule IPI),
+    // unless the preempt count is raised (a spinlock is held): then the preemption is deferred
+    // to the moment the count drops to zero (arch::defer_preemption).
     void preempt_if_needed();
     // Pulls one thread to the calling CPU from the busiest one if the imbalance warrants it.
     // Returns whether a thread moved.
