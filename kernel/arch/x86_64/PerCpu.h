@@ -19,8 +19,8 @@ struct alignas(64) CpuLocal {
     uint32_t apic_id;
     uint8_t preemption_deferred; // a preemption waits for the preempt count to reach zero
     uint8_t tlb_flush_pending; // set by a CPU that shoots down a TLB range (TlbShootdown.cpp)
-    uint8_t periodic_tick_armed; // the scheduler tick runs (not the idle one-shot)
-    uint8_t reserved0;
+    uint8_t reserved0[2];
+    uint64_t timer_expiry_ns; // when the local timer's one-shot is due (Preemption.cpp)
     uint64_t timer_interrupts; // local timer interrupts taken on this CPU
     uint64_t reschedule_interrupts;
     uint64_t tlb_shootdowns_served;

@@ -6,18 +6,30 @@
 #include <kernel/arch/x86_64/SchedulerPlatform.h>
 #include <kernel/sched/KernelScheduler.h>
 #include <kernel/time/Clock.h>
+#include <kernel/sched/Thread.h>
 #include <kernel/time/Timer.h>
 
 namespace gehri::arch {
 
 namespace {
 
+void program_timer(uint64_t now_ns, uint64_t expiry_ns)
+{
+    time::arm_oneshot_ns(expiry_ns > now_ns ? expiry_ns - now_ns : 0);
+    this_cpu().timer_expiry_ns = expiry_ns;
+}
+
+uint64_t earlier(uint64_t a, uint64_t b) { return a < b ? a : b; }
+
 // Interrupts are off in both handlers; preempt_if_needed switches only if the interrupted code
-// held no spinlock (preempt count zero), else it defers until the count drops to zero.
-void handle_scheduler_tick(InterruptFrame&)
+// held no spinlock (preempt count zero), else it defers until the count drops to zero. The
+// next expiry is programmed before that: a switch would not come back here for a while.
+void handle_timer(InterruptFrame&)
 {
     sched::Scheduler& scheduler = sched::kernel_scheduler();
-    scheduler.on_tick(time::now_ns());
+    uint64_t now = time::now_ns();
+    scheduler.on_tick(now);
+    program_busy_timer(now, scheduler.next_deadline());
     scheduler.preempt_if_needed();
 }
 
@@ -34,7 +46,7 @@ void install_preemption()
 {
     install_interrupt_handler(vectors::reschedule_ipi, handle_reschedule_ipi);
     scheduler_platform().set_reschedule_sender(send_reschedule_ipi);
-    time::set_tick_handler(handle_scheduler_tick);
+    time::set_tick_handler(handle_timer);
 }
 
 void send_reschedule_ipi(uint32_t cpu)
@@ -54,22 +66,17 @@ void resume_deferred_preemption()
     lapic::send_ipi_to_self(vectors::reschedule_ipi);
 }
 
-void start_periodic_tick()
-{
-    time::arm_periodic_ns(tick_ns);
-    this_cpu().periodic_tick_armed = 1;
-}
+void program_busy_timer(uint64_t now_ns, uint64_t next_deadline_ns) { program_timer(now_ns, earlier(now_ns + tick_ns, next_deadline_ns)); }
 
-void arm_idle_timer(uint64_t now_ns, uint64_t next_deadline_ns)
-{
-    uint64_t wake = now_ns + idle_poll_ns;
-    if (next_deadline_ns < wake)
-        wake = next_deadline_ns;
-    time::arm_oneshot_ns(wake > now_ns ? wake - now_ns : 0);
-    this_cpu().periodic_tick_armed = 0;
-}
+void program_idle_timer(uint64_t now_ns, uint64_t next_deadline_ns) { program_timer(now_ns, earlier(now_ns + idle_poll_ns, next_deadline_ns)); }
 
-bool periodic_tick_running() { return this_cpu().periodic_tick_armed != 0; }
+void program_timer_for_switch(const sched::Thread& from, const sched::Thread& to, uint64_t next_deadline_ns)
+{
+    if (to.is_idle_thread())
+        return; // the idle loop programs its own timer when it waits
+    if (from.is_idle_thread() || next_deadline_ns < this_cpu().timer_expiry_ns)
+        program_busy_timer(time::now_ns(), next_deadline_ns);
+}
 
 uint64_t reschedule_interrupts_here() { return this_cpu().reschedule_interrupts; }
 

@@ -36,8 +36,8 @@ sched::Thread* KernelSchedulerPlatform::switch_context(sched::Thread& from, sche
     CpuLocal& cpu = this_cpu();
     if (auto* tables = CpuTables::for_cpu(cpu.index))
         tables->set_kernel_stack_for_user_entry(to.stack().top);
-    if (from.is_idle_thread() && !cpu.periodic_tick_armed && interrupts_live())
-        start_periodic_tick();
+    if (interrupts_live())
+        program_timer_for_switch(from, to, sched::kernel_scheduler().run_queue(cpu.index).timers().next_deadline());
     return gehri_switch_context(&from.context().stack_pointer, to.context().stack_pointer, &from);
 }
 
@@ -54,9 +54,8 @@ void KernelSchedulerPlatform::idle_wait()
         cpu_relax();
         return;
     }
-    // Tickless idle: no periodic tick, a one-shot for the earliest deadline (or the next look
-    // for work to pull). The deadline is read here, after the idle loop fired the due timers.
-    arm_idle_timer(now_ns(), sched::kernel_scheduler().next_deadline());
+    // The deadline is read here, after the idle loop fired the due timers.
+    program_idle_timer(now_ns(), sched::kernel_scheduler().next_deadline());
     // sti takes effect after the next instruction, so an interrupt that arrives between the
     // idle loop's last check and here still ends the hlt.
     asm volatile("sti; hlt; cli" ::: "memory");

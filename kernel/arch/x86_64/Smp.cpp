@@ -189,7 +189,7 @@ void wire_scheduler_to_the_machine()
     install_tlb_shootdown();
     set_stop_other_cpus_on_crash(stop_other_cpus_for_crash);
     scheduler_platform().set_interrupts_live(true);
-    start_periodic_tick();
+    program_busy_timer(time::now_ns(), sched::kernel_scheduler().next_deadline());
 }
 
 uint32_t start_application_processors(const boot::BootInfo& boot_info)
@@ -263,7 +263,7 @@ void start_multiprocessing(const boot::BootInfo& boot_info)
     wire_scheduler_to_the_machine();
     uint64_t started = time::now_ns();
     s_summary.online = s_summary.listed > 1 ? start_application_processors(boot_info) : 1;
-    console::print("  smp: {} of {} CPUs online, preemptive (tick {} us, tickless idle), APs started in {} ms\n", s_summary.online,
+    console::print("  smp: {} of {} CPUs online, preemptive (tick {} us, one-shot timers), APs started in {} ms\n", s_summary.online,
         s_summary.listed, tick_ns / 1000, (time::now_ns() - started) / millisecond);
     if (s_summary.worst_clock_lag_ns > 0)
         log::warn("smp: an AP's clock read up to {} ns behind the boot CPU's at startup", s_summary.worst_clock_lag_ns);
