@@ -71,6 +71,9 @@ public:
     // when the test says so.
     void block_on(WaitQueue& queue, uint64_t deadline_ns = no_deadline);
     WakeReason finish_wait(WaitQueue& queue);
+    // The same two halves for join: sleeps until `thread` exits (or the deadline passes).
+    void block_on_exit_of(Thread& thread, uint64_t deadline_ns = no_deadline);
+    WakeReason finish_exit_wait();
 
     // --- Interrupt-side entry points ------------------------------------------------------
     // From the timer interrupt of the calling CPU: charges time, expires timers, balances now
@@ -134,7 +137,7 @@ private:
     SchedulerPlatform& m_platform;
     PerCpu m_cpus[max_cpus];
     uint64_t m_online_bits { 0 };
-    WaitQueue m_exit_queue; // joiners wait here for is_reapable()
+    WaitQueue m_exit_queue; // joiners wait here for is_reapable() of their Thread::m_joining
 };
 
 template<typename Condition>

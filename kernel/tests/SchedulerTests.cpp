@@ -46,17 +46,31 @@ constexpr int exit_mark = 100;
 struct InterleaveState {
     int log[interleave_threads * (interleave_rounds + 1)];
     int length;
+    int spawned; // set before any worker runs
+    int started; // workers past the point where interrupts are off for good
+    int finished; // workers that logged their exit mark
     uint64_t checksum[interleave_threads];
     bool on_own_stack[interleave_threads];
     Thread* threads[interleave_threads];
 };
 InterleaveState s_interleave;
+sched::WaitQueue s_interleave_finished; // the test waits here until every worker has finished
 
 void interleave_worker(void* argument)
 {
     int me = static_cast<int>(reinterpret_cast<uintptr_t>(argument));
-    // No timer preemption: only the yields below switch this CPU.
-    arch::InterruptState interrupts = arch::save_and_disable_interrupts();
+    // No timer preemption: only the yields below switch this CPU. Interrupts stay off to the
+    // end, exit included: a tick taken after the exit mark could preempt this thread, and
+    // whoever yields next could hand the CPU to it (a thread that logs nothing), then get it
+    // back and log twice in a row. The scheduler's exit does not need them.
+    arch::disable_interrupts();
+    // A thread's start turns interrupts on (on_thread_first_run), so a tick pending since
+    // the others ran can preempt a worker before it gets here. Nobody logs until every
+    // worker is past that point: such a preemption could otherwise hand the CPU straight
+    // back to a worker that had just yielded.
+    ++s_interleave.started;
+    while (s_interleave.started < s_interleave.spawned)
+        kernel_scheduler().yield();
     // Kept in registers and on this stack across every switch; wrong if a switch loses state.
     uint64_t checksum = 0;
     uint64_t mixer = 0x9e3779b97f4a7c15ull * static_cast<uint64_t>(me + 1);
@@ -69,7 +83,8 @@ void interleave_worker(void* argument)
     s_interleave.log[s_interleave.length++] = exit_mark + me;
     int local = 0;
     s_interleave.on_own_stack[me] = s_interleave.threads[me]->stack().contains(reinterpret_cast<uintptr_t>(&local));
-    arch::restore_interrupts(interrupts);
+    if (__atomic_add_fetch(&s_interleave.finished, 1, __ATOMIC_RELEASE) == s_interleave.spawned)
+        kernel_scheduler().wake_all(s_interleave_finished);
 }
 
 uint64_t expected_checksum(int me)
@@ -88,13 +103,20 @@ KERNEL_TEST(sched_threads_interleave_and_exit)
     s_interleave = {};
     OwnPtr<KernelThread> workers[interleave_threads];
     // The workers must all exist before the first one runs (main would take the turns of the
-    // missing ones), and main must not take turns either: it is not preempted until it blocks.
+    // missing ones), and main must not take turns either: it is not preempted until it blocks,
+    // and it blocks until every worker has finished. Joining them one by one instead would
+    // wake it when the first joined worker exits, possibly while the others still take turns.
     arch::InterruptState interrupts = arch::save_and_disable_interrupts();
     const char* names[] = { "worker-a", "worker-b", "worker-c" };
     for (int i = 0; i < interleave_threads; ++i) {
         workers[i] = spawn_here({ .name = names[i] }, interleave_worker, reinterpret_cast<void*>(static_cast<uintptr_t>(i)));
         s_interleave.threads[i] = workers[i] ? &workers[i]->thread() : nullptr;
     }
+    for (Thread* thread : s_interleave.threads)
+        s_interleave.spawned += thread ? 1 : 0;
+    auto finished = kernel_scheduler().wait_until(s_interleave_finished,
+        [] { return __atomic_load_n(&s_interleave.finished, __ATOMIC_ACQUIRE) == s_interleave.spawned; });
+    EXPECT(finished.is_ok());
     join_all(workers, interleave_threads);
     arch::restore_interrupts(interrupts);
     for (Thread* thread : s_interleave.threads) {
