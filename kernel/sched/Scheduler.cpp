@@ -490,15 +490,23 @@ bool Scheduler::on_tick(uint64_t now_ns)
     PerCpu& cpu = this_cpu();
     cpu.lock.lock();
     cpu.run_queue.update(now_ns);
+    bool balance_due = online_cpus().count() > 1 && now_ns - cpu.last_balance_ns >= policy::balance_interval_ns;
+    if (balance_due) {
+        // Balance on the load of the interval that just ended, before this tick's timers wake
+        // anyone. A thread that polls with short sleeps wakes exactly at ticks (its deadline is
+        // what the one-shot timer was programmed for), so counting it here would show its CPU
+        // one thread busier at every balancing tick than it is almost all the time: with 2N
+        // spinners on N CPUs, a CPU with one spinner and such a poller never pulled from one
+        // with three, and nobody else had a reason to.
+        cpu.last_balance_ns = now_ns;
+        cpu.lock.unlock();
+        balance();
+        cpu.lock.lock();
+    }
     fire_expired_timers(cpu, now_ns);
     if (cpu.run_queue.should_preempt_current(now_ns))
         __atomic_store_n(&cpu.need_resched, true, __ATOMIC_RELEASE);
-    bool balance_due = online_cpus().count() > 1 && now_ns - cpu.last_balance_ns >= policy::balance_interval_ns;
-    if (balance_due)
-        cpu.last_balance_ns = now_ns;
     cpu.lock.unlock();
-    if (balance_due)
-        balance();
     return needs_reschedule(cpu.id);
 }
 

@@ -158,6 +158,15 @@ KERNEL_TEST(smp_load_balancing_spreads_spinning_threads)
     uint64_t started = now();
     bool spread = sleep_until_true(balanced, 20'000 * millisecond);
     uint64_t took = now() - started;
+    if (!spread) {
+        // Say where they stand: a stuck imbalance and a slow spread look alike otherwise.
+        for (uint32_t cpu = 0; cpu < cpus; ++cpu) {
+            uint32_t here = 0;
+            for (uint32_t i = 0; i < count; ++i)
+                here += threads[i] && threads[i]->thread().cpu() == cpu ? 1 : 0;
+            log::info("smp test: CPU {} has {} spinners, {} runnable", cpu, here, kernel_scheduler().run_queue(cpu).nr_running());
+        }
+    }
     uint64_t cpus_used = 0;
     for (uint32_t i = 0; i < count; ++i) {
         store(spinners[i].stop, true);
