@@ -2,6 +2,7 @@
 #include <kernel/arch/x86_64/DeliberateCrash.h>
 #include <kernel/arch/x86_64/Platform.h>
 #include <kernel/arch/x86_64/QemuExit.h>
+#include <kernel/arch/x86_64/Smp.h>
 #include <kernel/audit/KernelAuditLog.h>
 #include <kernel/bench/Benchmarks.h>
 #include <kernel/boot/CommandLine.h>
@@ -73,6 +74,7 @@ void kernel_main(uint32_t multiboot_magic, uint32_t multiboot_info_physical)
         mm::PhysicalMemory::the().free_pages(), command_line.text());
     arch::initialize_platform(s_boot_info);
     sched::initialize_on_boot_cpu();
+    arch::start_multiprocessing(s_boot_info);
 
     arch::crash_if_requested(command_line);
 

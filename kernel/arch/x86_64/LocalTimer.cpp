@@ -1,6 +1,7 @@
 #include <kernel/arch/x86_64/Interrupts.h>
 #include <kernel/arch/x86_64/LocalApic.h>
 #include <kernel/arch/x86_64/LocalTimer.h>
+#include <kernel/arch/x86_64/PerCpu.h>
 #include <kernel/time/RateConversion.h>
 #include <kernel/time/Timer.h>
 
@@ -11,7 +12,6 @@ namespace {
 uint64_t s_frequency_hz;
 time::RateConversion s_ns_to_ticks;
 time::TickHandler s_tick_handler;
-uint64_t s_interrupt_count;
 
 uint32_t ticks_for(uint64_t ns)
 {
@@ -24,7 +24,7 @@ uint32_t ticks_for(uint64_t ns)
 void handle_local_timer(InterruptFrame& frame)
 {
     lapic::end_of_interrupt();
-    __atomic_fetch_add(&s_interrupt_count, 1, __ATOMIC_RELAXED);
+    ++this_cpu().timer_interrupts;
     if (auto handler = __atomic_load_n(&s_tick_handler, __ATOMIC_ACQUIRE))
         handler(frame);
 }
@@ -71,6 +71,6 @@ uint64_t max_timer_delay_ns()
     return frequency_from_measurement(UINT32_MAX, arch::s_frequency_hz, nanoseconds_per_second);
 }
 
-uint64_t timer_interrupt_count() { return __atomic_load_n(&arch::s_interrupt_count, __ATOMIC_RELAXED); }
+uint64_t timer_interrupt_count() { return arch::this_cpu().timer_interrupts; }
 
 } // namespace gehri::time
