@@ -89,7 +89,19 @@ void RunQueue::enqueue(Thread& thread, Arrival arrival, uint64_t now_ns)
     queue.enqueue(thread);
     note_queue_change(thread.m_class);
     ++m_nr_queued;
+    if (!thread.m_affinity.is_single_cpu()) {
+        thread.m_counted_movable = true;
+        __atomic_store_n(&m_nr_movable_queued, m_nr_movable_queued + 1, __ATOMIC_RELAXED);
+    }
     refresh_load();
+}
+
+void RunQueue::forget_movable(Thread& thread)
+{
+    if (!thread.m_counted_movable)
+        return;
+    thread.m_counted_movable = false;
+    __atomic_store_n(&m_nr_movable_queued, m_nr_movable_queued - 1, __ATOMIC_RELAXED);
 }
 
 void RunQueue::dequeue_for_move(Thread& thread, uint64_t now_ns)
@@ -101,6 +113,7 @@ void RunQueue::dequeue_for_move(Thread& thread, uint64_t now_ns)
     note_queue_change(thread.m_class);
     thread.m_virtual_runtime -= queue.min_virtual_runtime();
     --m_nr_queued;
+    forget_movable(thread);
     refresh_load();
 }
 
@@ -118,6 +131,7 @@ Thread* RunQueue::pick_next(uint64_t now_ns, const Thread* yielding)
     Thread* next = queue_of(chosen).pop_first_avoiding(yielding);
     note_queue_change(chosen);
     --m_nr_queued;
+    forget_movable(*next);
     refresh_load();
     return next;
 }

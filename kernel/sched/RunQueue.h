@@ -59,6 +59,11 @@ public:
     // read without the lock, for load-balancing estimates.
     uint32_t nr_running() const { return __atomic_load_n(&m_nr_running, __ATOMIC_RELAXED); }
     size_t nr_queued() const { return m_nr_queued; }
+    // Queued threads whose affinity allowed more than one CPU when they were queued. Read
+    // without the lock, it lets an idle CPU skip a queue it could not take anything from
+    // without contending for its lock (a hint: an affinity change takes effect at the next
+    // enqueue; the balancer confirms under the lock).
+    uint32_t nr_movable_queued() const { return __atomic_load_n(&m_nr_movable_queued, __ATOMIC_RELAXED); }
     ClassMask runnable_classes() const;
 
     ClassQueue& queue_of(PriorityClass priority_class) { return m_classes[index_of(priority_class)]; }
@@ -73,6 +78,7 @@ private:
     bool current_is_busy() const { return m_current && m_current != m_idle; }
     void note_queue_change(PriorityClass priority_class);
     void refresh_load();
+    void forget_movable(Thread& thread);
 
     ClassQueue m_classes[priority_class_count];
     ClassMask m_queued_classes; // the classes whose queue is not empty
@@ -83,6 +89,7 @@ private:
     uint32_t m_cpu { 0 };
     uint32_t m_nr_running { 0 };
     size_t m_nr_queued { 0 };
+    uint32_t m_nr_movable_queued { 0 };
     uint64_t m_last_update_ns { 0 };
     uint64_t m_idle_time_ns { 0 };
 };

@@ -117,6 +117,7 @@ private:
     // Runnable, in no queue, virtual runtime relative to its class clock: between being
     // preempted on a forbidden CPU and being placed on an allowed one.
     bool m_in_transit { false };
+    bool m_counted_movable { false }; // counted in its run queue's movable threads (RunQueue)
     WakeReason m_wake_reason { WakeReason::None };
     // The thread this one waits to join (while it is in the scheduler's exit queue): an exit
     // wakes only its own joiners.

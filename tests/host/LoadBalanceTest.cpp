@@ -89,9 +89,11 @@ TEST(LoadBalance, OnlyPinnedWorkStaysPut)
     Simulation sim(2);
     for (int i = 0; i < 3; ++i)
         sim.spawn("pinned", PriorityClass::Normal, default_weight, CpuMask::only(0));
+    EXPECT_EQ(sim.scheduler.run_queue(0).nr_movable_queued(), 0u);
     sim.run_for(200_ms);
     EXPECT_TRUE(sim.is_idle(1));
     EXPECT_EQ(sim.scheduler.run_queue(0).nr_running(), 3u);
+    EXPECT_EQ(sim.scheduler.run_queue(0).nr_movable_queued(), 0u);
     EXPECT_EQ(sim.scheduler.run_queue(1).idle_time_ns(), 200_ms);
 }
 
@@ -158,4 +160,26 @@ TEST(LoadBalance, APollerWakingAtTicksDoesNotHideItsCpusSpareRoom)
     EXPECT_GT(poller.times_scheduled(), 50u);
     EXPECT_EQ(spinners_on(0), 2);
     EXPECT_EQ(spinners_on(1), 2);
+}
+
+TEST(LoadBalance, CountsTheQueuedThreadsThatMayMove)
+{
+    Simulation sim(2);
+    sim.spawn("pinned", PriorityClass::Normal, default_weight, CpuMask::only(0));
+    Thread& free_a = sim.spawn("free-a");
+    Thread& free_b = sim.spawn("free-b");
+    const RunQueue& queue = sim.scheduler.run_queue(0);
+    // Everything starts on CPU 0 (no ticks yet); the running thread is not queued.
+    ASSERT_NE(sim.current(0), nullptr);
+    uint32_t queued_free = (sim.current(0) != &free_a) + (sim.current(0) != &free_b);
+    EXPECT_EQ(queue.nr_movable_queued(), queued_free);
+    // After balancing has spread the free threads, the counts still match the queues.
+    sim.run_for(100_ms);
+    for (uint32_t cpu = 0; cpu < 2; ++cpu) {
+        const RunQueue& q = sim.scheduler.run_queue(cpu);
+        uint32_t expected = 0;
+        for (Thread* thread : { &free_a, &free_b })
+            expected += thread->cpu() == cpu && thread->state() == ThreadState::Runnable;
+        EXPECT_EQ(q.nr_movable_queued(), expected) << "cpu " << cpu;
+    }
 }
