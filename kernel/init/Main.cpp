@@ -6,6 +6,7 @@
 #include <kernel/boot/CommandLine.h>
 #include <kernel/boot/Multiboot2.h>
 #include <kernel/console/FramebufferConsole.h>
+#include <kernel/init/Agents.h>
 #include <kernel/init/Exit.h>
 #include <kernel/init/Main.h>
 #include <kernel/init/Version.h>
@@ -77,14 +78,16 @@ void kernel_main(uint32_t multiboot_magic, uint32_t multiboot_info_physical)
 
     if (auto audit_started = audit::initialize_kernel_log(); audit_started.is_error())
         PANIC("cannot start the audit log ({})", error_name(audit_started.error()));
+    start_agent_support(s_boot_info);
 
     bool test_requested = false;
     StringView test_filter = command_line.value_of("gehri.test", &test_requested);
     if (test_requested)
         exit_kernel(run_kernel_tests(test_filter), command_line);
 
-    log::info("nothing more to start yet; halting");
-    exit_kernel(true, command_line);
+    bool agents_succeeded = run_boot_agents(command_line);
+    log::info("boot agents finished; halting");
+    exit_kernel(agents_succeeded, command_line);
 }
 
 } // namespace gehri

@@ -23,6 +23,9 @@ enum class Error : int32_t {
     Busy = 14,
     QuotaExceeded = 15,
     Interrupted = 16,
+    WrongObjectType = 17, // a handle names an object of another kind than the call needs
+    OutOfHandles = 18, // the agent's handle table is full
+    BadAddress = 19, // a user pointer outside user space, or one that faulted when copied
 };
 
 constexpr const char* error_name(Error error)
@@ -44,6 +47,9 @@ constexpr const char* error_name(Error error)
     case Error::Busy: return "Busy";
     case Error::QuotaExceeded: return "QuotaExceeded";
     case Error::Interrupted: return "Interrupted";
+    case Error::WrongObjectType: return "WrongObjectType";
+    case Error::OutOfHandles: return "OutOfHandles";
+    case Error::BadAddress: return "BadAddress";
     }
     return "UnknownError";
 }

@@ -2,6 +2,7 @@
 #include <kernel/arch/x86_64/Backtrace.h>
 #include <kernel/arch/x86_64/CrashReport.h>
 #include <kernel/arch/x86_64/DeliberateCrash.h>
+#include <kernel/arch/x86_64/ExceptionFixups.h>
 #include <kernel/arch/x86_64/Exceptions.h>
 #include <kernel/console/Console.h>
 #include <kernel/debug/KernelSymbols.h>
@@ -174,6 +175,13 @@ void handle_exception(InterruptFrame& frame)
         && (vector == exceptions::page_fault || vector == exceptions::general_protection)) {
         frame.rip = reinterpret_cast<uint64_t>(probe_read_u64_fixup);
         return;
+    }
+    // A user-copy routine touched a bad user address: it reports the failure itself.
+    if (!frame.from_user_mode() && (vector == exceptions::page_fault || vector == exceptions::general_protection)) {
+        if (uint64_t fixup = find_exception_fixup(frame.rip)) {
+            frame.rip = fixup;
+            return;
+        }
     }
     // Another CPU is reporting a crash and stopping the rest of the machine; it alone
     // decides when QEMU exits.

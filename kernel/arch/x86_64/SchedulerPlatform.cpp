@@ -1,6 +1,7 @@
 #include <kernel/arch/Cpu.h>
 #include <kernel/arch/x86_64/ContextSwitch.h>
 #include <kernel/arch/x86_64/SchedulerPlatform.h>
+#include <kernel/arch/x86_64/UserContextSwitch.h>
 #include <kernel/log/Log.h>
 #include <kernel/log/Panic.h>
 #include <kernel/sched/KernelScheduler.h>
@@ -22,6 +23,7 @@ void KernelSchedulerPlatform::prepare_context(sched::Thread& thread)
 
 sched::Thread* KernelSchedulerPlatform::switch_context(sched::Thread& from, sched::Thread& to)
 {
+    switch_user_state(from.context(), to.context());
     return gehri_switch_context(&from.context().stack_pointer, to.context().stack_pointer, &from);
 }
 

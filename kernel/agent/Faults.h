@@ -1,0 +1,25 @@
+#pragma once
+
+#include <kernel/lib/StringView.h>
+#include <kernel/sched/UserState.h>
+#include <stdint.h>
+
+namespace gehri::agent {
+
+// A CPU exception raised by user code, as the architecture describes it.
+struct UserFault {
+    uint32_t vector;
+    uint32_t error_code;
+    StringView description; // "Page fault (#PF) [not-present read user-mode]"
+    bool has_address; // a page fault: `address` is the faulting address
+    uint64_t address;
+    uint64_t instruction_pointer;
+    uint64_t stack_pointer;
+};
+
+// Kills the thread that faulted (the calling thread, whose user state is `state`): reports
+// the fault on the console with the agent's id and name, records it as the agent's exit and
+// ends the thread. The rest of the system keeps running.
+[[noreturn]] void kill_for_fault(sched::UserState& state, const UserFault& fault);
+
+} // namespace gehri::agent
