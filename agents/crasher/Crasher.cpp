@@ -59,8 +59,10 @@ int main(gehri::Agent& self)
         asm volatile("hlt");
         break;
     case Crash::DivideByZero: {
-        volatile int zero = 0;
-        return 1 / zero;
+        // In assembly: the compiler may rewrite 1 / x without a division (x == 0 is UB).
+        uint32_t zero = 0;
+        asm volatile("movl $1, %%eax\n xorl %%edx, %%edx\n divl %0" ::"r"(zero) : "rax", "rdx");
+        break;
     }
     case Crash::ExecuteKernel:
         reinterpret_cast<void (*)()>(kernel_text)();

@@ -157,7 +157,7 @@ TEST(HandleTable, ExhaustionIsAnErrorAndClosingMakesRoom)
     EXPECT_EQ(HandleTable::index_of(again), HandleTable::index_of(handles[3]));
     EXPECT_NE(again, handles[3]);
     EXPECT_EQ(table->add(FakeAgent::make(100), everything).error(), Error::OutOfHandles);
-    table = nullptr;
+    table.reset();
     object = nullptr;
     EXPECT_EQ(s_live_objects, 0);
 }

@@ -1,0 +1,378 @@
+// Agents end to end: programs from the initrd run in ring 3, call the kernel, fault, exit and
+// are reaped. Run with gehri.test=agents (they are part of gehri.test=all too).
+#include <kernel/agent/Reaper.h>
+#include <kernel/agent/Spawn.h>
+#include <kernel/agent/SystemInitrd.h>
+#include <kernel/arch/x86_64/Exceptions.h>
+#include <kernel/arch/x86_64/UserEntry.h>
+#include <kernel/console/Console.h>
+#include <kernel/mm/Heap.h>
+#include <kernel/mm/KernelStack.h>
+#include <kernel/mm/PhysicalMemory.h>
+#include <kernel/sched/KernelScheduler.h>
+#include <kernel/syscall/UserCopy.h>
+#include <kernel/tests/Framework.h>
+
+namespace gehri {
+
+namespace {
+
+using abi::ExitInfo;
+using abi::ExitReason;
+using agent::SpawnedAgent;
+
+constexpr uint64_t wait_budget = 30'000'000'000; // scheduler clock units (ns, or TSC cycles before the clock is set)
+
+uint64_t deadline() { return sched::kernel_scheduler().platform().now_ns() + wait_budget; }
+
+Result<SpawnedAgent> spawn(StringView program, StringView name, uint64_t argument = 0)
+{
+    const boot::Initrd* initrd = agent::system_initrd();
+    if (initrd == nullptr) {
+        ktest::record_failure(__FILE__, __LINE__, "no initrd: boot with the module 'initrd' (tools/make-iso --initrd)");
+        return Error::NotFound;
+    }
+    auto path = FixedString<64>::formatted("bin/{}", program);
+    Diagnostic diagnostic;
+    auto spawned = agent::spawn_agent_from_initrd(*initrd, path.view(), { .name = name, .argument = argument }, diagnostic);
+    if (spawned.is_error())
+        ktest::record_failure_formatted(__FILE__, __LINE__, "spawning {}: {}", program, diagnostic.message());
+    return spawned;
+}
+
+// Runs one agent to its end; a zeroed ExitInfo with reason 0 if it could not start.
+ExitInfo run(StringView program, StringView name, uint64_t argument = 0)
+{
+    auto spawned = spawn(program, name, argument);
+    if (spawned.is_error())
+        return { .reason = ExitReason(0) };
+    auto info = spawned.value().agent->wait_for_exit(deadline());
+    if (info.is_error()) {
+        ktest::record_failure_formatted(__FILE__, __LINE__, "{} did not exit ({})", name, error_name(info.error()));
+        return { .reason = ExitReason(0) };
+    }
+    return info.value();
+}
+
+// The reaper finishes an agent (drops the last kernel references) right after waking its
+// waiters; give it the CPU until it is idle.
+void let_the_reaper_finish(uint64_t reaped_target)
+{
+    for (int i = 0; i < 1000 && agent::reaped_thread_count() < reaped_target; ++i)
+        sched::kernel_scheduler().yield();
+    for (int i = 0; i < 10; ++i)
+        sched::kernel_scheduler().yield();
+}
+
+} // namespace
+
+KERNEL_TEST(agents_hello_exits_with_status_0)
+{
+    ExitInfo info = run("hello", "hello");
+    EXPECT_EQ(info.reason, ExitReason::Exited);
+    EXPECT_EQ(info.status, 0);
+}
+
+KERNEL_TEST(agents_bad_syscalls_get_exact_errors)
+{
+    // The agent checks every error code itself and exits with its failure count.
+    ExitInfo info = run("bad-syscalls", "bad-syscalls");
+    EXPECT_EQ(info.reason, ExitReason::Exited);
+    EXPECT_EQ(info.status, 0);
+}
+
+KERNEL_TEST(agents_exit_status_reaches_the_waiter)
+{
+    // An unknown crash kind: the crasher says it is still alive and exits with 1.
+    ExitInfo info = run("crasher", "crash-none", 99);
+    EXPECT_EQ(info.reason, ExitReason::Exited);
+    EXPECT_EQ(info.status, 1);
+}
+
+namespace {
+
+struct CrashCase {
+    uint64_t kind;
+    const char* name;
+    uint32_t vector;
+};
+
+// agents/crasher/Crasher.cpp numbers them the same way.
+constexpr CrashCase crash_cases[] = {
+    { 0, "crash-null", arch::exceptions::page_fault },
+    { 1, "crash-privileged", arch::exceptions::general_protection },
+    { 2, "crash-divide", arch::exceptions::divide_error },
+    { 3, "crash-exec-kernel", arch::exceptions::page_fault },
+    { 4, "crash-write-text", arch::exceptions::page_fault },
+    { 5, "crash-read-kernel", arch::exceptions::page_fault },
+    { 6, "crash-stack", arch::exceptions::page_fault },
+    { 7, "crash-ud2", arch::exceptions::invalid_opcode },
+    { 8, "crash-noncanonical", arch::exceptions::general_protection },
+};
+
+constexpr uint64_t kernel_text = 0xffffffff80100000;
+
+void check_fault_details(const CrashCase& crash, const ExitInfo& info)
+{
+    using namespace arch::page_fault_error;
+    uint64_t code = info.fault_error_code;
+    EXPECT((info.fault_ip >= 0x400000 && info.fault_ip < 0x500000) || crash.kind == 3);
+    switch (crash.kind) {
+    case 0:
+        EXPECT_EQ(info.fault_address, 0u);
+        EXPECT_EQ(code & (present | write | user | instruction_fetch), user);
+        break;
+    case 3:
+        EXPECT_EQ(info.fault_address, kernel_text);
+        EXPECT_EQ(info.fault_ip, kernel_text);
+        EXPECT_EQ(code & (user | instruction_fetch), user | instruction_fetch);
+        break;
+    case 4:
+        // The crasher writes to its own entry point, in its read-only text at 0x400000.
+        EXPECT_EQ(info.fault_address, 0x400000u);
+        EXPECT_EQ(code & (present | write | user), present | write | user);
+        break;
+    case 5:
+        EXPECT_EQ(info.fault_address, kernel_text);
+        EXPECT_EQ(code & (write | user | instruction_fetch), user);
+        break;
+    case 6: {
+        // Into the guard page under the stack.
+        uint64_t guard = agent::user_stack_top - agent::default_user_stack_size - mm::page_size;
+        EXPECT(info.fault_address >= guard && info.fault_address < guard + mm::page_size);
+        EXPECT_EQ(code & (present | write | user), write | user);
+        break;
+    }
+    default:
+        EXPECT_EQ(info.fault_address, 0u);
+        break;
+    }
+}
+
+} // namespace
+
+KERNEL_TEST(agents_faults_kill_only_the_agent)
+{
+    uint64_t free_before = mm::PhysicalMemory::the().free_pages();
+    for (const CrashCase& crash : crash_cases) {
+        ExitInfo info = run("crasher", crash.name, crash.kind);
+        EXPECT_EQ(info.reason, ExitReason::Faulted);
+        EXPECT_EQ(info.fault_vector, crash.vector);
+        check_fault_details(crash, info);
+        if (info.reason != ExitReason::Faulted || info.fault_vector != crash.vector)
+            console::print("    ({}: reason {} vector {})\n", crash.name, static_cast<uint32_t>(info.reason), info.fault_vector);
+    }
+    // The kernel is still fine: an agent runs normally after all that.
+    ExitInfo after = run("hello", "hello-after-crashes");
+    EXPECT_EQ(after.reason, ExitReason::Exited);
+    EXPECT_EQ(after.status, 0);
+    EXPECT(mm::PhysicalMemory::the().free_pages() + 64 >= free_before);
+}
+
+KERNEL_TEST(agents_fpu_registers_are_private)
+{
+    // Two agents fill every xmm register and MXCSR with their own values and yield to each
+    // other 50 times; each checks its registers after every switch.
+    auto first = spawn("fpu", "fpu-1", 1);
+    auto second = spawn("fpu", "fpu-2", 2);
+    if (first.is_error() || second.is_error())
+        return;
+    auto first_info = first.value().agent->wait_for_exit(deadline());
+    auto second_info = second.value().agent->wait_for_exit(deadline());
+    EXPECT(first_info.is_ok() && second_info.is_ok());
+    if (first_info.is_error() || second_info.is_error())
+        return;
+    EXPECT_EQ(first_info.value().reason, ExitReason::Exited);
+    EXPECT_EQ(first_info.value().status, 0);
+    EXPECT_EQ(second_info.value().reason, ExitReason::Exited);
+    EXPECT_EQ(second_info.value().status, 0);
+}
+
+KERNEL_TEST(agents_run_side_by_side)
+{
+    constexpr size_t count = 8;
+    RefPtr<object::Agent> agents[count];
+    for (size_t i = 0; i < count; ++i) {
+        auto spawned = spawn("hello", "hello-crowd");
+        if (spawned.is_error())
+            return;
+        agents[i] = spawned.value().agent;
+    }
+    for (size_t i = 0; i < count; ++i) {
+        // Ids are handed out in order and never twice.
+        if (i > 0)
+            EXPECT(agents[i]->id() > agents[i - 1]->id());
+        auto info = agents[i]->wait_for_exit(deadline());
+        EXPECT(info.is_ok() && info.value().reason == ExitReason::Exited && info.value().status == 0);
+        EXPECT(agents[i]->has_exited());
+        EXPECT(agents[i]->memory().is_released());
+    }
+}
+
+KERNEL_TEST(agents_leave_no_memory_behind)
+{
+    // Warm up once (first-use allocations such as heap slabs of new sizes), then measure.
+    (void)run("hello", "hello-warmup");
+    let_the_reaper_finish(agent::reaped_thread_count());
+    mm::Heap::the().release_empty_slabs();
+    auto& memory = mm::PhysicalMemory::the();
+    uint64_t free_before = memory.free_pages();
+    size_t stacks_before = mm::KernelStack::live_count();
+    size_t agents_before = object::Agent::live_count();
+    uint64_t reaped_before = agent::reaped_thread_count();
+
+    for (int i = 0; i < 3; ++i) {
+        ExitInfo info = run("bad-syscalls", "bad-syscalls-leak");
+        EXPECT_EQ(info.status, 0);
+        info = run("crasher", "crash-leak", 0);
+        EXPECT_EQ(info.reason, ExitReason::Faulted);
+    }
+    let_the_reaper_finish(reaped_before + 6);
+    mm::Heap::the().release_empty_slabs();
+    EXPECT_EQ(agent::reaped_thread_count(), reaped_before + 6);
+    EXPECT_EQ(object::Agent::live_count(), agents_before);
+    EXPECT_EQ(mm::KernelStack::live_count(), stacks_before);
+    EXPECT_EQ(memory.free_pages(), free_before);
+}
+
+KERNEL_TEST(agents_spawn_refuses_what_it_cannot_run)
+{
+    Diagnostic diagnostic;
+    const uint8_t garbage[] = { 0x7f, 'E', 'L', 'F', 1, 1, 1, 0 };
+    auto spawned = agent::spawn_agent(ReadonlyBytes(garbage, sizeof(garbage)), { .name = "garbage" }, diagnostic);
+    EXPECT(spawned.is_error());
+    EXPECT(diagnostic.has_failed() && !diagnostic.message().is_empty());
+
+    const boot::Initrd* initrd = agent::system_initrd();
+    EXPECT(initrd != nullptr);
+    if (initrd == nullptr)
+        return;
+    Diagnostic missing;
+    auto absent = agent::spawn_agent_from_initrd(*initrd, "bin/no-such-agent", { .name = "absent" }, missing);
+    EXPECT(absent.is_error() && absent.error() == Error::NotFound);
+
+    Diagnostic huge_stack;
+    auto file = initrd->file("bin/hello");
+    EXPECT(file.is_ok());
+    if (file.is_error())
+        return;
+    auto refused = agent::spawn_agent(file.value(), { .name = "huge-stack", .stack_size = agent::max_user_stack_size + 1 }, huge_stack);
+    EXPECT(refused.is_error() && refused.error() == Error::InvalidArgument);
+}
+
+KERNEL_TEST(agents_handles_to_real_objects)
+{
+    auto first = object::Agent::create("first");
+    auto second = object::Agent::create("second");
+    EXPECT(first.is_ok() && second.is_ok());
+    if (first.is_error() || second.is_error())
+        return;
+    EXPECT(second.value()->id() > first.value()->id());
+    auto& handles = first.value()->handles();
+    HandleValue to_second = handles.add(second.value(), Rights::Read | Rights::Duplicate).release_value();
+    EXPECT_EQ(handles.get_object_with_rights<object::Agent>(to_second, Rights::Read).value().get(), second.value().get());
+    EXPECT_EQ(handles.get_object_with_rights<object::Thread>(to_second, Rights::Read).error(), Error::WrongObjectType);
+    EXPECT_EQ(handles.get_object_with_rights<object::Agent>(to_second, Rights::Wait).error(), Error::AccessDenied);
+    EXPECT_EQ(second.value()->reference_count(), 2u);
+    EXPECT(handles.close(to_second).is_ok());
+    EXPECT_EQ(second.value()->reference_count(), 1u);
+}
+
+namespace {
+
+// SMEP and SMAP checks: the kernel touches a user page without the user-copy routines and
+// must fault. The interceptor resumes by returning from the probe function (which faulted on
+// its first instruction, so the stack holds just the return address).
+struct Intercepted {
+    uint64_t count;
+    uint64_t error_code;
+    uint64_t address;
+};
+Intercepted s_intercepted;
+
+bool return_from_probe(arch::InterruptFrame& frame)
+{
+    if (frame.vector != arch::exceptions::page_fault)
+        return false;
+    ++s_intercepted.count;
+    s_intercepted.error_code = frame.error_code;
+    s_intercepted.address = arch::read_cr2();
+    frame.rip = *reinterpret_cast<uint64_t*>(frame.rsp);
+    frame.rsp += 8;
+    frame.rax = 0xfa17;
+    return true;
+}
+
+} // namespace
+
+extern "C" uint64_t agents_test_read_byte(uint64_t address);
+asm(R"(
+    .text
+    .global agents_test_read_byte
+agents_test_read_byte:
+    movzbq (%rdi), %rax
+    ret
+)");
+
+KERNEL_TEST(agents_smep_and_smap_guard_the_kernel)
+{
+    auto features = arch::user_mode_features();
+    auto space = agent::UserAddressSpace::create();
+    EXPECT(space.is_ok());
+    if (space.is_error())
+        return;
+    constexpr uint64_t code_page = 0x400000;
+    constexpr uint64_t data_page = 0x401000;
+    constexpr uint64_t read_only_page = 0x402000;
+    auto& memory = *space.value();
+    EXPECT(memory.map_region(code_page, code_page + mm::page_size, mm::PageFlags::None, [](uint64_t, uint8_t* bytes) { bytes[0] = 0xc3; }).is_ok()); // ret
+    EXPECT(memory.map_region(data_page, data_page + mm::page_size, mm::PageFlags::Writable | mm::PageFlags::NoExecute, [](uint64_t, uint8_t* bytes) { bytes[0] = 42; }).is_ok());
+    EXPECT(memory.map_zeroed_region(read_only_page, read_only_page + mm::page_size, mm::PageFlags::NoExecute).is_ok());
+
+    memory.space().activate();
+    s_intercepted = {};
+    arch::set_exception_interceptor_for_testing(return_from_probe);
+    uint64_t read = agents_test_read_byte(data_page);
+    uint64_t executed = reinterpret_cast<uint64_t (*)()>(code_page)();
+    arch::set_exception_interceptor_for_testing(nullptr);
+    Intercepted seen = s_intercepted;
+
+    // The sanctioned way works: copies in and out, and a write to a read-only user page is an
+    // error (CR0.WP), not a silent write.
+    uint8_t byte = 0;
+    bool copied_in = copy_from_user(&byte, UserPointer<const void>(data_page), 1).is_ok();
+    uint8_t value = 7;
+    bool copied_out = copy_to_user(UserPointer<void>(data_page + 1), &value, 1).is_ok();
+    uint8_t check = 0;
+    (void)copy_from_user(&check, UserPointer<const void>(data_page + 1), 1);
+    Error read_only_write = copy_to_user(UserPointer<void>(read_only_page), &value, 1).error();
+    Error unmapped_read = copy_from_user(&byte, UserPointer<const void>(0x10000), 1).error();
+    mm::AddressSpace::kernel().activate();
+
+    EXPECT(features.smep && features.smap); // QEMU's -cpu max has both
+    if (features.smap)
+        EXPECT_EQ(read, 0xfa17u);
+    if (features.smep)
+        EXPECT_EQ(executed, 0xfa17u);
+    EXPECT_EQ(seen.count, (features.smap ? 1u : 0u) + (features.smep ? 1u : 0u));
+    EXPECT(copied_in && byte == 42);
+    EXPECT(copied_out && check == 7);
+    EXPECT_EQ(read_only_write, Error::BadAddress);
+    EXPECT_EQ(unmapped_read, Error::BadAddress);
+    // Out of user space altogether: refused without touching anything.
+    EXPECT_EQ(copy_from_user(&byte, UserPointer<const void>(0xffffffff80000000), 1).error(), Error::BadAddress);
+    EXPECT_EQ(copy_from_user(&byte, UserPointer<const void>(mm::user_space_end - 1), 2).error(), Error::BadAddress);
+    EXPECT(copy_from_user(&byte, UserPointer<const void>(0), 0).is_ok());
+}
+
+KERNEL_TEST(agents_null_syscall_round_trip)
+{
+    // The bench agent measures null syscalls in TSC cycles and, with argument 1, exits with
+    // the per-call figure. Under -icount shift=0 that is the instruction count.
+    ExitInfo info = run("bench", "bench", 1);
+    EXPECT_EQ(info.reason, ExitReason::Exited);
+    EXPECT(info.status > 0);
+    console::print("    null syscall round trip: {} TSC cycles\n", info.status);
+}
+
+} // namespace gehri
