@@ -24,4 +24,21 @@ void kill_for_fault(sched::UserState& state, const UserFault& fault)
     });
 }
 
+bool resolve_user_page_fault(sched::UserState& state, uint64_t address, bool write, bool execute)
+{
+    auto& agent = object::Thread::from_user_state(state).agent();
+    using Resolution = UserAddressSpace::FaultResolution;
+    switch (agent.memory().resolve_fault(address, write, execute)) {
+    case Resolution::Resolved: return true;
+    case Resolution::NotResolvable: return false;
+    case Resolution::OutOfMemory:
+        log::warn("agent {} ({}) killed: no free memory for a demand-zero page at {:#x}", agent.id(), agent.name(), address);
+        agent.kill({ .reason = abi::ExitReason::Killed, .status = abi::kill_status_out_of_memory, .fault_address = address });
+        return false;
+    }
+    return false;
+}
+
+void on_return_to_user(sched::UserState& state) { object::Thread::from_user_state(state).exit_if_agent_ending(); }
+
 } // namespace gehri::agent

@@ -22,4 +22,14 @@ struct UserFault {
 // ends the thread. The rest of the system keeps running.
 [[noreturn]] void kill_for_fault(sched::UserState& state, const UserFault& fault);
 
+// A not-present page fault at a user address, from user mode or from a kernel routine copying
+// user memory, by the thread whose user state is `state`: true if it was demand-zero memory of
+// the agent and is mapped now (retry the access). When no free page is left the agent is
+// killed (the thread ends at its next return to user mode) and the fault is not resolved.
+bool resolve_user_page_fault(sched::UserState& state, uint64_t address, bool write, bool execute);
+
+// On every return to user mode from an interrupt or exception: ends the thread if its agent
+// is being killed.
+void on_return_to_user(sched::UserState& state);
+
 } // namespace gehri::agent

@@ -59,7 +59,7 @@ Result<uint64_t> map_stack(object::Agent& agent, const loader::ElfImage& image, 
             return diagnostic.fail(Error::InvalidArgument, "segment {} at {:#x} overlaps the stack area [{:#x}, {:#x})", i,
                 segment.virtual_address, keep_free_from, keep_free_to);
     }
-    auto mapped = agent.memory().map_zeroed_region(bottom, user_stack_top, PageFlags::Writable | PageFlags::NoExecute);
+    auto mapped = agent.memory().reserve_demand_zero(bottom, user_stack_top, PageFlags::Writable | PageFlags::NoExecute);
     if (mapped.is_error())
         return diagnostic.fail(mapped.error(), "cannot map the stack ({})", error_name(mapped.error()));
     return user_stack_top;
@@ -72,7 +72,8 @@ Result<SpawnedAgent> spawn_agent(ReadonlyBytes executable, const SpawnOptions& o
     if (!user_mode_available())
         return diagnostic.fail(Error::NotSupported, "user mode is not set up on this CPU");
     auto image = TRY(loader::ElfImage::parse(executable, diagnostic));
-    auto created = object::Agent::create(options.name);
+    auto created = object::Agent::create(options.name,
+        { .memory_quota = options.memory_quota, .priority_class = options.priority_class, .weight = options.weight, .parent = options.parent });
     if (created.is_error())
         return diagnostic.fail(created.error(), "cannot create the agent ({})", error_name(created.error()));
     RefPtr<object::Agent> agent = created.release_value();
@@ -85,7 +86,7 @@ Result<SpawnedAgent> spawn_agent(ReadonlyBytes executable, const SpawnOptions& o
     RefPtr<object::Thread> thread = thread_made.release_value();
 
     auto& handles = agent->handles();
-    auto agent_handle = handles.add(agent, abi::self_agent_rights);
+    auto agent_handle = handles.add(agent, options.may_spawn ? abi::self_agent_rights | Rights::Spawn : abi::self_agent_rights);
     auto thread_handle = agent_handle.is_ok() ? handles.add(thread, abi::self_thread_rights) : Result<HandleValue>(agent_handle.error());
     if (thread_handle.is_error()) {
         handles.close_all(); // the agent's handle to itself would keep it alive forever

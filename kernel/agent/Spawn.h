@@ -20,6 +20,11 @@ struct SpawnOptions {
     StringView name; // for logs and fault reports; cut to Agent::max_name_length
     uint64_t argument { 0 }; // handed to the agent's _start (rdx)
     uint64_t stack_size { default_user_stack_size };
+    uint64_t memory_quota { UserAddressSpace::unlimited }; // must be set with a parent
+    sched::PriorityClass priority_class { sched::PriorityClass::Normal };
+    uint32_t weight { sched::default_weight };
+    object::Agent* parent { nullptr }; // its supervisor (Agent.h), which pays its quota
+    bool may_spawn { false }; // its handle to itself carries Rights::Spawn
 };
 
 struct SpawnedAgent {
@@ -29,9 +34,10 @@ struct SpawnedAgent {
 
 // Validates `executable` (kernel/loader/Elf64.h), creates the agent, maps each loadable
 // segment (copied, the rest zero-filled, permissions from the segment's flags, user
-// accessible), maps a stack with a guard page, creates the agent's first thread with handles
-// to the agent and to itself in the agent's table, and starts it. On failure nothing is left
-// behind and the Diagnostic says why.
+// accessible), reserves a demand-zero stack with a guard page, creates the agent's first
+// thread with handles to the agent and to itself in the agent's table, and starts it. All of
+// it counts against the memory quota (QuotaExceeded). On failure nothing is left behind and
+// the Diagnostic says why.
 Result<SpawnedAgent> spawn_agent(ReadonlyBytes executable, const SpawnOptions& options, Diagnostic& diagnostic);
 
 // The same, for a file of the initrd ("bin/hello").

@@ -28,6 +28,17 @@ public:
         if (__atomic_sub_fetch(&m_reference_count, 1, __ATOMIC_ACQ_REL) == 0)
             delete this;
     }
+    // Adds a reference unless the count already reached 0 (the object is being destroyed):
+    // for registries that can see an object while its last reference goes.
+    [[nodiscard]] bool try_ref() const
+    {
+        uint32_t count = __atomic_load_n(&m_reference_count, __ATOMIC_RELAXED);
+        while (count != 0) {
+            if (__atomic_compare_exchange_n(&m_reference_count, &count, count + 1, true, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+                return true;
+        }
+        return false;
+    }
     uint32_t reference_count() const { return __atomic_load_n(&m_reference_count, __ATOMIC_RELAXED); }
 
 protected:

@@ -1,10 +1,12 @@
 #include <kernel/log/Log.h>
 #include <kernel/log/Panic.h>
+#include <kernel/object/KillableWait.h>
 #include <kernel/object/Thread.h>
 #include <kernel/sched/KernelScheduler.h>
 #include <kernel/syscall/Abi.h>
 #include <kernel/syscall/Decoding.h>
 #include <kernel/syscall/Dispatcher.h>
+#include <kernel/syscall/Handlers.h>
 #include <kernel/syscall/UserCopy.h>
 #include <kernel/time/Clock.h>
 
@@ -14,12 +16,6 @@ namespace {
 
 using abi::ExitInfo;
 using object::Agent;
-
-// Who is calling.
-struct Caller {
-    object::Thread& thread;
-    Agent& agent() { return thread.agent(); }
-};
 
 // --- The system calls ------------------------------------------------------------------------
 
@@ -66,7 +62,9 @@ Result<uint64_t> sys_debug_write(Caller& caller, UserPointer<const char> text, L
 
 Result<uint64_t> sys_exit(Caller& caller, int32_t status)
 {
-    caller.thread.exit({ .reason = abi::ExitReason::Exited, .status = status });
+    // Every other thread of the agent ends at its next kernel entry, with this exit.
+    caller.agent().kill({ .reason = abi::ExitReason::Exited, .status = status });
+    caller.thread.exit(caller.agent().recorded_exit());
 }
 
 Result<uint64_t> sys_handle_close(Caller& caller, HandleArgument handle)
@@ -80,15 +78,6 @@ Result<uint64_t> sys_handle_duplicate(Caller& caller, HandleArgument handle, Rig
     return TRY(caller.agent().handles().duplicate(handle.value, rights));
 }
 
-uint64_t deadline_after(uint64_t timeout_ns)
-{
-    if (timeout_ns == abi::wait_forever)
-        return sched::Scheduler::no_deadline;
-    uint64_t now = sched::kernel_scheduler().platform().now_ns();
-    uint64_t deadline = now + timeout_ns;
-    return deadline < now ? sched::Scheduler::no_deadline : deadline;
-}
-
 Result<uint64_t> sys_wait(Caller& caller, HandleArgument handle, uint64_t timeout_ns, UserPointer<ExitInfo> out)
 {
     if (!out.is_null() && !is_user_range(out.address(), sizeof(ExitInfo)))
@@ -100,12 +89,12 @@ Result<uint64_t> sys_wait(Caller& caller, HandleArgument handle, uint64_t timeou
         // Its own exit comes only after this call returns: waiting would never end.
         if (agent.value().get() == &caller.agent())
             return Error::InvalidArgument;
-        info = TRY(agent.value()->wait_for_exit(deadline_after(timeout_ns)));
+        info = TRY(agent.value()->wait_for_exit(deadline_after(timeout_ns), &caller.agent()));
     } else if (agent.error() == Error::WrongObjectType) {
         auto thread = TRY(handles.get_object_with_rights<object::Thread>(handle.value, Rights::Wait));
         if (thread.get() == &caller.thread)
             return Error::InvalidArgument;
-        info = TRY(thread->wait_for_exit(deadline_after(timeout_ns)));
+        info = TRY(thread->wait_for_exit(deadline_after(timeout_ns), &caller.agent()));
     } else {
         return agent.error();
     }
@@ -123,6 +112,12 @@ Result<uint64_t> sys_agent_info(Caller& caller, HandleArgument handle, UserPoint
     for (size_t i = 0; i < name.length() && i < sizeof(info.name) - 1; ++i)
         info.name[i] = name[i];
     info.has_exited = agent->has_exited() ? 1 : 0;
+    info.priority_class = static_cast<uint32_t>(agent->priority_class());
+    info.weight = agent->weight();
+    info.thread_count = agent->thread_count();
+    info.memory_quota = agent->memory().quota();
+    info.memory_committed = agent->memory().committed_bytes();
+    info.memory_resident = agent->memory().resident_bytes();
     TRY(copy_to_user(out, info));
     return 0;
 }
@@ -132,6 +127,16 @@ Result<uint64_t> sys_clock_now(Caller&) { return time::now_ns(); }
 Result<uint64_t> sys_yield(Caller&)
 {
     sched::kernel_scheduler().yield();
+    return 0;
+}
+
+Result<uint64_t> sys_sleep(Caller& caller, uint64_t duration_ns)
+{
+    // Sleeping is waiting for nothing: a kill still ends it early.
+    sched::WaitQueue nothing;
+    auto slept = object::wait_killably(nothing, [] { return false; }, deadline_after(duration_ns), &caller.agent());
+    if (slept.is_error() && slept.error() != Error::TimedOut)
+        return slept.error();
     return 0;
 }
 
@@ -162,6 +167,15 @@ constexpr SyscallDescriptor s_syscalls[] = {
     { abi::Syscall::ClockNow, "clock_now", invoke<sys_clock_now> },
     { abi::Syscall::Yield, "yield", invoke<sys_yield> },
     { abi::Syscall::AgentInfo, "agent_info", invoke<sys_agent_info> },
+    { abi::Syscall::Spawn, "spawn", invoke<sys_spawn> },
+    { abi::Syscall::Kill, "kill", invoke<sys_kill> },
+    { abi::Syscall::WaitChild, "wait_child", invoke<sys_wait_child> },
+    { abi::Syscall::MemoryMap, "memory_map", invoke<sys_memory_map> },
+    { abi::Syscall::MemoryUnmap, "memory_unmap", invoke<sys_memory_unmap> },
+    { abi::Syscall::ThreadCreate, "thread_create", invoke<sys_thread_create> },
+    { abi::Syscall::ThreadExit, "thread_exit", invoke<sys_thread_exit> },
+    { abi::Syscall::Sleep, "sleep", invoke<sys_sleep> },
+    { abi::Syscall::BootFileRead, "boot_file_read", invoke<sys_boot_file_read> },
 };
 constexpr uint64_t s_count = sizeof(s_syscalls) / sizeof(s_syscalls[0]);
 static_assert(s_count == static_cast<uint64_t>(abi::Syscall::Count), "every syscall number has exactly one entry");
@@ -187,6 +201,15 @@ int64_t encode(const Result<uint64_t>& result)
 
 } // namespace
 
+uint64_t deadline_after(uint64_t timeout_ns)
+{
+    if (timeout_ns == abi::wait_forever)
+        return sched::Scheduler::no_deadline;
+    uint64_t now = sched::kernel_scheduler().platform().now_ns();
+    uint64_t deadline = now + timeout_ns;
+    return deadline < now ? sched::Scheduler::no_deadline : deadline;
+}
+
 uint64_t syscall_count() { return s_count; }
 
 const char* syscall_name(uint64_t number) { return number < s_count ? s_syscalls[number].name : nullptr; }
@@ -198,8 +221,13 @@ extern "C" int64_t gehri_syscall(const gehri::syscall::SyscallArguments* argumen
     using namespace gehri;
     using namespace gehri::syscall;
     uint64_t number = arguments->number;
-    if (number >= s_count)
+    if (number >= s_count) {
+        object::Thread::from_user_state(*caller_state).exit_if_agent_ending();
         return abi::encode_error(Error::NotSupported);
+    }
     Caller caller { object::Thread::from_user_state(*caller_state) };
-    return encode(s_syscalls[number].invoke(caller, arguments->values));
+    int64_t result = encode(s_syscalls[number].invoke(caller, arguments->values));
+    // A kill (or another thread's Exit) ends this thread before it sees user mode again.
+    caller.thread.exit_if_agent_ending();
+    return result;
 }

@@ -4,6 +4,7 @@
 #include <kernel/arch/x86_64/UserFaults.h>
 #include <kernel/lib/Format.h>
 #include <kernel/log/Panic.h>
+#include <kernel/mm/Layout.h>
 
 namespace gehri::arch {
 
@@ -32,6 +33,8 @@ void handle_user_fault(InterruptFrame& frame)
     sched::UserState* state = this_cpu_user_entry().current_user;
     // An exception from user mode while no agent's thread is current would be a kernel bug.
     VERIFY(state != nullptr);
+    // Killed meanwhile (no memory for a demand-zero page): that is the reason it ends.
+    agent::on_return_to_user(*state);
     agent::kill_for_fault(*state,
         {
             .vector = vector,
@@ -44,8 +47,30 @@ void handle_user_fault(InterruptFrame& frame)
         });
 }
 
+bool resolve_user_page(uint64_t address, uint64_t error_code)
+{
+    using namespace page_fault_error;
+    if (address >= mm::user_space_end || (error_code & present))
+        return false;
+    sched::UserState* state = this_cpu_user_entry().current_user;
+    if (state == nullptr)
+        return false;
+    return agent::resolve_user_page_fault(*state, address, error_code & write, error_code & instruction_fetch);
+}
+
+void return_to_user()
+{
+    if (sched::UserState* state = this_cpu_user_entry().current_user)
+        agent::on_return_to_user(*state);
+}
+
 } // namespace
 
-void install_user_fault_handler() { set_user_fault_handler(handle_user_fault); }
+void install_user_fault_handler()
+{
+    set_user_page_resolver(resolve_user_page);
+    set_user_return_hook(return_to_user);
+    set_user_fault_handler(handle_user_fault);
+}
 
 } // namespace gehri::arch
