@@ -73,7 +73,8 @@ Result<SpawnedAgent> spawn_agent(ReadonlyBytes executable, const SpawnOptions& o
         return diagnostic.fail(Error::NotSupported, "user mode is not set up on this CPU");
     auto image = TRY(loader::ElfImage::parse(executable, diagnostic));
     auto created = object::Agent::create(options.name,
-        { .memory_quota = options.memory_quota, .priority_class = options.priority_class, .weight = options.weight, .parent = options.parent });
+        { .memory_quota = options.memory_quota, .priority_class = options.priority_class, .weight = options.weight,
+            .handle_capacity = options.handle_capacity, .parent = options.parent });
     if (created.is_error())
         return diagnostic.fail(created.error(), "cannot create the agent ({})", error_name(created.error()));
     RefPtr<object::Agent> agent = created.release_value();

@@ -25,6 +25,7 @@ struct SpawnOptions {
     uint32_t weight { sched::default_weight };
     object::Agent* parent { nullptr }; // its supervisor (Agent.h), which pays its quota
     bool may_spawn { false }; // its handle to itself carries Rights::Spawn
+    size_t handle_capacity { object::HandleTable::default_capacity };
 };
 
 struct SpawnedAgent {

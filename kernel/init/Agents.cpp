@@ -54,6 +54,26 @@ bool run_one(StringView name)
 
 } // namespace
 
+bool start_init_agent()
+{
+    const boot::Initrd* initrd = agent::system_initrd();
+    if (initrd == nullptr) {
+        log::error("agents: cannot start init: there is no initrd");
+        return false;
+    }
+    Diagnostic diagnostic;
+    // init supervises every replica through a handle: the largest table there is.
+    auto spawned = agent::spawn_agent_from_initrd(*initrd, "bin/init",
+        { .name = "init", .priority_class = sched::PriorityClass::Interactive, .may_spawn = true, .handle_capacity = object::HandleTable::max_capacity },
+        diagnostic);
+    if (spawned.is_error()) {
+        log::error("agents: cannot start init: {}", diagnostic.message());
+        return false;
+    }
+    log::info("agents: init started as agent {}", spawned.value().agent->id());
+    return true;
+}
+
 void start_agent_support(const boot::BootInfo& boot_info)
 {
     arch::initialize_user_entry_for_this_cpu(0);

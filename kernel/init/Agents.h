@@ -14,4 +14,8 @@ void start_agent_support(const boot::BootInfo& boot_info);
 // one after the other, and waits for each. True if every one exited with status 0.
 bool run_boot_agents(const boot::CommandLine& command_line);
 
+// Starts the init agent (bin/init of the initrd), which starts the swarm of its manifest
+// (etc/swarm.manifest) and supervises it. False if it cannot start.
+bool start_init_agent();
+
 } // namespace gehri

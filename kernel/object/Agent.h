@@ -95,16 +95,14 @@ public:
     static size_t live_count();
     // The agent with this id, if it is alive and has not exited.
     static RefPtr<Agent> find(AgentId id);
-    // Calls visit(const AgentSnapshot&) for each agent alive, oldest first; at most `limit`.
-    template<typename Visit>
-    static void for_each_snapshot(size_t limit, Visit visit);
+    // Snapshots of the agents alive, oldest first, at most `limit`; returns how many.
+    static size_t snapshot_all(AgentSnapshot* out, size_t limit);
 
 private:
     Agent(AgentId id, StringView name, const AgentOptions& options, OwnPtr<HandleTable> handles, OwnPtr<agent::UserAddressSpace> memory);
     void on_child_exited(Agent& child);
     void drop_exited_children();
     AgentSnapshot snapshot() const;
-    static size_t snapshot_all(AgentSnapshot* out, size_t limit);
 
     AgentId m_id;
     char m_name[max_name_length + 1] {};
@@ -137,15 +135,5 @@ private:
     Agent* m_registry_previous { nullptr };
     Agent* m_registry_next { nullptr };
 };
-
-template<typename Visit>
-void Agent::for_each_snapshot(size_t limit, Visit visit)
-{
-    constexpr size_t batch = 48;
-    AgentSnapshot snapshots[batch];
-    size_t count = snapshot_all(snapshots, limit < batch ? limit : batch);
-    for (size_t i = 0; i < count; ++i)
-        visit(snapshots[i]);
-}
 
 } // namespace gehri::object

@@ -42,8 +42,9 @@ enum class Syscall : uint64_t {
     // multiple) with an unmapped guard page on each side, charged to the quota in full.
     MemoryMap = 13,
     MemoryUnmap = 14, // (address, length) -> 0; exactly a region MemoryMap returned
-    // (entry, argument, stack_size) -> thread handle: a new thread of the calling agent starts
-    // at entry(argument) (rdi) on a demand-zero stack of its own with a guard page below.
+    // (entry, argument, stack_size, context) -> thread handle: a new thread of the calling
+    // agent starts at entry with rdi = argument and rsi = context, on a demand-zero stack of its
+    // own (stack_size bytes, 0 for the default) with a guard page below.
     ThreadCreate = 15,
     ThreadExit = 16, // () -> does not return; ends the calling thread only
     Sleep = 17, // (nanoseconds) -> 0

@@ -19,7 +19,7 @@ struct Caller {
 Result<uint64_t> sys_spawn(Caller&, HandleArgument spawner, UserPointer<const abi::SpawnRequest> request);
 Result<uint64_t> sys_kill(Caller&, HandleArgument agent, int32_t status);
 Result<uint64_t> sys_wait_child(Caller&, uint64_t timeout_ns, UserPointer<abi::ChildExit> out);
-Result<uint64_t> sys_thread_create(Caller&, uint64_t entry, uint64_t argument, uint64_t stack_size);
+Result<uint64_t> sys_thread_create(Caller&, uint64_t entry, uint64_t argument, uint64_t stack_size, uint64_t context);
 Result<uint64_t> sys_thread_exit(Caller&);
 Result<uint64_t> sys_boot_file_read(Caller&, HandleArgument agent, UserPointer<const char> path, Length path_length, uint64_t offset,
     UserPointer<void> buffer, Length length);

@@ -103,7 +103,7 @@ Result<uint64_t> sys_wait_child(Caller& caller, uint64_t timeout_ns, UserPointer
     return 0;
 }
 
-Result<uint64_t> sys_thread_create(Caller& caller, uint64_t entry, uint64_t argument, uint64_t stack_size)
+Result<uint64_t> sys_thread_create(Caller& caller, uint64_t entry, uint64_t argument, uint64_t stack_size, uint64_t context)
 {
     if (entry == 0 || entry >= mm::user_space_end)
         return Error::BadAddress;
@@ -121,7 +121,8 @@ Result<uint64_t> sys_thread_create(Caller& caller, uint64_t entry, uint64_t argu
     uint64_t bottom = TRY(memory.find_free_range(stack_size, thread_stack_area_low, thread_stack_area_high));
     uint64_t top = bottom + stack_size;
     TRY(memory.reserve_demand_zero(bottom, top, mm::PageFlags::Writable | mm::PageFlags::NoExecute));
-    auto thread = object::Thread::create(RefPtr<Agent>(&caller.agent()), entry, top, bottom, top);
+    // rsp as right after a call: the entry can be an ordinary function.
+    auto thread = object::Thread::create(RefPtr<Agent>(&caller.agent()), entry, top - 8, bottom, top);
     if (thread.is_error()) {
         (void)memory.unmap_region(bottom, top);
         return thread.error();
@@ -131,7 +132,7 @@ Result<uint64_t> sys_thread_create(Caller& caller, uint64_t entry, uint64_t argu
         (void)memory.unmap_region(bottom, top);
         return handle.error();
     }
-    uint64_t arguments[4] = { argument, 0, 0, 0 };
+    uint64_t arguments[4] = { argument, context, 0, 0 };
     if (auto started = thread.value()->start(arguments); started.is_error()) {
         (void)handles.close(handle.value());
         (void)memory.unmap_region(bottom, top);

@@ -10,4 +10,5 @@
 #include <user/libgehri/Agent.h>
 #include <user/libgehri/Handle.h>
 #include <user/libgehri/Log.h>
+#include <user/libgehri/Spawn.h>
 #include <user/libgehri/System.h>

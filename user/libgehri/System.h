@@ -23,4 +23,19 @@ void yield();
 // The cheapest round trip into the kernel and back, for measurements.
 void null_syscall();
 
+// `spawner`: a handle with Rights::Spawn to the agent that becomes the parent (usually this
+// agent's own handle). Returns a handle to the child.
+Result<HandleValue> spawn(HandleValue spawner, const abi::SpawnRequest& request);
+Result<void> kill(HandleValue agent, int32_t status);
+// The next child that ended: NotFound when none is left to wait for.
+Result<abi::ChildExit> wait_child(uint64_t timeout_ns = abi::wait_forever);
+// A demand-zero region of `length` bytes (a multiple of 4096), charged to the memory quota.
+Result<void*> memory_map(size_t length, abi::MemoryFlags flags = abi::MemoryFlags::Write);
+Result<void> memory_unmap(void* address, size_t length);
+Result<HandleValue> thread_create(uint64_t entry, uint64_t argument, uint64_t stack_size, uint64_t context);
+[[noreturn]] void thread_exit();
+Result<void> sleep_ns(uint64_t nanoseconds);
+// Reads from the file `path` of the boot image; `agent` needs Rights::Spawn.
+Result<size_t> boot_file_read(HandleValue agent, StringView path, uint64_t offset, void* buffer, size_t length);
+
 } // namespace gehri::system

@@ -31,6 +31,19 @@ inline int64_t syscall3(abi::Syscall number, uint64_t a, uint64_t b = 0, uint64_
     return result;
 }
 
+inline int64_t syscall4(abi::Syscall number, uint64_t a, uint64_t b, uint64_t c, uint64_t d)
+{
+    int64_t result;
+    register uint64_t r10 asm("r10") = d;
+    register uint64_t r8 asm("r8") = 0;
+    register uint64_t r9 asm("r9") = 0;
+    asm volatile("syscall"
+                 : "=a"(result), "+D"(a), "+S"(b), "+d"(c), "+r"(r10), "+r"(r8), "+r"(r9)
+                 : "a"(static_cast<uint64_t>(number))
+                 : "rcx", "r11", "memory");
+    return result;
+}
+
 // Any number, all six arguments: for tests that pass whatever they like.
 inline int64_t syscall6(uint64_t number, uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e, uint64_t f)
 {

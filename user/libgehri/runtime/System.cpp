@@ -60,4 +60,56 @@ void yield() { raw::syscall0(Syscall::Yield); }
 
 void null_syscall() { raw::syscall0(Syscall::Null); }
 
+Result<HandleValue> spawn(HandleValue spawner, const abi::SpawnRequest& request)
+{
+    return static_cast<HandleValue>(TRY(checked(raw::syscall3(Syscall::Spawn, spawner, reinterpret_cast<uint64_t>(&request)))));
+}
+
+Result<void> kill(HandleValue agent, int32_t status)
+{
+    TRY(checked(raw::syscall3(Syscall::Kill, agent, static_cast<uint32_t>(status))));
+    return {};
+}
+
+Result<abi::ChildExit> wait_child(uint64_t timeout_ns)
+{
+    abi::ChildExit report;
+    TRY(checked(raw::syscall3(Syscall::WaitChild, timeout_ns, reinterpret_cast<uint64_t>(&report))));
+    return report;
+}
+
+Result<void*> memory_map(size_t length, abi::MemoryFlags flags)
+{
+    return reinterpret_cast<void*>(TRY(checked(raw::syscall3(Syscall::MemoryMap, length, static_cast<uint64_t>(flags)))));
+}
+
+Result<void> memory_unmap(void* address, size_t length)
+{
+    TRY(checked(raw::syscall3(Syscall::MemoryUnmap, reinterpret_cast<uint64_t>(address), length)));
+    return {};
+}
+
+Result<HandleValue> thread_create(uint64_t entry, uint64_t argument, uint64_t stack_size, uint64_t context)
+{
+    return static_cast<HandleValue>(TRY(checked(raw::syscall4(Syscall::ThreadCreate, entry, argument, stack_size, context))));
+}
+
+void thread_exit()
+{
+    raw::syscall0(Syscall::ThreadExit);
+    __builtin_trap(); // ThreadExit does not return
+}
+
+Result<void> sleep_ns(uint64_t nanoseconds)
+{
+    TRY(checked(raw::syscall3(Syscall::Sleep, nanoseconds)));
+    return {};
+}
+
+Result<size_t> boot_file_read(HandleValue agent, StringView path, uint64_t offset, void* buffer, size_t length)
+{
+    return TRY(checked(raw::syscall6(static_cast<uint64_t>(Syscall::BootFileRead), agent, reinterpret_cast<uint64_t>(path.characters()),
+        path.length(), offset, reinterpret_cast<uint64_t>(buffer), length)));
+}
+
 } // namespace gehri::system
