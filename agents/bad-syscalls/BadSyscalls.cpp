@@ -212,6 +212,182 @@ void register_contract()
         expect("an argument register comes back zeroed", static_cast<int64_t>(value), 0);
 }
 
+gehri::abi::SpawnRequest good_request(const char* program = "bin/hello")
+{
+    gehri::abi::SpawnRequest request;
+    request.program = reinterpret_cast<uint64_t>(program);
+    request.program_length = gehri::StringView(program).length();
+    request.memory_quota = 256 * 1024;
+    return request;
+}
+
+int64_t spawn_with(gehri::HandleValue spawner, const gehri::abi::SpawnRequest& request)
+{
+    return call(Syscall::Spawn, spawner, reinterpret_cast<uint64_t>(&request));
+}
+
+// Spawn, Kill, WaitChild. The tests start this agent with the Spawn right and a 4 MiB quota.
+void lifecycle(gehri::Agent& self)
+{
+    gehri::HandleValue agent = self.handle().value();
+    gehri::HandleValue thread = self.thread_handle().value();
+    auto request = good_request();
+    const uint64_t bad_handles[] = { 0, 0xffffffff, 1ull << 32, ~0ull, agent ^ 0x1000 };
+    for (uint64_t handle : bad_handles) {
+        expect_error("spawn bad handle", call(Syscall::Spawn, handle, reinterpret_cast<uint64_t>(&request)), Error::BadHandle);
+        expect_error("kill bad handle", call(Syscall::Kill, handle, 0), Error::BadHandle);
+        expect_error("boot_file_read bad handle", call(Syscall::BootFileRead, handle, 0, 0, 0, 0, 0), Error::BadHandle);
+    }
+    expect_error("spawn through a thread handle", spawn_with(thread, request), Error::WrongObjectType);
+    int64_t no_spawn = call(Syscall::HandleDuplicate, agent, static_cast<uint64_t>(Rights::Read));
+    expect_error("spawn without the Spawn right", spawn_with(no_spawn, request), Error::AccessDenied);
+    expect_error("boot_file_read without the Spawn right", call(Syscall::BootFileRead, no_spawn, 0, 0, 0, 0, 0), Error::AccessDenied);
+    expect_error("kill without the Kill right (its own handle)", call(Syscall::Kill, agent, 0), Error::AccessDenied);
+    call(Syscall::HandleClose, no_spawn);
+
+    expect_error("spawn request null", call(Syscall::Spawn, agent, 0), Error::BadAddress);
+    expect_error("spawn request unmapped", call(Syscall::Spawn, agent, unmapped), Error::BadAddress);
+    expect_error("spawn request in the kernel", call(Syscall::Spawn, agent, kernel_address), Error::BadAddress);
+    expect_error("spawn request across the end", call(Syscall::Spawn, agent, last_user_bytes), Error::BadAddress);
+    auto bad = request;
+    bad.reserved = 1;
+    expect_error("spawn reserved field set", spawn_with(agent, bad), Error::InvalidArgument);
+    bad = request;
+    bad.flags = 2;
+    expect_error("spawn unknown flag", spawn_with(agent, bad), Error::InvalidArgument);
+    bad = request;
+    bad.priority_class = 4;
+    expect_error("spawn class 4", spawn_with(agent, bad), Error::InvalidArgument);
+    bad = request;
+    bad.weight = 0;
+    expect_error("spawn weight 0", spawn_with(agent, bad), Error::InvalidArgument);
+    bad.weight = (1u << 20) + 1;
+    expect_error("spawn weight above 2^20", spawn_with(agent, bad), Error::InvalidArgument);
+    bad = request;
+    bad.memory_quota = 4097;
+    expect_error("spawn quota not a page multiple", spawn_with(agent, bad), Error::InvalidArgument);
+    bad = request;
+    bad.program = kernel_address;
+    expect_error("spawn program in the kernel", spawn_with(agent, bad), Error::BadAddress);
+    bad.program = unmapped;
+    expect_error("spawn program unmapped", spawn_with(agent, bad), Error::BadAddress);
+    bad = request;
+    bad.program_length = 129;
+    expect_error("spawn program path too long", spawn_with(agent, bad), Error::InvalidArgument);
+    bad.program_length = ~0ull;
+    expect_error("spawn program length huge", spawn_with(agent, bad), Error::InvalidArgument);
+    bad.program_length = 0;
+    expect_error("spawn empty program", spawn_with(agent, bad), Error::InvalidArgument);
+    bad = request;
+    bad.name = reinterpret_cast<uint64_t>(s_text);
+    bad.name_length = 32;
+    expect_error("spawn name too long", spawn_with(agent, bad), Error::InvalidArgument);
+    bad.name = kernel_address;
+    bad.name_length = 4;
+    expect_error("spawn name in the kernel", spawn_with(agent, bad), Error::BadAddress);
+    auto missing = good_request("bin/no-such-agent");
+    expect_error("spawn a program that is not there", spawn_with(agent, missing), Error::NotFound);
+    auto not_elf = good_request("etc/swarm.manifest");
+    expect_error("spawn a file that is not a program", spawn_with(agent, not_elf), Error::BadFormat);
+    bad = request;
+    bad.memory_quota = 1ull << 40;
+    expect_error("spawn a child with more quota than the parent has", spawn_with(agent, bad), Error::QuotaExceeded);
+    bad.memory_quota = 4096;
+    expect_error("spawn a child whose program does not fit its quota", spawn_with(agent, bad), Error::QuotaExceeded);
+
+    gehri::abi::ChildExit report;
+    expect_error("wait_child with no child", call(Syscall::WaitChild, 0, reinterpret_cast<uint64_t>(&report)), Error::NotFound);
+    int64_t child = spawn_with(agent, request);
+    expect_true("spawn hello", child > 0);
+    expect_error("kill with a 40-bit status", call(Syscall::Kill, child, 1ull << 40), Error::InvalidArgument);
+    expect_error("wait_child out null", call(Syscall::WaitChild, gehri::abi::wait_forever, 0), Error::BadAddress);
+    expect_error("wait_child out in the kernel", call(Syscall::WaitChild, gehri::abi::wait_forever, kernel_address), Error::BadAddress);
+    expect_error("wait_child out across the end", call(Syscall::WaitChild, gehri::abi::wait_forever, last_user_bytes), Error::BadAddress);
+    expect("wait_child good", call(Syscall::WaitChild, gehri::abi::wait_forever, reinterpret_cast<uint64_t>(&report)), 0);
+    gehri::abi::AgentInfo info;
+    expect("agent_info of the child", call(Syscall::AgentInfo, child, reinterpret_cast<uint64_t>(&info)), 0);
+    expect("wait_child names the child", static_cast<int64_t>(report.id), static_cast<int64_t>(info.id));
+    expect("the child exited with 0", report.info.status, 0);
+    expect_error("kill a child that has ended", call(Syscall::Kill, child, 0), Error::NotFound);
+    expect_error("wait_child when every child is reported", call(Syscall::WaitChild, 0, reinterpret_cast<uint64_t>(&report)), Error::NotFound);
+    expect("close the child's handle", call(Syscall::HandleClose, child), 0);
+}
+
+volatile uint64_t s_thread_ran = 0;
+
+void thread_body(uint64_t value)
+{
+    s_thread_ran = value;
+    gehri::system::thread_exit();
+}
+
+// MemoryMap, MemoryUnmap, ThreadCreate, Sleep, BootFileRead.
+void memory_and_threads(gehri::Agent& self)
+{
+    using gehri::abi::MemoryFlags;
+    expect_error("map length 0", call(Syscall::MemoryMap, 0, 1), Error::InvalidArgument);
+    expect_error("map length not a page multiple", call(Syscall::MemoryMap, 4097, 1), Error::InvalidArgument);
+    expect_error("map unknown flags", call(Syscall::MemoryMap, 4096, 4), Error::InvalidArgument);
+    expect_error("map huge length", call(Syscall::MemoryMap, 1ull << 62, 1), Error::InvalidArgument);
+    expect_error("map more than the quota", call(Syscall::MemoryMap, 64ull << 20, 1), Error::QuotaExceeded);
+    int64_t region = call(Syscall::MemoryMap, 64 * 1024, static_cast<uint64_t>(MemoryFlags::Write));
+    expect_true("map 64 KiB", region > 0);
+    if (region > 0) {
+        auto* bytes = reinterpret_cast<volatile uint8_t*>(region);
+        expect("demand-zero memory reads 0", bytes[5000], 0);
+        bytes[5000] = 42;
+        bytes[65535] = 7;
+        expect("and keeps what is written", bytes[5000] + bytes[65535], 49);
+        gehri::abi::AgentInfo info;
+        call(Syscall::AgentInfo, self.handle().value(), reinterpret_cast<uint64_t>(&info));
+        expect_true("touched pages count as resident", info.memory_resident >= 2 * 4096 && info.memory_committed >= 64 * 1024);
+        expect("the kernel copies into demand-zero memory", call(Syscall::AgentInfo, self.handle().value(), region + 8192), 0);
+        expect_error("unmap a part of the region", call(Syscall::MemoryUnmap, region, 4096), Error::NotFound);
+        expect_error("unmap misaligned", call(Syscall::MemoryUnmap, region + 1, 64 * 1024), Error::InvalidArgument);
+        expect_error("unmap length 0", call(Syscall::MemoryUnmap, region, 0), Error::InvalidArgument);
+        expect_error("unmap the program", call(Syscall::MemoryUnmap, 0x400000, 4096), Error::InvalidArgument);
+        expect_error("unmap the stack", call(Syscall::MemoryUnmap, stack_top - 4096, 4096), Error::InvalidArgument);
+        expect_error("unmap kernel memory", call(Syscall::MemoryUnmap, kernel_address, 4096), Error::InvalidArgument);
+        expect("unmap the region", call(Syscall::MemoryUnmap, region, 64 * 1024), 0);
+        expect_error("unmap it again", call(Syscall::MemoryUnmap, region, 64 * 1024), Error::NotFound);
+    }
+    int64_t read_only = call(Syscall::MemoryMap, 4096, static_cast<uint64_t>(MemoryFlags::Read));
+    expect_error("the kernel does not write read-only memory", call(Syscall::AgentInfo, self.handle().value(), read_only), Error::BadAddress);
+    expect("unmap the read-only region", call(Syscall::MemoryUnmap, read_only, 4096), 0);
+
+    expect_error("thread_create entry 0", call(Syscall::ThreadCreate, 0, 0, 0, 0), Error::BadAddress);
+    expect_error("thread_create entry in the kernel", call(Syscall::ThreadCreate, kernel_address, 0, 0, 0), Error::BadAddress);
+    expect_error("thread_create stack too large", call(Syscall::ThreadCreate, reinterpret_cast<uint64_t>(&thread_body), 0, 9ull << 20, 0),
+        Error::InvalidArgument);
+    int64_t thread = call(Syscall::ThreadCreate, reinterpret_cast<uint64_t>(&thread_body), 77, 0, 0);
+    expect_true("thread_create good", thread > 0);
+    gehri::abi::ExitInfo exit_info;
+    expect("wait for the thread", call(Syscall::Wait, thread, gehri::abi::wait_forever, reinterpret_cast<uint64_t>(&exit_info)), 0);
+    expect("the thread ran", static_cast<int64_t>(s_thread_ran), 77);
+    expect("close the thread's handle", call(Syscall::HandleClose, thread), 0);
+
+    expect("sleep 0", call(Syscall::Sleep, 0), 0);
+    expect("sleep 1 ms", call(Syscall::Sleep, 1'000'000), 0);
+
+    gehri::HandleValue agent = self.handle().value();
+    const char path[] = "etc/swarm.manifest";
+    char buffer[64];
+    auto read = [&](uint64_t path_pointer, uint64_t path_length, uint64_t offset, uint64_t out, uint64_t length) {
+        return call(Syscall::BootFileRead, agent, path_pointer, path_length, offset, out, length);
+    };
+    auto path_address = reinterpret_cast<uint64_t>(path);
+    auto buffer_address = reinterpret_cast<uint64_t>(buffer);
+    expect("boot_file_read good", read(path_address, sizeof(path) - 1, 0, buffer_address, sizeof(buffer)), sizeof(buffer));
+    expect("boot_file_read past the end", read(path_address, sizeof(path) - 1, 1ull << 40, buffer_address, sizeof(buffer)), 0);
+    expect_error("boot_file_read path unmapped", read(unmapped, 8, 0, buffer_address, 8), Error::BadAddress);
+    expect_error("boot_file_read path too long", read(path_address, 4096, 0, buffer_address, 8), Error::InvalidArgument);
+    expect_error("boot_file_read missing file", read(path_address, 5, 0, buffer_address, 8), Error::NotFound);
+    expect_error("boot_file_read into the kernel", read(path_address, sizeof(path) - 1, 0, kernel_address, 8), Error::BadAddress);
+    expect_error("boot_file_read into its own code", read(path_address, sizeof(path) - 1, 0, reinterpret_cast<uint64_t>(&numbers), 8),
+        Error::BadAddress);
+    expect_error("boot_file_read length across the end", read(path_address, sizeof(path) - 1, 0, last_user_bytes, 64), Error::BadAddress);
+}
+
 } // namespace
 
 int main(gehri::Agent& self)
@@ -223,6 +399,8 @@ int main(gehri::Agent& self)
     user_memory(self);
     clock_and_yield();
     register_contract();
+    lifecycle(self);
+    memory_and_threads(self);
     gehri::println("bad-syscalls: {} passed, {} failed", s_passed, s_failed);
     return s_failed;
 }

@@ -11,7 +11,8 @@ using namespace gehri;
 
 namespace {
 
-constexpr StringView manifest_path = "etc/swarm.manifest";
+// Argument 1 (the in-kernel supervision test) reads the restart demonstration instead.
+StringView manifest_path = "etc/swarm.manifest";
 constexpr size_t max_manifest_bytes = 64 * 1024;
 constexpr size_t max_agent_specs = 64;
 // Every replica's handle stays in init's table (the kernel gives init 4096 entries).
@@ -222,6 +223,8 @@ bool programs_exist(Agent& self, const swarm::Manifest& manifest)
 
 int main(Agent& self)
 {
+    if (self.argument() == 1)
+        manifest_path = "etc/restart-demo.manifest";
     auto text = read_manifest(self);
     if (text.is_error()) {
         println("init: cannot read {} from the boot image ({}); starting nothing", manifest_path, error_name(text.error()));

@@ -14,14 +14,17 @@ void kill_for_fault(sched::UserState& state, const UserFault& fault)
     else
         log::warn("agent {} ({}) killed: {}, rip {:#x}, rsp {:#x}", agent.id(), agent.name(), fault.description, fault.instruction_pointer,
             fault.stack_pointer);
-    thread.exit({
+    abi::ExitInfo info {
         .reason = abi::ExitReason::Faulted,
         .status = 0,
         .fault_vector = fault.vector,
         .fault_error_code = fault.error_code,
         .fault_address = fault.has_address ? fault.address : 0,
         .fault_ip = fault.instruction_pointer,
-    });
+    };
+    // The whole agent ends: its other threads at their next kernel entry.
+    agent.kill(info);
+    thread.exit(info);
 }
 
 bool resolve_user_page_fault(sched::UserState& state, uint64_t address, bool write, bool execute)

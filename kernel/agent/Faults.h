@@ -17,9 +17,10 @@ struct UserFault {
     uint64_t stack_pointer;
 };
 
-// Kills the thread that faulted (the calling thread, whose user state is `state`): reports
-// the fault on the console with the agent's id and name, records it as the agent's exit and
-// ends the thread. The rest of the system keeps running.
+// Kills the agent whose thread faulted (the calling thread, whose user state is `state`):
+// reports the fault on the console with the agent's id and name, records it as the agent's
+// exit and ends the thread (the agent's other threads end at their next kernel entry). The
+// rest of the system keeps running.
 [[noreturn]] void kill_for_fault(sched::UserState& state, const UserFault& fault);
 
 // A not-present page fault at a user address, from user mode or from a kernel routine copying

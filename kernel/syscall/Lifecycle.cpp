@@ -71,7 +71,7 @@ Result<uint64_t> sys_spawn(Caller& caller, HandleArgument spawner, UserPointer<c
         },
         diagnostic);
     if (spawned.is_error()) {
-        log::info("agent {} ({}): spawning {} refused: {}", caller.agent().id(), caller.agent().name(), program, diagnostic.message());
+        log::debug("agent {} ({}): spawning {} refused: {}", caller.agent().id(), caller.agent().name(), program, diagnostic.message());
         return spawned.error();
     }
     Rights rights = may_spawn ? abi::spawned_agent_rights | Rights::Spawn : abi::spawned_agent_rights;

@@ -11,6 +11,8 @@
 #include <kernel/mm/PhysicalMemory.h>
 #include <kernel/sched/KernelScheduler.h>
 #include <kernel/syscall/UserCopy.h>
+#include <kernel/log/History.h>
+#include <kernel/shell/Commands.h>
 #include <kernel/tests/Framework.h>
 
 namespace gehri {
@@ -25,7 +27,10 @@ constexpr uint64_t wait_budget = 30'000'000'000; // scheduler clock units (ns, o
 
 uint64_t deadline() { return sched::kernel_scheduler().platform().now_ns() + wait_budget; }
 
-Result<SpawnedAgent> spawn(StringView program, StringView name, uint64_t argument = 0)
+// The options the bad-input agents get: the Spawn right, and a quota to spawn from.
+constexpr uint64_t spawner_quota = 4 * 1024 * 1024;
+
+Result<SpawnedAgent> spawn(StringView program, StringView name, uint64_t argument = 0, bool may_spawn = false)
 {
     const boot::Initrd* initrd = agent::system_initrd();
     if (initrd == nullptr) {
@@ -34,19 +39,24 @@ Result<SpawnedAgent> spawn(StringView program, StringView name, uint64_t argumen
     }
     auto path = FixedString<64>::formatted("bin/{}", program);
     Diagnostic diagnostic;
-    auto spawned = agent::spawn_agent_from_initrd(*initrd, path.view(), { .name = name, .argument = argument }, diagnostic);
+    agent::SpawnOptions options { .name = name, .argument = argument };
+    if (may_spawn) {
+        options.memory_quota = spawner_quota;
+        options.may_spawn = true;
+    }
+    auto spawned = agent::spawn_agent_from_initrd(*initrd, path.view(), options, diagnostic);
     if (spawned.is_error())
         ktest::record_failure_formatted(__FILE__, __LINE__, "spawning {}: {}", program, diagnostic.message());
     return spawned;
 }
 
 // Runs one agent to its end; a zeroed ExitInfo with reason 0 if it could not start.
-ExitInfo run(StringView program, StringView name, uint64_t argument = 0)
+ExitInfo run(StringView program, StringView name, uint64_t argument = 0, bool may_spawn = false, uint64_t budget = wait_budget)
 {
-    auto spawned = spawn(program, name, argument);
+    auto spawned = spawn(program, name, argument, may_spawn);
     if (spawned.is_error())
         return { .reason = ExitReason(0) };
-    auto info = spawned.value().agent->wait_for_exit(deadline());
+    auto info = spawned.value().agent->wait_for_exit(sched::kernel_scheduler().platform().now_ns() + budget);
     if (info.is_error()) {
         ktest::record_failure_formatted(__FILE__, __LINE__, "{} did not exit ({})", name, error_name(info.error()));
         return { .reason = ExitReason(0) };
@@ -76,7 +86,7 @@ KERNEL_TEST(agents_hello_exits_with_status_0)
 KERNEL_TEST(agents_bad_syscalls_get_exact_errors)
 {
     // The agent checks every error code itself and exits with its failure count.
-    ExitInfo info = run("bad-syscalls", "bad-syscalls");
+    ExitInfo info = run("bad-syscalls", "bad-syscalls", 0, true);
     EXPECT_EQ(info.reason, ExitReason::Exited);
     EXPECT_EQ(info.status, 0);
 }
@@ -222,14 +232,15 @@ KERNEL_TEST(agents_leave_no_memory_behind)
     uint64_t reaped_before = agent::reaped_thread_count();
 
     for (int i = 0; i < 3; ++i) {
-        ExitInfo info = run("bad-syscalls", "bad-syscalls-leak");
+        ExitInfo info = run("bad-syscalls", "bad-syscalls-leak", 0, true);
         EXPECT_EQ(info.status, 0);
         info = run("crasher", "crash-leak", 0);
         EXPECT_EQ(info.reason, ExitReason::Faulted);
     }
-    let_the_reaper_finish(reaped_before + 6);
+    // bad-syscalls runs a second thread and a child (hello) each time.
+    let_the_reaper_finish(reaped_before + 12);
     mm::Heap::the().release_empty_slabs();
-    EXPECT_EQ(agent::reaped_thread_count(), reaped_before + 6);
+    EXPECT_EQ(agent::reaped_thread_count(), reaped_before + 12);
     EXPECT_EQ(object::Agent::live_count(), agents_before);
     EXPECT_EQ(mm::KernelStack::live_count(), stacks_before);
     EXPECT_EQ(memory.free_pages(), free_before);
@@ -373,6 +384,143 @@ KERNEL_TEST(agents_null_syscall_round_trip)
     EXPECT_EQ(info.reason, ExitReason::Exited);
     EXPECT(info.status > 0);
     console::print("    null syscall round trip: {} TSC cycles\n", info.status);
+}
+
+namespace {
+
+struct KernelMemory {
+    uint64_t free_pages;
+    uint64_t heap_small;
+    uint64_t heap_large;
+    size_t stacks;
+    size_t agents;
+};
+
+KernelMemory measure_kernel_memory()
+{
+    mm::Heap::the().release_empty_slabs();
+    auto heap = mm::Heap::the().statistics();
+    return { mm::PhysicalMemory::the().free_pages(), heap.small_allocations, heap.large_allocations, mm::KernelStack::live_count(),
+        object::Agent::live_count() };
+}
+
+void expect_back_to(const KernelMemory& before)
+{
+    KernelMemory after = measure_kernel_memory();
+    EXPECT_EQ(after.agents, before.agents);
+    EXPECT_EQ(after.stacks, before.stacks);
+    EXPECT_EQ(after.heap_small, before.heap_small);
+    EXPECT_EQ(after.heap_large, before.heap_large);
+    EXPECT_EQ(after.free_pages, before.free_pages);
+    if (after.free_pages != before.free_pages || after.heap_small != before.heap_small)
+        console::print("    (free pages {} -> {}, heap objects {} -> {})\n", before.free_pages, after.free_pages, before.heap_small, after.heap_small);
+}
+
+// Lets the reaper finish every thread that has exited so far (the count stops moving).
+void settle()
+{
+    for (int round = 0; round < 50; ++round) {
+        uint64_t reaped = agent::reaped_thread_count();
+        for (int i = 0; i < 20; ++i)
+            sched::kernel_scheduler().yield();
+        sched::kernel_scheduler().sleep_for(1'000'000);
+        if (agent::reaped_thread_count() == reaped && round > 2)
+            return;
+    }
+}
+
+} // namespace
+
+KERNEL_TEST(agents_million_random_syscalls_leave_no_trace)
+{
+    // A short run first: first-use allocations (heap slabs of new sizes) are not leaks.
+    (void)run("fuzz", "fuzz-warmup", 2000, true);
+    settle();
+    KernelMemory before = measure_kernel_memory();
+    uint64_t started = arch::read_timestamp_counter();
+    ExitInfo info = run("fuzz", "fuzz", 1'000'000, true, 2000'000'000'000ull);
+    uint64_t cycles = arch::read_timestamp_counter() - started;
+    EXPECT_EQ(info.reason, ExitReason::Exited);
+    EXPECT_EQ(info.status, 0);
+    settle();
+    expect_back_to(before);
+    console::print("    1,000,000 random syscalls in {} M TSC cycles\n", cycles / 1'000'000);
+}
+
+KERNEL_TEST(agents_quota_and_spawn_limits)
+{
+    // Once to warm up: more kernel stacks at once than ever before may need a new page table
+    // for the stack area, which stays (not a leak).
+    (void)run("quota", "quota-warmup", 0, true);
+    settle();
+    KernelMemory before = measure_kernel_memory();
+    // The quota agent checks its own results and exits with its failure count.
+    ExitInfo info = run("quota", "quota", 0, true);
+    EXPECT_EQ(info.reason, ExitReason::Exited);
+    EXPECT_EQ(info.status, 0);
+    settle();
+    expect_back_to(before);
+}
+
+KERNEL_TEST(agents_kill_ends_a_sleeping_agent_and_tells_the_parent)
+{
+    auto spawned = spawn("ticker", "ticker-to-kill");
+    if (spawned.is_error())
+        return;
+    auto& target = *spawned.value().agent;
+    sched::kernel_scheduler().sleep_for(5'000'000);
+    EXPECT(!target.has_exited());
+    target.kill({ .reason = ExitReason::Killed, .status = -9 });
+    auto info = target.wait_for_exit(deadline());
+    EXPECT(info.is_ok());
+    if (info.is_error())
+        return;
+    EXPECT_EQ(info.value().reason, ExitReason::Killed);
+    EXPECT_EQ(info.value().status, -9);
+    EXPECT(object::Agent::find(target.id()).get() == nullptr);
+}
+
+KERNEL_TEST(agents_supervisor_restarts_then_gives_up)
+{
+    // A supervision test agent: init itself, with a manifest whose crasher faults at once.
+    auto spawned = spawn("init", "init-restart-test", 1, true);
+    if (spawned.is_error())
+        return;
+    auto info = spawned.value().agent->wait_for_exit(deadline());
+    EXPECT(info.is_ok() && info.value().reason == ExitReason::Exited && info.value().status == 0);
+    char history[4096];
+    BufferSink sink(history, sizeof(history));
+    log::write_history(sink, 40);
+    StringView text = sink.view();
+    auto contains = [&](StringView needle) {
+        for (size_t i = 0; i + needle.length() <= text.length(); ++i) {
+            if (text.substring(i, needle.length()) == needle)
+                return true;
+        }
+        return false;
+    };
+    EXPECT(contains("restarting (one-for-one 3 of 3 within 10000 ms)"));
+    EXPECT(contains("giving up on crasher: more than 3 restarts within 10000 ms"));
+}
+
+KERNEL_TEST(agents_console_commands_answer)
+{
+    char output[4096];
+    BufferSink sink(output, sizeof(output));
+    shell::run_command("help", sink);
+    EXPECT(sink.view().starts_with("commands:"));
+    BufferSink ps(output, sizeof(output));
+    shell::run_command("ps", ps);
+    EXPECT(ps.view().starts_with("ID     NAME"));
+    BufferSink kill(output, sizeof(output));
+    shell::run_command("kill 999999", kill);
+    EXPECT(kill.view() == "kill: no running agent 999999\n");
+    BufferSink bad(output, sizeof(output));
+    shell::run_command("kill x", bad);
+    EXPECT(bad.view() == "usage: kill ID [STATUS]\n");
+    BufferSink unknown(output, sizeof(output));
+    shell::run_command("frobnicate", unknown);
+    EXPECT(unknown.view() == "unknown command 'frobnicate' (try help)\n");
 }
 
 } // namespace gehri
