@@ -384,6 +384,30 @@ KERNEL_TEST(agents_null_syscall_round_trip)
     EXPECT_EQ(info.reason, ExitReason::Exited);
     EXPECT(info.status > 0);
     console::print("    null syscall round trip: {} TSC cycles\n", info.status);
+    console::print("BENCH name=agents.null_syscall unit=tsc_cycles value={} iterations=1\n", info.status);
+}
+
+KERNEL_TEST(agents_spawn_latency)
+{
+    // Spawn: from the call to a running thread (ELF mapped, handles made, thread started), and
+    // to the agent's exit having been reported (it runs, prints, exits and is reaped).
+    constexpr int rounds = 20;
+    uint64_t spawn_cycles = 0;
+    uint64_t round_trip_cycles = 0;
+    for (int i = 0; i < rounds; ++i) {
+        uint64_t start = arch::read_timestamp_counter();
+        auto spawned = spawn("hello", "hello-bench");
+        uint64_t spawned_at = arch::read_timestamp_counter();
+        if (spawned.is_error())
+            return;
+        auto info = spawned.value().agent->wait_for_exit(deadline());
+        uint64_t ended_at = arch::read_timestamp_counter();
+        EXPECT(info.is_ok() && info.value().status == 0);
+        spawn_cycles += spawned_at - start;
+        round_trip_cycles += ended_at - start;
+    }
+    console::print("BENCH name=agents.spawn unit=tsc_cycles value={} iterations={}\n", spawn_cycles / rounds, rounds);
+    console::print("BENCH name=agents.spawn_to_exit unit=tsc_cycles value={} iterations={}\n", round_trip_cycles / rounds, rounds);
 }
 
 namespace {
