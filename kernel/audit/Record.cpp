@@ -16,6 +16,9 @@ StringView record_kind_name(RecordKind kind)
     case RecordKind::BreakGlass: return "BreakGlass";
     case RecordKind::AgentFault: return "AgentFault";
     case RecordKind::PolicyDenial: return "PolicyDenial";
+    case RecordKind::ProposalOpened: return "ProposalOpened";
+    case RecordKind::QuarantineLifted: return "QuarantineLifted";
+    case RecordKind::ResourceEffect: return "ResourceEffect";
     }
     return {};
 }

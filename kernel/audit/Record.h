@@ -29,8 +29,12 @@ enum class RecordKind : uint16_t {
     BreakGlass = 8,
     AgentFault = 9,
     PolicyDenial = 10,
+    // Collective services (kernel/collective, docs/collective.md).
+    ProposalOpened = 11,
+    QuarantineLifted = 12,
+    ResourceEffect = 13,
 };
-constexpr uint16_t record_kind_count = 11;
+constexpr uint16_t record_kind_count = 14;
 
 StringView record_kind_name(RecordKind kind);
 bool parse_record_kind(StringView name, RecordKind& out);

@@ -9,6 +9,9 @@ namespace gehri::collective {
 using AgentId = uint64_t;
 using Nanoseconds = uint64_t;
 
+// The kernel itself, when it acts as a party (opens a proposal to settle a lease, rates an agent).
+constexpr AgentId kernel_agent = 0;
+
 constexpr Nanoseconds nanoseconds_per_second = 1'000'000'000;
 
 } // namespace gehri::collective

@@ -1,7 +1,6 @@
 #include <kernel/agent/Reaper.h>
 #include <kernel/agent/Spawn.h>
 #include <kernel/agent/SystemInitrd.h>
-#include <kernel/arch/x86_64/UserEntry.h>
 #include <kernel/arch/x86_64/UserFaults.h>
 #include <kernel/boot/InitrdModule.h>
 #include <kernel/init/Agents.h>
@@ -76,7 +75,6 @@ bool start_init_agent()
 
 void start_agent_support(const boot::BootInfo& boot_info)
 {
-    arch::initialize_user_entry_for_this_cpu(0);
     arch::install_user_fault_handler();
     if (auto started = agent::start_reaper(); started.is_error())
         PANIC("agents: cannot start the reaper ({})", error_name(started.error()));

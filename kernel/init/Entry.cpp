@@ -1,4 +1,5 @@
 #include <kernel/arch/x86_64/CpuTables.h>
+#include <kernel/arch/x86_64/PerCpu.h>
 #include <kernel/arch/x86_64/Serial.h>
 #include <kernel/console/Console.h>
 #include <kernel/init/Main.h>
@@ -10,6 +11,8 @@ void run_global_constructors();
 // Called from boot.S on the boot stack in the higher half, interrupts off.
 extern "C" [[noreturn]] void kernel_entry(uint32_t multiboot_magic, uint32_t multiboot_info_physical)
 {
+    // Before anything takes a lock: spinlocks keep their preempt count in per-CPU data.
+    gehri::arch::install_cpu_local(0);
     gehri::runtime::run_global_constructors();
     auto& serial = gehri::arch::SerialPort::com1();
     serial.initialize();

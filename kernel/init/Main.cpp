@@ -2,7 +2,9 @@
 #include <kernel/arch/x86_64/DeliberateCrash.h>
 #include <kernel/arch/x86_64/Platform.h>
 #include <kernel/arch/x86_64/QemuExit.h>
+#include <kernel/arch/x86_64/Smp.h>
 #include <kernel/audit/KernelAuditLog.h>
+#include <kernel/bench/Benchmarks.h>
 #include <kernel/boot/CommandLine.h>
 #include <kernel/boot/Multiboot2.h>
 #include <kernel/console/FramebufferConsole.h>
@@ -74,6 +76,7 @@ void kernel_main(uint32_t multiboot_magic, uint32_t multiboot_info_physical)
         mm::PhysicalMemory::the().free_pages(), command_line.text());
     arch::initialize_platform(s_boot_info);
     sched::initialize_on_boot_cpu();
+    arch::start_multiprocessing(s_boot_info);
 
     arch::crash_if_requested(command_line);
 
@@ -85,6 +88,11 @@ void kernel_main(uint32_t multiboot_magic, uint32_t multiboot_info_physical)
     StringView test_filter = command_line.value_of("gehri.test", &test_requested);
     if (test_requested)
         exit_kernel(run_kernel_tests(test_filter), command_line);
+
+    bool bench_requested = false;
+    StringView bench_selection = command_line.value_of("gehri.bench", &bench_requested);
+    if (bench_requested)
+        exit_kernel(bench::run_benchmarks(bench_selection), command_line);
 
     bool run_requested = false;
     command_line.value_of("gehri.run", &run_requested);

@@ -26,6 +26,9 @@ enum class Error : int32_t {
     WrongObjectType = 17, // a handle names an object of another kind than the call needs
     OutOfHandles = 18, // the agent's handle table is full
     BadAddress = 19, // a user pointer outside user space, or one that faulted when copied
+    TooLarge = 20,        // bigger than a hard limit (message, key, value, name): never fits
+    VersionMismatch = 21, // compare-and-swap lost: the entry's version is not the expected one
+    BufferTooSmall = 22,  // the caller's buffer cannot hold the item; the item stays queued
 };
 
 constexpr const char* error_name(Error error)
@@ -50,6 +53,9 @@ constexpr const char* error_name(Error error)
     case Error::WrongObjectType: return "WrongObjectType";
     case Error::OutOfHandles: return "OutOfHandles";
     case Error::BadAddress: return "BadAddress";
+    case Error::TooLarge: return "TooLarge";
+    case Error::VersionMismatch: return "VersionMismatch";
+    case Error::BufferTooSmall: return "BufferTooSmall";
     }
     return "UnknownError";
 }

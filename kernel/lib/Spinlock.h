@@ -5,7 +5,10 @@
 
 namespace gehri {
 
-// A ticket lock: fair between CPUs, so no CPU starves under contention.
+// A ticket lock: fair between CPUs, so no CPU starves under contention. Holding one raises
+// the CPU's preempt count, so the holder is never switched away from by the timer: a thread
+// spinning on the same CPU could otherwise wait for it forever. Code holding a spinlock must
+// not block, sleep or yield (the scheduler checks).
 class Spinlock {
 public:
     constexpr Spinlock() = default;
@@ -14,17 +17,26 @@ public:
 
     void lock()
     {
+        arch::preempt_disable();
         uint32_t ticket = __atomic_fetch_add(&m_next_ticket, 1, __ATOMIC_RELAXED);
         while (__atomic_load_n(&m_now_serving, __ATOMIC_ACQUIRE) != ticket)
             arch::cpu_relax();
     }
     bool try_lock()
     {
+        arch::preempt_disable();
         uint32_t serving = __atomic_load_n(&m_now_serving, __ATOMIC_RELAXED);
         uint32_t expected = serving;
-        return __atomic_compare_exchange_n(&m_next_ticket, &expected, serving + 1, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+        if (__atomic_compare_exchange_n(&m_next_ticket, &expected, serving + 1, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+            return true;
+        arch::preempt_enable();
+        return false;
     }
-    void unlock() { __atomic_store_n(&m_now_serving, m_now_serving + 1, __ATOMIC_RELEASE); }
+    void unlock()
+    {
+        __atomic_store_n(&m_now_serving, m_now_serving + 1, __ATOMIC_RELEASE);
+        arch::preempt_enable();
+    }
     bool is_locked() const { return __atomic_load_n(&m_now_serving, __ATOMIC_RELAXED) != __atomic_load_n(&m_next_ticket, __ATOMIC_RELAXED); }
 
 private:
@@ -32,7 +44,9 @@ private:
     uint32_t m_now_serving { 0 };
 };
 
-// Holds a lock for a scope. Use only where no interrupt handler takes the same lock.
+// Holds a lock for a scope, interrupts untouched: use only where no interrupt handler takes
+// the same lock. The holder is not preempted (the lock raises the preempt count) but may be
+// interrupted.
 template<typename Lock>
 class [[nodiscard]] LockGuard {
 public:

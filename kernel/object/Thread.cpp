@@ -26,7 +26,6 @@ Thread::Thread(RefPtr<Agent> agent, mm::KernelStack stack, uint64_t instruction_
     m_entry.instruction_pointer = instruction_pointer;
     m_entry.stack_pointer = stack_pointer;
     m_user_state.page_table_root = m_agent->memory().page_table_root();
-    m_user_state.kernel_stack_top = m_kernel_thread.stack().top;
     m_user_state.owner = this;
     m_kernel_thread.context().user = &m_user_state;
 }

@@ -67,6 +67,14 @@ public:
         --m_size;
     }
 
+    // The object after `object` (which must be in this list), or null: lets a walk remove the
+    // object it stands on.
+    T* next_of(const T& object) const
+    {
+        ListNode<T>* next = (object.*Member).next;
+        return next ? next->owner : nullptr;
+    }
+
     T* pop_first()
     {
         T* object = first();

@@ -195,9 +195,15 @@ void Scheduler::exit()
 
 Result<void> Scheduler::join(Thread& thread, uint64_t deadline_ns)
 {
-    if (&thread == &current_thread() || thread.state() == ThreadState::Created || thread.is_idle_thread())
+    Thread& self = current_thread();
+    if (&thread == &self || thread.state() == ThreadState::Created || thread.is_idle_thread())
         return Error::InvalidArgument;
-    return wait_until(m_exit_queue, [&] { return thread.is_reapable(); }, deadline_ns);
+    // Set before the joiner enters the exit queue (under its lock), read by announce_exit
+    // under that lock only while the joiner is queued.
+    self.m_joining = &thread;
+    Result<void> result = wait_until(m_exit_queue, [&] { return thread.is_reapable(); }, deadline_ns);
+    self.m_joining = nullptr;
+    return result;
 }
 
 Result<void> Scheduler::set_weight(Thread& thread, uint32_t weight)
@@ -344,8 +350,19 @@ void Scheduler::announce_exit(Thread& thread)
     // CPU has stopped touching the thread.
     m_exit_queue.m_lock.lock();
     __atomic_store_n(&thread.m_reapable, true, __ATOMIC_RELEASE);
-    while (Thread* joiner = m_exit_queue.m_waiters.pop_first())
-        wake_blocked(*joiner, WakeReason::Woken);
+    // Only this thread's joiners. Waking every joiner at every exit made each one run, find
+    // its own thread alive and block again: a turn taken from the runnable threads for
+    // nothing, and ahead of them, since a woken thread is placed up to sleeper_credit_ns
+    // before the class clock.
+    Thread* joiner = m_exit_queue.m_waiters.first();
+    while (joiner) {
+        Thread* following = m_exit_queue.m_waiters.next_of(*joiner);
+        if (joiner->m_joining == &thread) {
+            m_exit_queue.m_waiters.remove(*joiner);
+            wake_blocked(*joiner, WakeReason::Woken);
+        }
+        joiner = following;
+    }
     m_exit_queue.m_lock.unlock();
 }
 
@@ -362,6 +379,19 @@ WakeReason Scheduler::finish_wait(WaitQueue& queue)
 {
     InterruptSafeGuard guard(queue.m_lock);
     return finish_wait_locked(queue);
+}
+
+void Scheduler::block_on_exit_of(Thread& thread, uint64_t deadline_ns)
+{
+    current_thread().m_joining = &thread;
+    block_on(m_exit_queue, deadline_ns);
+}
+
+WakeReason Scheduler::finish_exit_wait()
+{
+    WakeReason reason = finish_wait(m_exit_queue);
+    current_thread().m_joining = nullptr;
+    return reason;
 }
 
 void Scheduler::block_on_locked(WaitQueue& queue, uint64_t deadline_ns)
@@ -460,15 +490,23 @@ bool Scheduler::on_tick(uint64_t now_ns)
     PerCpu& cpu = this_cpu();
     cpu.lock.lock();
     cpu.run_queue.update(now_ns);
+    bool balance_due = online_cpus().count() > 1 && now_ns - cpu.last_balance_ns >= policy::balance_interval_ns;
+    if (balance_due) {
+        // Balance on the load of the interval that just ended, before this tick's timers wake
+        // anyone. A thread that polls with short sleeps wakes exactly at ticks (its deadline is
+        // what the one-shot timer was programmed for), so counting it here would show its CPU
+        // one thread busier at every balancing tick than it is almost all the time: with 2N
+        // spinners on N CPUs, a CPU with one spinner and such a poller never pulled from one
+        // with three, and nobody else had a reason to.
+        cpu.last_balance_ns = now_ns;
+        cpu.lock.unlock();
+        balance();
+        cpu.lock.lock();
+    }
     fire_expired_timers(cpu, now_ns);
     if (cpu.run_queue.should_preempt_current(now_ns))
         __atomic_store_n(&cpu.need_resched, true, __ATOMIC_RELEASE);
-    bool balance_due = online_cpus().count() > 1 && now_ns - cpu.last_balance_ns >= policy::balance_interval_ns;
-    if (balance_due)
-        cpu.last_balance_ns = now_ns;
     cpu.lock.unlock();
-    if (balance_due)
-        balance();
     return needs_reschedule(cpu.id);
 }
 
@@ -478,6 +516,12 @@ void Scheduler::preempt_if_needed()
     PerCpu& cpu = this_cpu();
     if (!needs_reschedule(cpu.id))
         return;
+    // The caller (or the code an interrupt handler interrupted) holds a spinlock: switching
+    // now could leave it held for as long as the thread waits. The last unlock asks again.
+    if (arch::preempt_count() != 0) {
+        arch::defer_preemption();
+        return;
+    }
     cpu.lock.lock();
     schedule_locked(cpu, nullptr);
 }

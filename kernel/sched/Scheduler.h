@@ -71,13 +71,18 @@ public:
     // when the test says so.
     void block_on(WaitQueue& queue, uint64_t deadline_ns = no_deadline);
     WakeReason finish_wait(WaitQueue& queue);
+    // The same two halves for join: sleeps until `thread` exits (or the deadline passes).
+    void block_on_exit_of(Thread& thread, uint64_t deadline_ns = no_deadline);
+    WakeReason finish_exit_wait();
 
     // --- Interrupt-side entry points ------------------------------------------------------
     // From the timer interrupt of the calling CPU: charges time, expires timers, balances now
     // and then, and returns whether the current thread must be preempted. The handler then
     // acknowledges the interrupt and calls preempt_if_needed().
     bool on_tick(uint64_t now_ns);
-    // Switches away if this CPU was asked to (by on_tick, a wake-up or a reschedule IPI).
+    // Switches away if this CPU was asked to (by on_tick, a wake-up or a reschedule IPI),
+    // unless the preempt count is raised (a spinlock is held): then the preemption is deferred
+    // to the moment the count drops to zero (arch::defer_preemption).
     void preempt_if_needed();
     // Pulls one thread to the calling CPU from the busiest one if the imbalance warrants it.
     // Returns whether a thread moved.
@@ -132,7 +137,7 @@ private:
     SchedulerPlatform& m_platform;
     PerCpu m_cpus[max_cpus];
     uint64_t m_online_bits { 0 };
-    WaitQueue m_exit_queue; // joiners wait here for is_reapable()
+    WaitQueue m_exit_queue; // joiners wait here for is_reapable() of their Thread::m_joining
 };
 
 template<typename Condition>

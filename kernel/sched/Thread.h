@@ -118,6 +118,9 @@ private:
     // preempted on a forbidden CPU and being placed on an allowed one.
     bool m_in_transit { false };
     WakeReason m_wake_reason { WakeReason::None };
+    // The thread this one waits to join (while it is in the scheduler's exit queue): an exit
+    // wakes only its own joiners.
+    const Thread* m_joining { nullptr };
 
     // Accounting.
     uint64_t m_cpu_time_ns { 0 };

@@ -7,8 +7,8 @@ namespace gehri::sched {
 
 // What a thread that runs user code (an agent's thread) carries besides its kernel context.
 // The architecture's context switch uses it: it saves and restores the user's FPU/SSE
-// registers here, loads the agent's page tables, and points user-mode entries (syscall,
-// interrupts, faults) at the thread's kernel stack. Kernel threads have none
+// registers and segment bases here and loads the agent's page tables (user-mode entries land
+// on the thread's kernel stack, which every thread has). Kernel threads have none
 // (ThreadContext::user is null), which the switch treats as "kernel address space, no
 // extended state".
 struct UserState {
@@ -20,7 +20,9 @@ struct UserState {
     // architecture's initial FPU state instead of this (still empty) area.
     bool extended_state_saved { false };
     uintptr_t page_table_root { 0 };
-    uintptr_t kernel_stack_top { 0 };
+    // The user's segment bases (x86_64: FS_BASE, and GS_BASE, which sits in KERNEL_GS_BASE
+    // while the kernel runs), saved and loaded with the rest so none leaks between threads.
+    uint64_t segment_bases[2] {};
     // The kernel object that owns this state (an object::Thread), for the syscall layer.
     void* owner { nullptr };
 };

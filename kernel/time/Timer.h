@@ -18,9 +18,10 @@ namespace gehri::time {
 
 using TickHandler = void (*)(arch::InterruptFrame& frame);
 
-// One handler for all CPUs (the scheduler's); nullptr removes it. Ticks without a handler
-// are only counted.
-void set_tick_handler(TickHandler handler);
+// One handler for all CPUs (the scheduler's, once SMP is up); nullptr removes it. Ticks
+// without a handler are only counted. Returns the handler it replaced, so that a test can put
+// the scheduler's back.
+TickHandler set_tick_handler(TickHandler handler);
 
 // Arm this CPU's timer: every `period_ns` until stopped or re-armed, or once after
 // `delay_ns`. Delays round up to the timer's resolution (a tick is never early) and are
@@ -31,7 +32,7 @@ void stop_timer();
 
 uint64_t timer_frequency_hz();
 uint64_t max_timer_delay_ns();
-// Timer interrupts taken so far, all CPUs together.
+// Timer interrupts taken so far by the calling CPU (call with interrupts off, or pinned).
 uint64_t timer_interrupt_count();
 
 } // namespace gehri::time

@@ -84,7 +84,7 @@ TEST(AuditEncoding, DecodeRejectsWhatEncodeNeverProduces)
     EXPECT_TRUE(rejects({}));
     EXPECT_TRUE(rejects({ 2, 0, 0, 0, 0, 0 }));              // unknown version
     EXPECT_TRUE(rejects({ 1, 0x80, 0x00, 0, 0, 0, 0 }));     // non-shortest varint
-    EXPECT_TRUE(rejects({ 1, 0, 0, 0, 11, 0 }));             // unknown kind
+    EXPECT_TRUE(rejects({ 1, 0, 0, 0, record_kind_count, 0 })); // unknown kind
     EXPECT_TRUE(rejects({ 1, 0, 0, 0, 0, 0, 0 }));           // trailing byte
     EXPECT_TRUE(rejects({ 1, 0, 0, 0, 0, 1 }));              // field missing
     EXPECT_TRUE(rejects({ 1, 0, 0, 0, 0, 9 }));              // too many fields

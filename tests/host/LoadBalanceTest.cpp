@@ -130,3 +130,32 @@ TEST(LoadBalance, SetAffinityMovesQueuedRunningAndSleepingThreads)
 
     EXPECT_EQ(sim.scheduler.set_affinity(a, CpuMask::only(7)).error(), gehri::Error::InvalidArgument);
 }
+
+TEST(LoadBalance, APollerWakingAtTicksDoesNotHideItsCpusSpareRoom)
+{
+    // The in-kernel test smp_load_balancing_spreads_spinning_threads on 8 CPUs: the test's own
+    // thread polls with 1 ms sleeps on CPU 0, so its deadline is the tick. CPU 0 has one
+    // spinner, CPU 1 three. Balancing must not count the poller that this very tick wakes:
+    // it is asleep almost all the time, and with it counted CPU 0 looked as busy as 3 - 1.
+    Simulation sim(2);
+    Thread& poller = sim.spawn("poller", PriorityClass::Normal, default_weight, CpuMask::only(0), 0);
+    std::vector<Thread*> spinners { &sim.spawn("spinner", PriorityClass::Normal, default_weight, CpuMask::all(), 0) };
+    for (int i = 0; i < 3; ++i)
+        spinners.push_back(&sim.spawn("spinner", PriorityClass::Normal, default_weight, CpuMask::all(), 1));
+    auto spinners_on = [&](uint32_t cpu) {
+        return std::count_if(spinners.begin(), spinners.end(), [&](Thread* thread) { return thread->cpu() == cpu; });
+    };
+    ASSERT_EQ(spinners_on(0), 1);
+    ASSERT_EQ(spinners_on(1), 3);
+
+    for (int step = 0; step < 100; ++step) {
+        sim.platform.time_ns += 1_ms;
+        sim.tick_all();
+        // The poller checks its condition and goes back to sleep until the next tick.
+        if (sim.current(0) == &poller)
+            sim.as_cpu(0, [&] { sim.scheduler.sleep_for(1_ms); });
+    }
+    EXPECT_GT(poller.times_scheduled(), 50u);
+    EXPECT_EQ(spinners_on(0), 2);
+    EXPECT_EQ(spinners_on(1), 2);
+}

@@ -10,7 +10,8 @@ file. It is also a readable reference for anyone writing their own verifier.
 import hashlib
 
 KINDS = ["LogStart", "Checkpoint", "Gap", "ProposalOutcome", "AuctionClearing", "LeaseGranted",
-         "LeaseLost", "Quarantine", "BreakGlass", "AgentFault", "PolicyDenial"]
+         "LeaseLost", "Quarantine", "BreakGlass", "AgentFault", "PolicyDenial",
+         "ProposalOpened", "QuarantineLifted", "ResourceEffect"]
 
 
 def varint(value):

@@ -11,6 +11,7 @@ constexpr uint32_t no_owner = ~uint32_t(0);
 constinit uint32_t s_owner = no_owner;
 constinit uint32_t s_depth = 0;
 constinit StopOtherCpus s_stop_other_cpus = nullptr;
+constinit uint32_t s_halted_cpus = 0;
 
 // The initial APIC ID from CPUID: identifies the CPU without any per-CPU data, which may
 // be what is broken.
@@ -36,7 +37,7 @@ void begin_crash_report(StringView nested_summary)
         return;
     }
     if (expected != me)
-        halt_forever();
+        halt_for_crash_report();
     if (++s_depth == 2) {
         console::write("\n!!! crashed again while reporting a crash: ");
         console::write(nested_summary);
@@ -55,6 +56,15 @@ void set_stop_other_cpus_on_crash(StopOtherCpus stop)
 {
     __atomic_store_n(&s_stop_other_cpus, stop, __ATOMIC_RELEASE);
 }
+
+void halt_for_crash_report()
+{
+    disable_interrupts();
+    __atomic_fetch_add(&s_halted_cpus, 1, __ATOMIC_RELEASE);
+    halt_forever();
+}
+
+uint32_t cpus_halted_for_crash_report() { return __atomic_load_n(&s_halted_cpus, __ATOMIC_ACQUIRE); }
 
 bool crash_in_progress()
 {

@@ -24,4 +24,9 @@ bool crash_in_progress();
 using StopOtherCpus = void (*)();
 void set_stop_other_cpus_on_crash(StopOtherCpus stop);
 
+// A CPU that is not reporting halts here for good (the NMI of a crash report, or a second
+// crash meanwhile), counted so the reporter can tell that the machine stood still.
+[[noreturn]] void halt_for_crash_report();
+uint32_t cpus_halted_for_crash_report();
+
 } // namespace gehri::arch

@@ -198,7 +198,7 @@ void handle_exception(InterruptFrame& frame)
     // Another CPU is reporting a crash and stopping the rest of the machine; it alone
     // decides when QEMU exits.
     if (vector == exceptions::nmi && crash_in_progress())
-        halt_forever();
+        halt_for_crash_report();
     if (frame.from_user_mode() && !is_machine_level(vector)) {
         if (auto handler = __atomic_load_n(&s_user_fault_handler, __ATOMIC_ACQUIRE)) {
             handler(frame);

@@ -1,3 +1,4 @@
+#include <kernel/arch/x86_64/Interrupts.h>
 #include <kernel/arch/x86_64/IoApic.h>
 #include <kernel/lib/Spinlock.h>
 #include <kernel/log/Log.h>
@@ -106,6 +107,8 @@ Result<void> route_gsi(uint32_t gsi, uint8_t vector, uint32_t apic_id, acpi::Pol
         return Error::NotFound;
     if (apic_id > 0xFF)
         return Error::NotSupported; // physical xAPIC destinations are 8 bits
+    if (vector < vectors::first_external)
+        return Error::InvalidArgument; // 0..31 are exceptions
     uint32_t low = entry_masked | vector;
     if (polarity == acpi::Polarity::ActiveLow)
         low |= entry_active_low;

@@ -18,7 +18,8 @@ uint32_t gsi_limit();
 
 // Points `gsi` at `vector` on the CPU with `apic_id` (fixed delivery, physical destination),
 // leaving it masked. BusDefault polarity/trigger means ISA's: active high, edge.
-// NotFound when no IOAPIC serves the GSI.
+// NotFound when no IOAPIC serves the GSI, InvalidArgument for an exception vector,
+// NotSupported for an APIC id beyond xAPIC's 8 bits.
 Result<void> route_gsi(uint32_t gsi, uint8_t vector, uint32_t apic_id, acpi::Polarity polarity, acpi::Trigger trigger);
 // Routes a legacy ISA IRQ through the MADT's overrides (IRQ 0 is GSI 2 on most PCs) and
 // returns the GSI it arrives on, leaving it masked.

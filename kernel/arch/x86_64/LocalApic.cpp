@@ -44,6 +44,7 @@ constexpr uint32_t divide_by_16 = 0b0011;
 
 constexpr uint32_t icr_delivery_pending = 1u << 12;
 constexpr uint32_t icr_fixed = 0u << 8;
+constexpr uint32_t icr_nmi = 4u << 8;
 constexpr uint32_t icr_init = 5u << 8;
 constexpr uint32_t icr_startup = 6u << 8;
 constexpr uint32_t icr_assert = 1u << 14;
@@ -153,6 +154,7 @@ void end_of_interrupt() { write(EndOfInterrupt, 0); }
 void send_ipi(uint32_t apic_id, uint8_t vector) { send_command(apic_id, icr_fixed | icr_assert | vector); }
 void send_ipi_to_all_others(uint8_t vector) { send_command(0, icr_all_but_self | icr_fixed | icr_assert | vector); }
 void send_ipi_to_self(uint8_t vector) { send_command(0, icr_self | icr_fixed | icr_assert | vector); }
+void send_nmi_to_all_others() { send_command(0, icr_all_but_self | icr_nmi | icr_assert); }
 void send_init(uint32_t apic_id) { send_command(apic_id, icr_init | icr_assert); }
 void send_startup(uint32_t apic_id, uint8_t page) { send_command(apic_id, icr_startup | icr_assert | page); }
 

@@ -29,6 +29,8 @@ void end_of_interrupt();
 void send_ipi(uint32_t apic_id, uint8_t vector);
 void send_ipi_to_all_others(uint8_t vector);
 void send_ipi_to_self(uint8_t vector);
+// An NMI reaches a CPU even with interrupts off (a crash report stops the others with it).
+void send_nmi_to_all_others();
 // The raw INIT and STARTUP IPIs, for SMP bring-up. A STARTUP makes the target run real-mode
 // code at physical address page * 4096 (so the trampoline must be below 1 MiB, page-aligned).
 void send_init(uint32_t apic_id);

@@ -1,6 +1,7 @@
 #include <kernel/arch/x86_64/Interrupts.h>
 #include <kernel/arch/x86_64/LocalApic.h>
 #include <kernel/arch/x86_64/LocalTimer.h>
+#include <kernel/arch/x86_64/PerCpu.h>
 #include <kernel/time/RateConversion.h>
 #include <kernel/time/Timer.h>
 
@@ -11,7 +12,6 @@ namespace {
 uint64_t s_frequency_hz;
 time::RateConversion s_ns_to_ticks;
 time::TickHandler s_tick_handler;
-uint64_t s_interrupt_count;
 
 uint32_t ticks_for(uint64_t ns)
 {
@@ -24,7 +24,7 @@ uint32_t ticks_for(uint64_t ns)
 void handle_local_timer(InterruptFrame& frame)
 {
     lapic::end_of_interrupt();
-    __atomic_fetch_add(&s_interrupt_count, 1, __ATOMIC_RELAXED);
+    ++this_cpu().timer_interrupts;
     if (auto handler = __atomic_load_n(&s_tick_handler, __ATOMIC_ACQUIRE))
         handler(frame);
 }
@@ -54,10 +54,14 @@ void install_local_timer_handler() { install_interrupt_handler(vectors::local_ti
 
 namespace gehri::time {
 
-void set_tick_handler(TickHandler handler) { __atomic_store_n(&arch::s_tick_handler, handler, __ATOMIC_RELEASE); }
+TickHandler set_tick_handler(TickHandler handler) { return __atomic_exchange_n(&arch::s_tick_handler, handler, __ATOMIC_ACQ_REL); }
 void arm_periodic_ns(uint64_t period_ns) { arch::arm(arch::lapic::timer::Mode::Periodic, period_ns); }
 void arm_oneshot_ns(uint64_t delay_ns) { arch::arm(arch::lapic::timer::Mode::OneShot, delay_ns); }
-void stop_timer() { arch::lapic::timer::set_initial_count(0); }
+void stop_timer()
+{
+    if (arch::s_frequency_hz != 0) // before the platform is up there is no timer to stop
+        arch::lapic::timer::set_initial_count(0);
+}
 uint64_t timer_frequency_hz() { return arch::s_frequency_hz; }
 
 uint64_t max_timer_delay_ns()
@@ -67,6 +71,6 @@ uint64_t max_timer_delay_ns()
     return frequency_from_measurement(UINT32_MAX, arch::s_frequency_hz, nanoseconds_per_second);
 }
 
-uint64_t timer_interrupt_count() { return __atomic_load_n(&arch::s_interrupt_count, __ATOMIC_RELAXED); }
+uint64_t timer_interrupt_count() { return arch::this_cpu().timer_interrupts; }
 
 } // namespace gehri::time

@@ -6,6 +6,9 @@ namespace gehri::arch {
 
 namespace msr {
 constexpr uint32_t apic_base = 0x1B;
+constexpr uint32_t efer = 0xC000'0080;
+constexpr uint32_t gs_base = 0xC000'0101;
+constexpr uint32_t kernel_gs_base = 0xC000'0102; // swapped in by swapgs
 } // namespace msr
 
 inline uint64_t read_msr(uint32_t index)

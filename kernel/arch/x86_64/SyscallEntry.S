@@ -1,11 +1,9 @@
 // The user/kernel boundary: SYSCALL entry and exit, and the first entry into user mode.
 //
-// GS (UserEntry.h): in the kernel GS_BASE is this CPU's UserEntryBlock; in user mode it is
-// the user's and the block's address waits in KERNEL_GS_BASE. Every crossing swaps them.
+// GS (PerCpu.h): in the kernel GS_BASE is this CPU's CpuLocal; in user mode it is the user's
+// and the CpuLocal's address waits in KERNEL_GS_BASE. Every crossing swaps them.
 
-#define BLOCK_KERNEL_STACK_TOP 8
-#define BLOCK_USER_STACK_SCRATCH 16
-#define BLOCK_CURRENT_USER 24
+#include <kernel/arch/x86_64/CpuLocalOffsets.h>
 
 #define USER_DATA_SELECTOR (0x20 | 3)
 #define USER_CODE_SELECTOR (0x28 | 3)
@@ -25,9 +23,9 @@
     .type gehri_syscall_entry, @function
 gehri_syscall_entry:
     swapgs
-    movq %rsp, %gs:BLOCK_USER_STACK_SCRATCH
-    movq %gs:BLOCK_KERNEL_STACK_TOP, %rsp
-    pushq %gs:BLOCK_USER_STACK_SCRATCH
+    movq %rsp, %gs:CPU_LOCAL_USER_STACK_SCRATCH
+    movq %gs:CPU_LOCAL_SYSCALL_STACK_TOP, %rsp
+    pushq %gs:CPU_LOCAL_USER_STACK_SCRATCH
     pushq %r11
     pushq %rcx
     pushq %r9
@@ -39,7 +37,7 @@ gehri_syscall_entry:
     pushq %rax
     sti
     movq %rsp, %rdi                         // const SyscallArguments*
-    movq %gs:BLOCK_CURRENT_USER, %rsi       // sched::UserState* of the calling thread
+    movq %gs:CPU_LOCAL_CURRENT_USER, %rsi       // sched::UserState* of the calling thread
     call gehri_syscall                      // int64_t in rax: the result
     // No interrupt may see the user stack in ring 0: off until SYSRET turns them back on.
     cli

@@ -1,6 +1,8 @@
+#include <kernel/arch/x86_64/Msr.h>
 #include <kernel/arch/x86_64/Paging.h>
+#include <kernel/arch/x86_64/PerCpu.h>
 #include <kernel/arch/x86_64/UserContextSwitch.h>
-#include <kernel/arch/x86_64/UserEntry.h>
+#include <kernel/sched/UserState.h>
 #include <kernel/mm/AddressSpace.h>
 
 namespace gehri::arch {
@@ -39,6 +41,23 @@ void load_extended_state(const sched::UserState& user)
         asm volatile("fxrstor64 %0" ::"m"(s_initial_state.bytes));
 }
 
+constexpr uint32_t fs_base_msr = 0xC0000100;
+
+// User code cannot change these bases yet (no FSGSBASE, no call for it) beyond loading a
+// selector, which gives base zero; carrying them makes that a property of each thread
+// rather than of whichever thread ran last.
+void save_segment_bases(sched::UserState& user)
+{
+    user.segment_bases[0] = read_msr(fs_base_msr);
+    user.segment_bases[1] = read_msr(msr::kernel_gs_base);
+}
+
+void load_segment_bases(const sched::UserState& user)
+{
+    write_msr(fs_base_msr, user.segment_bases[0]);
+    write_msr(msr::kernel_gs_base, user.segment_bases[1]);
+}
+
 void load_page_tables(uint64_t root)
 {
     if ((paging::read_cr3() & paging::address_mask) != root)
@@ -51,17 +70,18 @@ void switch_user_state(sched::ThreadContext& from, sched::ThreadContext& to)
 {
     if (from.user == nullptr && to.user == nullptr)
         return;
-    if (from.user != nullptr)
+    if (from.user != nullptr) {
         save_extended_state(*from.user);
-    UserEntryBlock& block = this_cpu_user_entry();
+        save_segment_bases(*from.user);
+    }
     if (to.user != nullptr) {
         load_extended_state(*to.user);
+        load_segment_bases(*to.user);
         load_page_tables(to.user->page_table_root);
-        set_user_entry_stack(block, to.user->kernel_stack_top);
     } else {
         load_page_tables(mm::AddressSpace::kernel().root_table());
     }
-    block.current_user = to.user;
+    this_cpu().current_user = to.user;
 }
 
 } // namespace gehri::arch

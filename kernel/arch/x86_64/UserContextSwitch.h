@@ -13,8 +13,11 @@ namespace gehri::arch {
 //    so no agent ever sees another's registers;
 //  - CR3 becomes the incoming agent's page tables, or the kernel's for a kernel thread (so no
 //    CPU keeps a dead agent's tables loaded);
-//  - syscall, interrupt and fault entries from user mode land on the incoming thread's
-//    kernel stack (UserEntryBlock and TSS.RSP0).
+//  - the user's FS and GS bases go with their thread (GS's sits in KERNEL_GS_BASE while the
+//    kernel runs);
+//  - CpuLocal::current_user names the incoming thread's UserState.
+// The entry stacks (CpuLocal::syscall_stack_top, TSS.RSP0) are set by switch_context itself
+// for every thread.
 void switch_user_state(sched::ThreadContext& from, sched::ThreadContext& to);
 
 } // namespace gehri::arch

@@ -1,3 +1,4 @@
+#include <kernel/arch/x86_64/CpuTables.h>
 #include <kernel/arch/x86_64/Msr.h>
 #include <kernel/arch/x86_64/Paging.h>
 #include <kernel/arch/x86_64/UserEntry.h>
@@ -16,12 +17,9 @@ namespace gehri::arch {
 namespace {
 
 namespace msr_index {
-constexpr uint32_t efer = 0xC0000080;
 constexpr uint32_t star = 0xC0000081;
 constexpr uint32_t lstar = 0xC0000082;
 constexpr uint32_t fmask = 0xC0000084;
-constexpr uint32_t gs_base = 0xC0000101;
-constexpr uint32_t kernel_gs_base = 0xC0000102;
 } // namespace msr_index
 
 constexpr uint64_t efer_syscall_enable = 1u << 0;
@@ -40,7 +38,6 @@ constexpr uint64_t rflags_nested_task = 1u << 14;
 constexpr uint64_t rflags_alignment_check = 1u << 18;
 constexpr uint64_t syscall_rflags_mask = rflags_trap | rflags_interrupt | rflags_direction | rflags_iopl | rflags_nested_task | rflags_alignment_check;
 
-constinit UserEntryBlock s_blocks[CpuTables::max_cpus] {};
 constinit UserModeFeatures s_features {};
 constinit bool s_features_decided = false;
 
@@ -58,18 +55,14 @@ UserModeFeatures detect_features()
 
 } // namespace
 
-void initialize_user_entry_for_this_cpu(uint32_t cpu_index)
+void initialize_user_entry_for_this_cpu()
 {
-    CpuTables* tables = CpuTables::for_cpu(cpu_index);
-    if (tables == nullptr)
-        PANIC("user entry for CPU {}: its GDT and TSS are not set up", cpu_index);
-    UserEntryBlock& block = s_blocks[cpu_index];
-    VERIFY(!block.initialized);
-    block.self = &block;
-    block.tables = tables;
-    block.current_user = nullptr;
-    block.kernel_stack_top = 0;
-
+    CpuLocal& cpu = this_cpu();
+    if (CpuTables::for_cpu(cpu.index) == nullptr)
+        PANIC("user entry for CPU {}: its GDT and TSS are not set up", cpu.index);
+    VERIFY(!cpu.user_entry_ready);
+    // The first CPU to get here is the boot CPU: it decides before any AP runs.
+    VERIFY(s_features_decided || cpu.index == 0);
     if (!s_features_decided) {
         s_features = detect_features();
         s_features_decided = true;
@@ -78,14 +71,14 @@ void initialize_user_entry_for_this_cpu(uint32_t cpu_index)
             s_features.smap ? "on" : "absent", s_features.umip ? "on" : "absent");
     }
 
-    write_msr(msr_index::gs_base, reinterpret_cast<uint64_t>(&block));
-    write_msr(msr_index::kernel_gs_base, 0);
+    // GS_BASE already points at this CPU's CpuLocal (install_cpu_local) and KERNEL_GS_BASE
+    // holds the user's GS base (zero until a user thread has one).
     // SYSCALL: CS = STAR[47:32], SS = that + 8. SYSRET (64-bit): SS = STAR[63:48] + 8,
     // CS = STAR[63:48] + 16 (CpuTables.h lays the GDT out for exactly this).
     write_msr(msr_index::star, (uint64_t(selectors::user_sysret_base) << 48) | (uint64_t(selectors::kernel_code) << 32));
     write_msr(msr_index::lstar, reinterpret_cast<uint64_t>(&gehri_syscall_entry));
     write_msr(msr_index::fmask, syscall_rflags_mask);
-    write_msr(msr_index::efer, read_msr(msr_index::efer) | efer_syscall_enable);
+    write_msr(msr::efer, read_msr(msr::efer) | efer_syscall_enable);
 
     uint64_t cr4 = paging::read_cr4();
     if (s_features.smep)
@@ -95,11 +88,11 @@ void initialize_user_entry_for_this_cpu(uint32_t cpu_index)
     if (s_features.umip)
         cr4 |= cr4_umip;
     paging::write_cr4(cr4);
-    block.initialized = true;
+    cpu.user_entry_ready = 1;
 }
 
 UserModeFeatures user_mode_features() { return s_features; }
 
-bool user_entry_initialized_on_boot_cpu() { return s_blocks[0].initialized; }
+bool user_entry_initialized_on_boot_cpu() { return cpu_local(0).user_entry_ready != 0; }
 
 } // namespace gehri::arch

@@ -30,7 +30,7 @@ void handle_user_fault(InterruptFrame& frame)
     char description[96];
     BufferSink sink(description, sizeof(description));
     describe(sink, vector, frame.error_code);
-    sched::UserState* state = this_cpu_user_entry().current_user;
+    sched::UserState* state = current_user_state();
     // An exception from user mode while no agent's thread is current would be a kernel bug.
     VERIFY(state != nullptr);
     // Killed meanwhile (no memory for a demand-zero page): that is the reason it ends.
@@ -52,7 +52,7 @@ bool resolve_user_page(uint64_t address, uint64_t error_code)
     using namespace page_fault_error;
     if (address >= mm::user_space_end || (error_code & present))
         return false;
-    sched::UserState* state = this_cpu_user_entry().current_user;
+    sched::UserState* state = current_user_state();
     if (state == nullptr)
         return false;
     return agent::resolve_user_page_fault(*state, address, error_code & write, error_code & instruction_fetch);
@@ -60,7 +60,7 @@ bool resolve_user_page(uint64_t address, uint64_t error_code)
 
 void return_to_user()
 {
-    if (sched::UserState* state = this_cpu_user_entry().current_user)
+    if (sched::UserState* state = current_user_state())
         agent::on_return_to_user(*state);
 }
 

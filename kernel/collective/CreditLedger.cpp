@@ -1,0 +1,276 @@
+#include <kernel/collective/CreditLedger.h>
+#include <string.h>
+
+namespace gehri::collective {
+
+using audit::Field;
+using audit::RecordKind;
+
+namespace {
+
+StringView effect_name(EffectKind kind)
+{
+    switch (kind) {
+    case EffectKind::SchedulingWeight: return "scheduling_weight";
+    case EffectKind::MemoryQuota: return "memory_quota";
+    }
+    return "unknown";
+}
+
+} // namespace
+
+Result<CreditLedger> CreditLedger::create(const CreditConfig& config, const CreditStorage& storage, AuditTrail& audit, Outbox& outbox)
+{
+    if (storage.accounts.is_empty() || storage.auctions.is_empty() || storage.awards.is_empty())
+        return Error::InvalidArgument;
+    if (storage.bids.size() < storage.auctions.size() || config.capacity == 0 || config.refill_period == 0)
+        return Error::InvalidArgument;
+    if (config.spend_limit > 0 && config.spend_window == 0)
+        return Error::InvalidArgument;
+    size_t per_auction = storage.bids.size() / storage.auctions.size();
+    for (auto& account : storage.accounts) {
+        account.open = false;
+        account.balance.reset();
+        account.spending.reset();
+    }
+    for (size_t i = 0; i < storage.auctions.size(); ++i) {
+        storage.auctions[i].id = 0;
+        storage.auctions[i].auction.reset();
+        storage.auctions[i].bids = storage.bids.slice(i * per_auction, per_auction);
+    }
+    return CreditLedger(config, storage, per_auction, audit, outbox);
+}
+
+CreditAccount* CreditLedger::find(AgentId agent)
+{
+    for (auto& account : m_accounts) {
+        if (account.open && account.agent == agent)
+            return &account;
+    }
+    return nullptr;
+}
+
+Result<void> CreditLedger::open_account(AgentId agent, Nanoseconds now)
+{
+    if (find(agent))
+        return Error::AlreadyExists;
+    CreditAccount* free = nullptr;
+    for (auto& account : m_accounts) {
+        if (!account.open) {
+            free = &account;
+            break;
+        }
+    }
+    if (!free)
+        return Error::OutOfMemory;
+    auto balance = TRY(TokenBucket::create(m_config.capacity, m_config.refill_tokens, m_config.refill_period, now, m_config.capacity));
+    free->balance.emplace(std::move(balance));
+    free->spending.reset();
+    if (m_config.spend_limit > 0) {
+        auto spending = TRY(TokenBucket::create(m_config.spend_limit, m_config.spend_limit, m_config.spend_window, now, m_config.spend_limit));
+        free->spending.emplace(std::move(spending));
+    }
+    free->agent = agent;
+    free->open = true;
+    return {};
+}
+
+Result<void> CreditLedger::close_account(AgentId agent)
+{
+    CreditAccount* account = find(agent);
+    if (!account)
+        return Error::NotFound;
+    account->open = false;
+    account->balance.reset();
+    account->spending.reset();
+    return {};
+}
+
+uint64_t CreditLedger::available(AgentId agent, Nanoseconds now)
+{
+    CreditAccount* account = find(agent);
+    if (!account)
+        return 0;
+    uint64_t balance = account->balance->available(now);
+    if (account->spending.has_value()) {
+        uint64_t allowed = account->spending->available(now);
+        return allowed < balance ? allowed : balance;
+    }
+    return balance;
+}
+
+Result<void> CreditLedger::debit(AgentId agent, uint64_t amount, Nanoseconds now)
+{
+    CreditAccount* account = find(agent);
+    if (!account)
+        return Error::NotFound;
+    if (amount > available(agent, now))
+        return Error::QuotaExceeded;
+    // Both buckets cover it (checked just now, at the same `now`), so neither charge fails.
+    TRY(account->balance->try_charge(amount, now));
+    if (account->spending.has_value())
+        TRY(account->spending->try_charge(amount, now));
+    return {};
+}
+
+void CreditLedger::refund(AgentId agent, uint64_t amount)
+{
+    CreditAccount* account = find(agent);
+    if (!account)
+        return; // the agent is gone: its credit goes with it
+    account->balance->refund(amount);
+    if (account->spending.has_value())
+        account->spending->refund(amount);
+}
+
+Result<AuctionId> CreditLedger::open_auction(const AuctionSpec& spec, Nanoseconds now)
+{
+    if (spec.closes_at <= now || spec.auction.units == 0 || spec.auction.units > m_awards.size())
+        return Error::InvalidArgument;
+    if (!spec.listener && spec.term == 0)
+        return Error::InvalidArgument;
+    if (spec.item.length() > sizeof(AuctionSlot::item))
+        return Error::OutOfRange;
+    AuctionSlot* slot = nullptr;
+    for (auto& candidate : m_auctions) {
+        if (candidate.id == 0) {
+            slot = &candidate;
+            break;
+        }
+    }
+    if (!slot)
+        return Error::OutOfMemory;
+    auto auction = TRY(SealedBidAuction::create(spec.auction, slot->bids));
+    slot->auction.emplace(std::move(auction));
+    slot->spec = spec;
+    memcpy(slot->item, spec.item.characters(), spec.item.length());
+    slot->item_length = spec.item.length();
+    slot->spec.item = { slot->item, slot->item_length }; // never keep the caller's pointer
+    slot->id = m_next_id++;
+    return slot->id;
+}
+
+AuctionSlot* CreditLedger::find_slot(AuctionId id)
+{
+    if (id == 0)
+        return nullptr;
+    for (auto& slot : m_auctions) {
+        if (slot.id == id)
+            return &slot;
+    }
+    return nullptr;
+}
+
+const AuctionSlot* CreditLedger::find_auction(AuctionId id) const { return const_cast<CreditLedger*>(this)->find_slot(id); }
+
+Result<void> CreditLedger::bid(AgentId agent, AuctionId id, uint64_t amount, Nanoseconds now)
+{
+    if (id == 0 || id >= m_next_id)
+        return Error::NotFound;
+    AuctionSlot* slot = find_slot(id);
+    if (!slot || now >= slot->spec.closes_at)
+        return Error::TimedOut;
+    if (!find(agent))
+        return Error::NotFound;
+    TRY(slot->auction->submit(agent, amount, available(agent, now)));
+    // submit() checked the amount against what is available at this `now`.
+    return debit(agent, amount, now);
+}
+
+void CreditLedger::advance(Nanoseconds now)
+{
+    for (auto& slot : m_auctions) {
+        if (slot.id != 0 && now >= slot.spec.closes_at)
+            settle(slot, now);
+    }
+}
+
+Nanoseconds CreditLedger::next_deadline() const
+{
+    Nanoseconds next = UINT64_MAX;
+    for (const auto& slot : m_auctions) {
+        if (slot.id != 0 && slot.spec.closes_at < next)
+            next = slot.spec.closes_at;
+    }
+    return next;
+}
+
+Result<void> CreditLedger::close_now(AuctionId id, Nanoseconds now)
+{
+    AuctionSlot* slot = find_slot(id);
+    if (!slot)
+        return Error::NotFound;
+    settle(*slot, now);
+    return {};
+}
+
+void CreditLedger::settle(AuctionSlot& slot, Nanoseconds now)
+{
+    size_t bid_count = slot.auction->bid_count();
+    auto closed = slot.auction->close(m_awards);
+    // open_auction() made sure the awards fit, and settle() runs once per slot.
+    size_t winners = closed.is_ok() ? closed.value() : 0;
+    Span<const SealedBid> bids = slot.bids.first(bid_count); // best first after close()
+    record_clearing(slot, bid_count, winners);
+    pay(slot, bids, winners, now);
+
+    // Forfeited units (dead winners) are dropped, so a listener only sees live winners.
+    size_t live = 0;
+    for (size_t i = 0; i < winners; ++i) {
+        if (find(m_awards[i].bidder))
+            m_awards[live++] = m_awards[i];
+    }
+    AuctionId id = slot.id;
+    AuctionListener* listener = slot.spec.listener;
+    slot.id = 0;
+    slot.auction.reset();
+    if (listener)
+        listener->auction_settled(id, { m_awards.data(), live }, now);
+}
+
+void CreditLedger::pay(AuctionSlot& slot, Span<const SealedBid> bids, size_t winners, Nanoseconds now)
+{
+    for (size_t i = 0; i < bids.size(); ++i) {
+        const SealedBid& bid = bids[i];
+        bool alive = find(bid.bidder) != nullptr;
+        if (i >= winners) {
+            refund(bid.bidder, bid.amount);
+            if (alive)
+                m_outbox.notify(Event { bid.bidder, EventKind::AuctionLost, slot.id, bid.amount });
+            continue;
+        }
+        if (!alive)
+            continue; // forfeited: the unit stays unsold
+        uint64_t price = m_awards[i].price;
+        refund(bid.bidder, bid.amount - price);
+        m_outbox.notify(Event { bid.bidder, EventKind::AuctionWon, slot.id, price });
+        if (slot.spec.listener)
+            continue;
+        ResourceEffect effect { slot.spec.effect, bid.bidder, slot.spec.value, now + slot.spec.term };
+        m_outbox.apply(effect);
+        m_audit.record(RecordKind::ResourceEffect, bid.bidder, {
+            Field::integer("auction", slot.id),
+            Field::string("effect", effect_name(effect.kind)),
+            Field::integer("value", effect.value),
+            Field::integer("until", effect.until),
+            Field::integer("price", price),
+        });
+    }
+}
+
+void CreditLedger::record_clearing(const AuctionSlot& slot, size_t bids, size_t winners)
+{
+    const AuctionConfig& config = slot.spec.auction;
+    m_audit.record(RecordKind::AuctionClearing, kernel_agent, {
+        Field::integer("auction", slot.id),
+        Field::string("item", slot.spec.item),
+        Field::string("pricing", config.pricing == Pricing::FirstPrice ? "first" : "second"),
+        Field::integer("units", config.units),
+        Field::integer("bids", bids),
+        Field::integer("awarded", winners),
+        Field::integer("top_price", winners > 0 ? m_awards[0].price : 0),
+        Field::integer("reserve", config.reserve_price),
+    });
+}
+
+} // namespace gehri::collective

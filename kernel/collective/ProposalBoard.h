@@ -1,0 +1,151 @@
+#pragma once
+
+#include <kernel/collective/AuditTrail.h>
+#include <kernel/collective/FixedName.h>
+#include <kernel/collective/Outbox.h>
+#include <kernel/collective/Standing.h>
+#include <kernel/collective/Tally.h>
+#include <kernel/lib/Optional.h>
+
+namespace gehri::collective {
+
+// 0 is never a proposal, so a zeroed handle cannot name one.
+using ProposalId = uint64_t;
+
+// How a proposal ended. The first four are the Tally's final outcomes; the co-sign verdicts
+// exist because policy can make a decided outcome wait for a human (docs/policy.md).
+enum class Verdict : uint8_t {
+    Decided,
+    NoQuorum,
+    Tie,
+    NoMajority,
+    CosignRefused, // decided, but the human said no
+    CosignExpired, // decided, but nobody co-signed in time
+};
+StringView verdict_name(Verdict);
+
+struct ProposalResult {
+    ProposalId id;
+    Verdict verdict;
+    uint32_t option;       // the winner, when Decided
+    uint32_t tied_options; // bit mask, when Tie
+};
+
+// Told when a proposal it opened ends (a LeaseManager resolving contention by a group vote).
+// Called after the proposal's slot is free, so the listener may open another one.
+class DecisionListener {
+public:
+    virtual void proposal_settled(const ProposalResult&, Nanoseconds now) = 0;
+
+protected:
+    ~DecisionListener() = default;
+};
+
+struct ProposalSpec {
+    StringView kind;                   // what it is about ("shutdown", "lease"); policy matches on it
+    StringView question;
+    Span<const StringView> options;    // labels, 2 .. ProposalBoard::max_options
+    Threshold threshold { Threshold::simple_majority() };
+    Quorum quorum {};
+    Weighting weighting { Weighting::OneAgentOneVote };
+    Nanoseconds deadline { 0 };
+    bool requires_cosign { false };    // set by the caller from policy
+    DecisionListener* listener { nullptr };
+};
+
+struct ProposalBoardConfig {
+    uint32_t max_open_per_agent { 4 };             // flood protection; the kernel (agent 0) is exempt
+    Nanoseconds max_voting_period { 3600 * nanoseconds_per_second };
+    Nanoseconds cosign_window { 600 * nanoseconds_per_second }; // after the vote, for the human
+};
+
+// One proposal's state; the board owns its contents. Caller storage, one per concurrent proposal.
+struct ProposalSlot {
+    enum class State : uint8_t { Free, Voting, AwaitingCosign };
+
+    ProposalId id { 0 };
+    State state { State::Free };
+    AgentId proposer { 0 };
+    FixedName<24> kind;
+    FixedName<120> question;
+    FixedName<24> options[8];
+    uint32_t option_count { 0 };
+    bool requires_cosign { false };
+    DecisionListener* listener { nullptr };
+    Outcome outcome {};                 // while awaiting the co-sign
+    Nanoseconds cosign_deadline { 0 };
+    Span<Elector> electors;             // this slot's share of the elector pool
+    Optional<Tally> tally;
+};
+
+// Proposals and votes (docs/collective.md): agents open proposals, eligible agents vote once,
+// the board decides at quorum or at the deadline via a Tally, tells the proposer and every
+// elector (Outbox events), and records the opening and the outcome in the audit log.
+// Not synchronized: the owning kernel service serializes access.
+class ProposalBoard {
+public:
+    static constexpr uint32_t max_options = 8;
+
+    // `slots` bounds the proposals open at once; `electors` is split evenly between the slots,
+    // so it bounds one electorate at electors.size() / slots.size(). `standing` may be null.
+    static Result<ProposalBoard> create(const ProposalBoardConfig& config, Span<ProposalSlot> slots,
+        Span<Elector> electors, AuditTrail& audit, Outbox& outbox, const Standing* standing);
+
+    // Opens a proposal by `proposer` for `electorate` (agents that may not vote are left out).
+    // InvalidArgument: bad spec (options, names, threshold, empty or duplicate electorate,
+    // reputation weighting without a Standing, deadline not after now). OutOfRange: deadline too
+    // far, electorate too big, a label or the question too long. QuotaExceeded: the proposer has
+    // max_open_per_agent open. OutOfMemory: no free slot.
+    Result<ProposalId> open(AgentId proposer, const ProposalSpec& spec, Span<const AgentId> electorate, Nanoseconds now);
+
+    // One ballot per elector. NotFound: no such proposal ever. TimedOut: voting on it is over.
+    // AccessDenied: not in its electorate, or may no longer vote (quarantined). AlreadyExists:
+    // second ballot. InvalidArgument: no such option. Decides the proposal if this ballot settles it.
+    Result<void> vote(AgentId voter, ProposalId, Ballot ballot, Nanoseconds now);
+
+    // The human's answer to a decided proposal that needs a co-sign. NotFound: no proposal
+    // waits for a co-sign under this id.
+    Result<void> cosign(ProposalId, bool approve, Nanoseconds now);
+
+    // Settles everything due by `now` (deadlines, co-sign windows). The kernel calls it from its
+    // timer at next_deadline().
+    void advance(Nanoseconds now);
+    // The earliest time advance() has work, or UINT64_MAX.
+    Nanoseconds next_deadline() const;
+
+    const ProposalSlot* find(ProposalId) const;
+    size_t open_count() const;
+    size_t open_by(AgentId proposer) const;
+    size_t electorate_capacity() const { return m_electorate_capacity; }
+
+private:
+    ProposalBoard(const ProposalBoardConfig& config, Span<ProposalSlot> slots, size_t electorate_capacity,
+        AuditTrail& audit, Outbox& outbox, const Standing* standing)
+        : m_config(config)
+        , m_slots(slots)
+        , m_electorate_capacity(electorate_capacity)
+        , m_audit(audit)
+        , m_outbox(outbox)
+        , m_standing(standing)
+    {
+    }
+
+    Result<void> check_spec(AgentId proposer, const ProposalSpec& spec, size_t electorate_size, Nanoseconds now) const;
+    Result<void> fill_slot(ProposalSlot&, AgentId proposer, const ProposalSpec& spec);
+    Result<size_t> fill_electorate(ProposalSlot&, const ProposalSpec& spec, Span<const AgentId> electorate) const;
+    ProposalSlot* find_slot(ProposalId);
+    void record_opening(const ProposalSlot&, Nanoseconds deadline);
+    void settle_if_final(ProposalSlot&, Nanoseconds now);
+    void finish(ProposalSlot&, Verdict, Nanoseconds now);
+    void notify_all(const ProposalSlot&, const Event& event);
+
+    ProposalBoardConfig m_config;
+    Span<ProposalSlot> m_slots;
+    size_t m_electorate_capacity;
+    AuditTrail& m_audit;
+    Outbox& m_outbox;
+    const Standing* m_standing;
+    ProposalId m_next_id { 1 };
+};
+
+} // namespace gehri::collective

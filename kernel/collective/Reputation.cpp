@@ -1,0 +1,225 @@
+#include <kernel/collective/Reputation.h>
+#include <kernel/collective/TrustWeights.h>
+
+namespace gehri::collective {
+
+using audit::Field;
+using audit::RecordKind;
+
+Result<Reputation> Reputation::create(const ReputationConfig& config, const ReputationStorage& storage,
+    AuditTrail& audit, Outbox& outbox, Nanoseconds now)
+{
+    if (storage.peers.is_empty() || storage.trust.size() != storage.peers.size())
+        return Error::InvalidArgument;
+    if (config.max_transactions_per_report == 0 || config.denials_per_halving == 0)
+        return Error::InvalidArgument;
+    if (storage.index.size() < 2 || storage.peers.size() > storage.index.size() - storage.index.size() / 8 - 1)
+        return Error::InvalidArgument;
+    auto trust = TRY(EigenTrust::create(config.trust, storage.trust, storage.feedback));
+    auto index = TRY(FixedHashMap<uint32_t>::create(storage.index));
+    for (auto& peer : storage.peers) {
+        peer.agent = 0;
+        peer.quarantined = false;
+        peer.immune_until = 0;
+        peer.denials = 0;
+        peer.reports.reset();
+    }
+    Reputation reputation(config, storage, trust, index, audit, outbox);
+    TRY(reputation.set_pretrusted({}, now));
+    return reputation;
+}
+
+Result<void> Reputation::register_agent(AgentId agent, Nanoseconds now)
+{
+    if (agent == kernel_agent)
+        return Error::InvalidArgument;
+    if (slot_of(agent))
+        return Error::AlreadyExists;
+    if (m_count == m_peers.size())
+        return Error::OutOfMemory;
+    auto bucket = TRY(TokenBucket::per_second(m_config.report_burst, m_config.reports_per_second, now));
+    auto slot = static_cast<uint32_t>(m_count);
+    TRY(m_index.find_or_insert(agent, slot));
+    ReputationPeer& peer = m_peers[slot];
+    peer.agent = agent;
+    peer.reports.emplace(std::move(bucket));
+    ++m_count;
+    return {};
+}
+
+Result<void> Reputation::set_pretrusted(Span<const AgentId> agents, Nanoseconds)
+{
+    PeerIndex indices[max_pretrusted];
+    if (agents.size() > max_pretrusted)
+        return Error::OutOfRange;
+    size_t count = 0;
+    for (AgentId agent : agents) {
+        const uint32_t* slot = slot_of(agent);
+        if (!slot)
+            return Error::NotFound;
+        indices[count++] = *slot;
+    }
+    TRY(m_trust.set_pretrusted({ indices, count }));
+    (void)m_trust.compute();
+    refresh_total();
+    return {};
+}
+
+Result<void> Reputation::report(AgentId rater, AgentId ratee, uint32_t satisfied, uint32_t unsatisfied, Nanoseconds now)
+{
+    const uint32_t* from = slot_of(rater);
+    const uint32_t* to = slot_of(ratee);
+    if (!from || !to)
+        return rater == ratee ? Error::InvalidArgument : Error::NotFound;
+    if (rater == ratee)
+        return Error::InvalidArgument;
+    uint64_t transactions = static_cast<uint64_t>(satisfied) + unsatisfied;
+    if (transactions == 0)
+        return Error::InvalidArgument;
+    if (transactions > m_config.max_transactions_per_report)
+        return Error::OutOfRange;
+    TRY(m_peers[*from].reports->try_charge(1, now));
+    return m_trust.record_feedback(*from, *to, satisfied, unsatisfied);
+}
+
+Result<void> Reputation::penalize(AgentId agent, Nanoseconds)
+{
+    const uint32_t* slot = slot_of(agent);
+    if (!slot)
+        return Error::NotFound;
+    ++m_peers[*slot].denials;
+    return {};
+}
+
+uint64_t Reputation::relative_ppm(PeerIndex index) const
+{
+    uint64_t relative = relative_trust_ppm(m_trust_storage[index].trust, m_count, m_agent_total);
+    uint64_t halvings = m_peers[index].denials / m_config.denials_per_halving;
+    return halvings >= 64 ? 0 : relative >> halvings;
+}
+
+bool Reputation::below_threshold(PeerIndex index) const
+{
+    const PeerTrust& peer = m_trust_storage[index];
+    uint64_t evidence = peer.ratings_received + m_peers[index].denials;
+    if (peer.pretrusted || evidence < m_config.quarantine.min_ratings_received)
+        return false;
+    return relative_ppm(index) < m_config.quarantine.fraction_of_mean_ppm;
+}
+
+void Reputation::refresh_total()
+{
+    Trust total = 0;
+    for (PeerIndex index = 0; index < m_count; ++index)
+        total += m_trust_storage[index].trust; // a trust vector sums to at most trust_one
+    m_agent_total = total;
+}
+
+size_t Reputation::update(Nanoseconds now)
+{
+    (void)m_trust.refine(m_config.refine_iterations);
+    refresh_total();
+    size_t quarantined = 0;
+    for (PeerIndex index = 0; index < m_count; ++index) {
+        ReputationPeer& peer = m_peers[index];
+        if (peer.quarantined || now < peer.immune_until || !below_threshold(index))
+            continue;
+        quarantine(index, now);
+        ++quarantined;
+    }
+    return quarantined;
+}
+
+Convergence Reputation::recompute()
+{
+    Convergence convergence = m_trust.compute();
+    refresh_total();
+    return convergence;
+}
+
+void Reputation::quarantine(PeerIndex index, Nanoseconds)
+{
+    ReputationPeer& peer = m_peers[index];
+    peer.quarantined = true;
+    const PeerTrust& trust = m_trust_storage[index];
+    m_audit.record(RecordKind::Quarantine, peer.agent, {
+        Field::integer("trust_ppm", trust_to_ppm(trust.trust)),
+        Field::integer("relative_ppm", relative_ppm(index)),
+        Field::integer("threshold_ppm", m_config.quarantine.fraction_of_mean_ppm),
+        Field::integer("ratings", trust.ratings_received),
+        Field::integer("denials", peer.denials),
+    });
+    m_outbox.notify(Event { peer.agent, EventKind::Quarantined, peer.agent });
+}
+
+Result<void> Reputation::lift(AgentId agent, LiftAuthority authority, uint64_t proposal, Nanoseconds now)
+{
+    const uint32_t* slot = slot_of(agent);
+    if (!slot || !m_peers[*slot].quarantined)
+        return Error::NotFound;
+    if ((authority == LiftAuthority::Vote) != (proposal != 0))
+        return Error::InvalidArgument; // a vote names its proposal; a human names none
+    ReputationPeer& peer = m_peers[*slot];
+    peer.quarantined = false;
+    peer.denials = 0;
+    // Trust recovers only as new ratings arrive, so without a grace period the next update
+    // would quarantine the agent again at once and make the lift meaningless.
+    peer.immune_until = now + m_config.lift_grace;
+    m_audit.record(RecordKind::QuarantineLifted, agent, {
+        Field::string("by", authority == LiftAuthority::Human ? "human" : "vote"),
+        Field::integer("proposal", proposal),
+        Field::integer("trust_ppm", trust_to_ppm(m_trust_storage[*slot].trust)),
+        Field::integer("immune_until", peer.immune_until),
+    });
+    m_outbox.notify(Event { agent, EventKind::QuarantineLifted, agent });
+    return {};
+}
+
+bool Reputation::is_quarantined(AgentId agent) const
+{
+    const uint32_t* slot = slot_of(agent);
+    return slot && m_peers[*slot].quarantined;
+}
+
+Trust Reputation::trust(AgentId agent) const
+{
+    const uint32_t* slot = slot_of(agent);
+    return slot ? m_trust_storage[*slot].trust : 0;
+}
+
+uint64_t Reputation::relative_trust(AgentId agent) const
+{
+    const uint32_t* slot = slot_of(agent);
+    return slot ? relative_ppm(*slot) : 0;
+}
+
+uint64_t Reputation::denials(AgentId agent) const
+{
+    const uint32_t* slot = slot_of(agent);
+    return slot ? m_peers[*slot].denials : 0;
+}
+
+uint64_t Reputation::scheduling_weight(AgentId agent, uint64_t base) const
+{
+    // Without evidence either way (unknown, or too few ratings and denials) the base weight.
+    const uint32_t* slot = slot_of(agent);
+    if (!slot || m_trust_storage[*slot].ratings_received + m_peers[*slot].denials < m_config.quarantine.min_ratings_received)
+        return base;
+    return standing_scheduling_weight(base, relative_ppm(*slot));
+}
+
+bool Reputation::may_vote(AgentId agent) const
+{
+    const uint32_t* slot = slot_of(agent);
+    return slot && !m_peers[*slot].quarantined;
+}
+
+uint64_t Reputation::vote_weight(AgentId agent) const
+{
+    const uint32_t* slot = slot_of(agent);
+    if (!slot || m_peers[*slot].quarantined)
+        return 0;
+    return standing_vote_weight(relative_ppm(*slot));
+}
+
+} // namespace gehri::collective

@@ -1,0 +1,129 @@
+#pragma once
+
+#include <kernel/collective/AuditTrail.h>
+#include <kernel/collective/EigenTrust.h>
+#include <kernel/collective/Outbox.h>
+#include <kernel/collective/Standing.h>
+#include <kernel/collective/TokenBucket.h>
+#include <kernel/lib/Optional.h>
+
+namespace gehri::collective {
+
+struct ReputationConfig {
+    EigenTrustConfig trust {};
+    QuarantinePolicy quarantine {};
+    uint32_t max_transactions_per_report { 16 }; // satisfied + unsatisfied in one report
+    uint64_t report_burst { 20 };                // per rater: a token bucket of reports
+    uint64_t reports_per_second { 5 };
+    uint32_t refine_iterations { 8 };            // per update(): a bounded amount of work
+    Nanoseconds lift_grace { 60 * nanoseconds_per_second }; // a lifted agent is not re-quarantined this soon
+    uint32_t denials_per_halving { 4 };          // see penalize()
+};
+
+// Per agent, in caller storage (one per agent the service can ever know).
+struct ReputationPeer {
+    AgentId agent { 0 };
+    bool quarantined { false };
+    Nanoseconds immune_until { 0 };
+    uint64_t denials { 0 };
+    Optional<TokenBucket> reports;
+};
+
+struct ReputationStorage {
+    Span<ReputationPeer> peers;
+    Span<PeerTrust> trust;              // same size as peers
+    Span<FeedbackSlot> feedback;        // power of two; see EigenTrust
+    Span<HashSlot<uint32_t>> index;     // AgentId -> slot; power of two, > peers.size() * 8/7
+};
+
+enum class LiftAuthority : uint8_t { Human, Vote };
+
+// Reputation (docs/collective.md): agents rate each other, the kernel keeps global trust with
+// EigenTrust, quarantines agents whose trust falls below the policy's threshold, and lifts a
+// quarantine only on a human's or a vote's word. Policy denials, which the kernel witnesses
+// itself, weigh on an agent's standing beside the trust its peers give it.
+// Agents are never forgotten (EigenTrust keeps no deletions): capacity bounds the agents ever
+// registered, and ids must not be reused. Not synchronized: the owning service serializes.
+class Reputation final : public Standing {
+public:
+    // Pre-trusted agents are a handful of well-known ones (the init agent, operators' tools).
+    static constexpr size_t max_pretrusted = 63;
+
+    // InvalidArgument for mismatched or too-small storage or a bad EigenTrust configuration.
+    static Result<Reputation> create(const ReputationConfig& config, const ReputationStorage& storage,
+        AuditTrail& audit, Outbox& outbox, Nanoseconds now);
+
+    // AlreadyExists, OutOfMemory (capacity), InvalidArgument for the kernel's own id.
+    Result<void> register_agent(AgentId agent, Nanoseconds now);
+    // Pre-trusted agents anchor trust and are never quarantined; with none, every peer is
+    // pre-trusted alike (EigenTrust's default, weak against collectives: set some). Resets trust
+    // to the pre-trust vector and recomputes. NotFound for an unregistered agent, OutOfRange
+    // for more than max_pretrusted.
+    Result<void> set_pretrusted(Span<const AgentId> agents, Nanoseconds now);
+
+    // `rater` reports its transactions with `ratee`. NotFound: either unknown. InvalidArgument:
+    // rating itself, or no transactions. OutOfRange: more than
+    // max_transactions_per_report. QuotaExceeded: the rater reports too fast.
+    Result<void> report(AgentId rater, AgentId ratee, uint32_t satisfied, uint32_t unsatisfied, Nanoseconds now);
+    // A policy denial counts against the agent: every denials_per_halving denials halve its
+    // standing (the relative trust that sets its vote and scheduling weights and is tested for
+    // quarantine), and each counts as evidence toward min_ratings_received. EigenTrust itself
+    // cannot express this: it ignores distrust except to cancel a rater's own praise, and the
+    // kernel praises nobody. NotFound for an unknown agent.
+    Result<void> penalize(AgentId agent, Nanoseconds now);
+
+    // Refines trust (refine_iterations) and quarantines agents now below the threshold. Returns
+    // how many it quarantined.
+    size_t update(Nanoseconds now);
+    // A full recomputation, for the background.
+    Convergence recompute();
+
+    // NotFound: not quarantined. proposal is the deciding vote's id (0 for a human). The lift
+    // also forgives the agent's policy denials: the authority has judged the case.
+    Result<void> lift(AgentId agent, LiftAuthority, uint64_t proposal, Nanoseconds now);
+
+    bool is_quarantined(AgentId agent) const;
+    bool is_registered(AgentId agent) const { return slot_of(agent) != nullptr; }
+    Trust trust(AgentId agent) const;
+    // Standing: trust relative to the average registered agent's (10^6 = average), halved per
+    // denials_per_halving policy denials.
+    uint64_t relative_trust(AgentId agent) const;
+    uint64_t denials(AgentId agent) const;
+    size_t agent_count() const { return m_count; }
+    uint64_t scheduling_weight(AgentId agent, uint64_t base) const;
+
+    // Standing: quarantined and unknown agents may not vote; weight from trust.
+    bool may_vote(AgentId agent) const override;
+    uint64_t vote_weight(AgentId agent) const override;
+
+private:
+    Reputation(const ReputationConfig& config, const ReputationStorage& storage, EigenTrust trust,
+        FixedHashMap<uint32_t> index, AuditTrail& audit, Outbox& outbox)
+        : m_config(config)
+        , m_peers(storage.peers)
+        , m_trust_storage(storage.trust)
+        , m_trust(trust)
+        , m_index(index)
+        , m_audit(audit)
+        , m_outbox(outbox)
+    {
+    }
+
+    const uint32_t* slot_of(AgentId agent) const { return m_index.find(agent); }
+    bool below_threshold(PeerIndex) const;
+    uint64_t relative_ppm(PeerIndex) const;
+    void refresh_total();
+    void quarantine(PeerIndex, Nanoseconds now);
+
+    ReputationConfig m_config;
+    Span<ReputationPeer> m_peers;
+    Span<PeerTrust> m_trust_storage;
+    EigenTrust m_trust;
+    FixedHashMap<uint32_t> m_index;
+    AuditTrail& m_audit;
+    Outbox& m_outbox;
+    size_t m_count { 0 };
+    Trust m_agent_total { 0 }; // held by registered agents (not idle capacity), as of the last iteration
+};
+
+} // namespace gehri::collective

@@ -1,0 +1,79 @@
+#pragma once
+
+#include <kernel/ipc/Message.h>
+#include <kernel/ipc/SlotArray.h>
+#include <kernel/lib/Result.h>
+
+namespace gehri::ipc {
+
+struct QueueLimits {
+    uint32_t max_messages { 64 };
+    uint32_t max_bytes { 256 * 1024 }; // payload bytes queued, inline or shared
+};
+
+// A bounded FIFO of messages: a ring of message slots allocated at creation, so enqueue and
+// dequeue are O(1) and never allocate. Not synchronized: the owning object (channel, topic)
+// holds its lock around every call. Also records whether the producing side has closed, which
+// is what turns "empty" into "empty for good".
+class MessageQueue {
+public:
+    static constexpr uint32_t max_capacity = 1 << 16;
+
+    MessageQueue() = default;
+    // Moving leaves the source empty with zero limits: it refuses everything and reports full.
+    MessageQueue(MessageQueue&& other);
+    MessageQueue& operator=(MessageQueue&& other);
+    MessageQueue(const MessageQueue&) = delete;
+    MessageQueue& operator=(const MessageQueue&) = delete;
+    // InvalidArgument for zero limits or more than max_capacity slots; OutOfMemory.
+    static Result<MessageQueue> create(QueueLimits limits);
+
+    // TooLarge if the message alone exceeds max_bytes (it can never fit); QueueFull if it does
+    // not fit now (nothing is enqueued, the message is dropped by the caller's Result).
+    Result<void> enqueue(Message&& message);
+    // A shared-payload message built straight in its slot (topic fan-out: no temporary).
+    // The payload must hold no handles. QueueFull/TooLarge as enqueue.
+    Result<void> enqueue_shared(AgentId sender, const PayloadRef& payload, uint64_t sequence);
+    // Moves the oldest message into `out`. WouldBlock when empty and the producer is still
+    // open; PeerClosed when empty and closed.
+    Result<void> dequeue_into(Message& out);
+    Result<Message> dequeue();
+    // The next message, left in place (so a reader can learn the sizes it needs), or null.
+    const Message* front() const { return m_count ? &m_slots[m_head] : nullptr; }
+    // Discards the oldest message; false if there was none.
+    bool drop_oldest();
+    // Drops everything (and through Message, disposes the handles in it).
+    void clear();
+
+    bool fits(size_t size) const { return m_count < m_limits.max_messages && size <= m_limits.max_bytes - m_bytes; }
+    bool is_empty() const { return m_count == 0; }
+    bool is_full() const { return m_count == m_limits.max_messages || m_bytes >= m_limits.max_bytes; }
+    uint32_t count() const { return m_count; }
+    size_t bytes() const { return m_bytes; }
+    const QueueLimits& limits() const { return m_limits; }
+
+    void close_producer() { m_producer_closed = true; }
+    bool is_producer_closed() const { return m_producer_closed; }
+
+private:
+    MessageQueue(SlotArray<Message> slots, QueueLimits limits)
+        : m_slots(std::move(slots))
+        , m_limits(limits)
+    {
+    }
+    Message& tail_slot()
+    {
+        uint32_t tail = m_head + m_count;
+        return m_slots[tail >= m_limits.max_messages ? tail - m_limits.max_messages : tail];
+    }
+    uint32_t advance(uint32_t index) const { return index + 1 == m_limits.max_messages ? 0 : index + 1; }
+
+    SlotArray<Message> m_slots;
+    QueueLimits m_limits { 0, 0 };
+    uint32_t m_head { 0 };
+    uint32_t m_count { 0 };
+    size_t m_bytes { 0 };
+    bool m_producer_closed { false };
+};
+
+} // namespace gehri::ipc

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <kernel/ipc/MessageQueue.h>
+#include <kernel/ipc/Qos.h>
+#include <kernel/ipc/RefCounted.h>
+#include <kernel/ipc/SignalSource.h>
+#include <kernel/lib/Result.h>
+#include <kernel/sched/IntrusiveList.h>
+
+namespace gehri::ipc {
+
+class Topic;
+
+// A subscriber's view of a topic: its own bounded queue of shared samples, with its QoS.
+// Only reads. Signals: readable while a sample waits. Unsubscribes when destroyed.
+class Subscription {
+public:
+    ~Subscription();
+    Subscription(const Subscription&) = delete;
+    Subscription& operator=(const Subscription&) = delete;
+
+    // The oldest sample (sender and topic sequence number set). WouldBlock when none waits.
+    Result<void> take(Message& out);
+    Result<Message> take();
+    // Samples this subscription lost to best-effort overflow (always 0 when reliable).
+    uint64_t dropped() const;
+    uint32_t pending() const;
+    const Qos& qos() const { return m_qos; }
+    Topic& topic() { return *m_topic; }
+
+    Signals signals() const { return m_signals.signals(); }
+    SignalSource& signal_source() { return m_signals; }
+
+private:
+    friend class Topic;
+    Subscription(RefPtr<Topic> topic, Qos qos, MessageQueue queue);
+
+    RefPtr<Topic> m_topic;
+    Qos m_qos;
+    MessageQueue m_queue;    // guarded by the topic's lock
+    uint64_t m_dropped { 0 }; // guarded by the topic's lock
+    SignalSource m_signals;
+    sched::ListNode<Subscription> m_node;
+};
+
+} // namespace gehri::ipc

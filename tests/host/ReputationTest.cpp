@@ -1,0 +1,287 @@
+#include <gtest/gtest.h>
+#include <kernel/collective/ProposalBoard.h>
+#include <kernel/collective/Reputation.h>
+#include <kernel/collective/TrustWeights.h>
+#include <tests/host/support/CollectiveTestSupport.h>
+
+using namespace gehri;
+using namespace gehri::collective;
+using namespace gehri::collective::testing;
+using audit::RecordKind;
+
+namespace {
+
+constexpr Nanoseconds second = nanoseconds_per_second;
+
+struct Service {
+    explicit Service(ReputationConfig config = {}, size_t capacity = 32)
+        : peers(capacity)
+        , trust(capacity)
+        , feedback(1024)
+        , index(64)
+    {
+        ReputationStorage storage { { peers.data(), peers.size() }, { trust.data(), trust.size() },
+            { feedback.data(), feedback.size() }, { index.data(), index.size() } };
+        auto created = Reputation::create(config, storage, audit.trail, outbox, 0);
+        EXPECT_TRUE(created.is_ok());
+        reputation.emplace(created.release_value());
+    }
+
+    std::vector<ReputationPeer> peers;
+    std::vector<PeerTrust> trust;
+    std::vector<FeedbackSlot> feedback;
+    std::vector<HashSlot<uint32_t>> index;
+    AuditFixture audit;
+    RecordingOutbox outbox;
+    Optional<Reputation> reputation;
+};
+
+// Good agents 1..10 deal well with each other and badly with the collective 101..104, which
+// praises itself and slanders the good agents (the paper's threat model B).
+void run_collective(Service& s, Nanoseconds& now)
+{
+    for (AgentId a = 1; a <= 10; ++a)
+        ASSERT_TRUE(s.reputation->register_agent(a, now).is_ok());
+    for (AgentId a = 101; a <= 104; ++a)
+        ASSERT_TRUE(s.reputation->register_agent(a, now).is_ok());
+    const AgentId anchor[] = { 1 };
+    ASSERT_TRUE(s.reputation->set_pretrusted(anchor, now).is_ok());
+    for (int round = 0; round < 3; ++round) {
+        now += 10 * second; // let the report buckets refill
+        for (AgentId a = 1; a <= 10; ++a) {
+            for (AgentId b = 1; b <= 10; ++b) {
+                if (a != b && (a + b + round) % 3 == 0) {
+                    ASSERT_TRUE(s.reputation->report(a, b, 4, 0, now).is_ok());
+                }
+            }
+            for (AgentId b = 101; b <= 104; ++b)
+                ASSERT_TRUE(s.reputation->report(a, b, 0, 3, now).is_ok());
+        }
+        for (AgentId a = 101; a <= 104; ++a) {
+            for (AgentId b = 101; b <= 104; ++b) {
+                if (a != b) {
+                    ASSERT_TRUE(s.reputation->report(a, b, 8, 0, now).is_ok());
+                }
+            }
+            for (AgentId b = 1; b <= 10; ++b)
+                ASSERT_TRUE(s.reputation->report(a, b, 0, 8, now).is_ok());
+        }
+    }
+}
+
+} // namespace
+
+TEST(TrustWeights, WorkedExamples)
+{
+    EXPECT_EQ(relative_trust_ppm(trust_one / 4, 4), 1'000'000u);
+    EXPECT_EQ(relative_trust_ppm(trust_one / 2, 4), 2'000'000u);
+    EXPECT_EQ(relative_trust_ppm(trust_one / 8, 4), 500'000u);
+    EXPECT_EQ(relative_trust_ppm(trust_one / 8, 4, trust_one / 2), 1'000'000u); // the mean is 1/8
+    EXPECT_EQ(relative_trust_ppm(0, 4), 0u);
+    EXPECT_EQ(relative_trust_ppm(5, 4, 0), 1'000'000u);
+    EXPECT_EQ(relative_trust_ppm(trust_one, 1000), max_relative_trust_ppm);
+    EXPECT_EQ(relative_trust_ppm(trust_one, SIZE_MAX), max_relative_trust_ppm);
+
+    EXPECT_EQ(trust_vote_weight(trust_one / 4, 4), 1000u);
+    EXPECT_EQ(trust_vote_weight(trust_one / 2, 4), 2000u);
+    EXPECT_EQ(trust_vote_weight(trust_one, 100), max_vote_weight);
+    EXPECT_EQ(trust_vote_weight(0, 4), 0u);
+
+    EXPECT_EQ(trust_scheduling_weight(100, trust_one / 8, 4), 50u);
+    EXPECT_EQ(trust_scheduling_weight(100, trust_one / 2, 4), 100u); // never raised
+    EXPECT_EQ(trust_scheduling_weight(100, 0, 4), 10u);              // the 10% floor
+    EXPECT_EQ(trust_scheduling_weight(1, 0, 4), 1u);                 // still runs
+    EXPECT_EQ(trust_scheduling_weight(UINT64_MAX, trust_one / 4, 4), UINT64_MAX);
+    EXPECT_EQ(trust_scheduling_weight(100, 0, 4, trust_one, 2'000'000), 100u); // floor capped at 1.0
+}
+
+TEST(Reputation, RegistrationRules)
+{
+    Service s({}, 4);
+    EXPECT_EQ(s.reputation->register_agent(kernel_agent, 0).error(), Error::InvalidArgument);
+    EXPECT_TRUE(s.reputation->register_agent(5, 0).is_ok());
+    EXPECT_EQ(s.reputation->register_agent(5, 0).error(), Error::AlreadyExists);
+    EXPECT_TRUE(s.reputation->register_agent(6, 0).is_ok());
+    EXPECT_TRUE(s.reputation->register_agent(7, 0).is_ok());
+    EXPECT_TRUE(s.reputation->register_agent(8, 0).is_ok());
+    EXPECT_EQ(s.reputation->register_agent(9, 0).error(), Error::OutOfMemory);
+    EXPECT_EQ(s.reputation->agent_count(), 4u);
+    EXPECT_TRUE(s.reputation->is_registered(7));
+    EXPECT_FALSE(s.reputation->is_registered(9));
+    const AgentId unknown[] = { 9 };
+    EXPECT_EQ(s.reputation->set_pretrusted(unknown, 0).error(), Error::NotFound);
+}
+
+TEST(Reputation, CreateRejectsBadStorage)
+{
+    AuditFixture audit;
+    RecordingOutbox outbox;
+    std::vector<ReputationPeer> peers(8);
+    std::vector<PeerTrust> trust(8);
+    std::vector<FeedbackSlot> feedback(64);
+    std::vector<HashSlot<uint32_t>> index(8); // 8 slots hold at most 7: too few for 8 peers
+    ReputationStorage storage { { peers.data(), 8 }, { trust.data(), 8 }, { feedback.data(), 64 }, { index.data(), 8 } };
+    EXPECT_EQ(Reputation::create({}, storage, audit.trail, outbox, 0).error(), Error::InvalidArgument);
+    index.resize(16);
+    storage.index = { index.data(), 16 };
+    storage.trust = { trust.data(), 7 };
+    EXPECT_EQ(Reputation::create({}, storage, audit.trail, outbox, 0).error(), Error::InvalidArgument);
+    storage.trust = { trust.data(), 8 };
+    storage.feedback = { feedback.data(), 63 };
+    EXPECT_EQ(Reputation::create({}, storage, audit.trail, outbox, 0).error(), Error::InvalidArgument);
+    storage.feedback = { feedback.data(), 64 };
+    ReputationConfig config;
+    config.trust.damping_ppm = 0;
+    EXPECT_EQ(Reputation::create(config, storage, audit.trail, outbox, 0).error(), Error::InvalidArgument);
+    EXPECT_TRUE(Reputation::create({}, storage, audit.trail, outbox, 0).is_ok());
+}
+
+TEST(Reputation, ReportsAreValidatedAndRateLimited)
+{
+    Service s;
+    for (AgentId a : { 1, 2, 3 })
+        ASSERT_TRUE(s.reputation->register_agent(a, 0).is_ok());
+    EXPECT_EQ(s.reputation->report(1, 1, 1, 0, 0).error(), Error::InvalidArgument);
+    EXPECT_EQ(s.reputation->report(1, 9, 1, 0, 0).error(), Error::NotFound);
+    EXPECT_EQ(s.reputation->report(9, 1, 1, 0, 0).error(), Error::NotFound);
+    EXPECT_EQ(s.reputation->report(1, kernel_agent, 0, 1, 0).error(), Error::NotFound);
+    EXPECT_EQ(s.reputation->report(9, 9, 0, 1, 0).error(), Error::InvalidArgument);
+    EXPECT_EQ(s.reputation->report(1, 2, 0, 0, 0).error(), Error::InvalidArgument);
+    EXPECT_EQ(s.reputation->report(1, 2, 10, 7, 0).error(), Error::OutOfRange);
+    EXPECT_EQ(s.reputation->report(1, 2, UINT32_MAX, UINT32_MAX, 0).error(), Error::OutOfRange);
+    // A burst of 20 reports, then 5 a second.
+    for (int i = 0; i < 20; ++i)
+        ASSERT_TRUE(s.reputation->report(1, 2, 1, 0, 0).is_ok()) << i;
+    EXPECT_EQ(s.reputation->report(1, 3, 1, 0, 0).error(), Error::QuotaExceeded);
+    EXPECT_TRUE(s.reputation->report(2, 3, 1, 0, 0).is_ok()); // others are not limited by 1
+    for (int i = 0; i < 5; ++i)
+        ASSERT_TRUE(s.reputation->report(1, 3, 1, 0, second).is_ok()) << i;
+    EXPECT_EQ(s.reputation->report(1, 3, 1, 0, second).error(), Error::QuotaExceeded);
+}
+
+TEST(Reputation, MaliciousCollectiveIsQuarantinedAndLosesItsVote)
+{
+    Service s;
+    Nanoseconds now = 0;
+    run_collective(s, now);
+    size_t quarantined = 0;
+    for (int i = 0; i < 10; ++i)
+        quarantined += s.reputation->update(now);
+    EXPECT_EQ(quarantined, 4u);
+    for (AgentId a = 1; a <= 10; ++a) {
+        EXPECT_FALSE(s.reputation->is_quarantined(a)) << a;
+        EXPECT_TRUE(s.reputation->may_vote(a));
+        EXPECT_GT(s.reputation->vote_weight(a), 500u) << a;
+        EXPECT_EQ(s.reputation->scheduling_weight(a, 100), 100u) << a;
+    }
+    for (AgentId a = 101; a <= 104; ++a) {
+        EXPECT_TRUE(s.reputation->is_quarantined(a)) << a;
+        EXPECT_FALSE(s.reputation->may_vote(a));
+        EXPECT_EQ(s.reputation->vote_weight(a), 0u);
+        EXPECT_EQ(s.reputation->scheduling_weight(a, 100), 10u) << a;
+        auto events = s.outbox.events_for(a);
+        ASSERT_EQ(events.size(), 1u);
+        EXPECT_EQ(events[0].kind, EventKind::Quarantined);
+    }
+    auto records = s.audit.records(RecordKind::Quarantine);
+    ASSERT_EQ(records.size(), 4u);
+    EXPECT_EQ(records[0].agent, 101u);
+    EXPECT_LT(records[0].integer("relative_ppm"), 100'000);
+    EXPECT_EQ(records[0].integer("threshold_ppm"), 100'000);
+    EXPECT_FALSE(s.reputation->may_vote(kernel_agent));
+    EXPECT_FALSE(s.reputation->may_vote(999));
+
+    // The board asks the reputation service who may vote.
+    std::vector<ProposalSlot> slots(2);
+    std::vector<Elector> electors(32);
+    auto board = ProposalBoard::create({}, { slots.data(), 2 }, { electors.data(), 32 }, s.audit.trail, s.outbox, &*s.reputation).release_value();
+    std::vector<AgentId> everyone { 1, 2, 3, 101, 102 };
+    const StringView options[] = { "no", "yes" };
+    ProposalSpec spec { "policy", "q", options, Threshold::simple_majority(), {}, Weighting::ReputationWeighted, now + second, false, nullptr };
+    auto id = board.open(1, spec, { everyone.data(), everyone.size() }, now).value();
+    EXPECT_EQ(board.find(id)->tally->electorate_size(), 3u);
+    EXPECT_EQ(board.vote(101, id, Ballot::for_option(1), now).error(), Error::AccessDenied);
+}
+
+TEST(Reputation, LiftingNeedsAnAuthorityAndGrantsGrace)
+{
+    ReputationConfig config;
+    config.lift_grace = 30 * second;
+    Service s(config);
+    Nanoseconds now = 0;
+    run_collective(s, now);
+    for (int i = 0; i < 10; ++i)
+        (void)s.reputation->update(now);
+    ASSERT_TRUE(s.reputation->is_quarantined(101));
+    EXPECT_EQ(s.reputation->lift(1, LiftAuthority::Human, 0, now).error(), Error::NotFound);
+    EXPECT_EQ(s.reputation->lift(999, LiftAuthority::Human, 0, now).error(), Error::NotFound);
+    EXPECT_EQ(s.reputation->lift(101, LiftAuthority::Vote, 0, now).error(), Error::InvalidArgument);
+    EXPECT_EQ(s.reputation->lift(101, LiftAuthority::Human, 7, now).error(), Error::InvalidArgument);
+    EXPECT_TRUE(s.reputation->lift(101, LiftAuthority::Human, 0, now).is_ok());
+    EXPECT_TRUE(s.reputation->lift(102, LiftAuthority::Vote, 42, now).is_ok());
+    EXPECT_FALSE(s.reputation->is_quarantined(101));
+    EXPECT_TRUE(s.reputation->may_vote(102));
+    auto lifted = s.audit.records(RecordKind::QuarantineLifted);
+    ASSERT_EQ(lifted.size(), 2u);
+    EXPECT_EQ(lifted[0].text("by"), "human");
+    EXPECT_EQ(lifted[1].text("by"), "vote");
+    EXPECT_EQ(lifted[1].integer("proposal"), 42);
+    EXPECT_EQ(s.outbox.count(EventKind::QuarantineLifted), 2u);
+    // Within the grace period the still-distrusted agents stay free; after it, not.
+    EXPECT_EQ(s.reputation->update(now + 30 * second - 1), 0u);
+    EXPECT_EQ(s.reputation->update(now + 30 * second), 2u);
+    EXPECT_TRUE(s.reputation->is_quarantined(101));
+}
+
+TEST(Reputation, PreTrustedAndNewcomersAreNotQuarantined)
+{
+    Service s;
+    Nanoseconds now = 0;
+    for (AgentId a = 1; a <= 6; ++a)
+        ASSERT_TRUE(s.reputation->register_agent(a, now).is_ok());
+    const AgentId anchor[] = { 6 };
+    ASSERT_TRUE(s.reputation->set_pretrusted(anchor, now).is_ok());
+    // Everyone slanders 6 (pre-trusted) and says nothing of 5 (a newcomer).
+    for (AgentId a = 1; a <= 4; ++a)
+        ASSERT_TRUE(s.reputation->report(a, 6, 0, 10, now).is_ok());
+    for (int i = 0; i < 10; ++i)
+        EXPECT_EQ(s.reputation->update(now), 0u);
+    EXPECT_FALSE(s.reputation->is_quarantined(5));
+    EXPECT_FALSE(s.reputation->is_quarantined(6));
+    EXPECT_EQ(s.reputation->scheduling_weight(5, 100), 100u); // no evidence: full weight
+}
+
+TEST(Reputation, PolicyDenialsCountAgainstStanding)
+{
+    Service s;
+    Nanoseconds now = 0;
+    for (AgentId a = 1; a <= 6; ++a)
+        ASSERT_TRUE(s.reputation->register_agent(a, now).is_ok());
+    for (AgentId a = 1; a <= 4; ++a) {
+        ASSERT_TRUE(s.reputation->report(a, 5, 2, 0, now).is_ok());
+        ASSERT_TRUE(s.reputation->report(a, 6, 2, 0, now).is_ok());
+    }
+    (void)s.reputation->recompute();
+    EXPECT_EQ(s.reputation->trust(5), s.reputation->trust(6));
+    EXPECT_EQ(s.reputation->penalize(99, now).error(), Error::NotFound);
+    uint64_t before = s.reputation->relative_trust(5);
+    uint64_t weight = s.reputation->vote_weight(5);
+    for (int i = 0; i < 3; ++i)
+        ASSERT_TRUE(s.reputation->penalize(5, now).is_ok());
+    EXPECT_EQ(s.reputation->relative_trust(5), before); // not yet a full halving
+    ASSERT_TRUE(s.reputation->penalize(5, now).is_ok());
+    EXPECT_EQ(s.reputation->denials(5), 4u);
+    EXPECT_EQ(s.reputation->denials(6), 0u);
+    EXPECT_EQ(s.reputation->relative_trust(5), before / 2);
+    EXPECT_NEAR(static_cast<double>(s.reputation->vote_weight(5)), weight / 2.0, 1.0);
+    EXPECT_EQ(s.reputation->relative_trust(6), before);
+    // Enough denials quarantine an agent its peers still like; a lift forgives them.
+    for (int i = 0; i < 20; ++i)
+        ASSERT_TRUE(s.reputation->penalize(5, now).is_ok());
+    EXPECT_EQ(s.reputation->update(now), 1u);
+    EXPECT_TRUE(s.reputation->is_quarantined(5));
+    EXPECT_EQ(s.audit.records(RecordKind::Quarantine)[0].integer("denials"), 24);
+    ASSERT_TRUE(s.reputation->lift(5, LiftAuthority::Human, 0, now).is_ok());
+    EXPECT_EQ(s.reputation->denials(5), 0u);
+    EXPECT_EQ(s.reputation->update(now + 3600 * second), 0u);
+}

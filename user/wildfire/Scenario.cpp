@@ -1,0 +1,532 @@
+#include <kernel/lib/Sort.h>
+#include <user/wildfire/Scenario.h>
+
+namespace gehri::wildfire {
+
+using namespace collective;
+
+namespace {
+
+constexpr uint64_t crash_salt = 0x6372617368ull;
+constexpr uint64_t parts_per_million = 1'000'000;
+
+size_t feedback_slots_for(uint32_t drones)
+{
+    size_t slots = 1024;
+    while (slots < static_cast<size_t>(drones) * 128)
+        slots *= 2;
+    return slots;
+}
+
+uint64_t fold(uint64_t digest, uint64_t value) { return mix64(digest ^ value); }
+
+} // namespace
+
+Result<void> Scenario::validate(const ScenarioConfig& config)
+{
+    if (config.drones == 0 || config.rogues > config.drones || config.drones >= UINT32_MAX / 2)
+        return Error::InvalidArgument;
+    if (config.auction_period == 0 || config.check_period == 0 || config.trust_period == 0 || config.vote_period == 0)
+        return Error::InvalidArgument;
+    if (config.drone.observe_radius < 1 || config.drone.observe_radius > 16 || config.drone.speed < 1 || config.drone.battery_capacity < 1)
+        return Error::InvalidArgument;
+    if (config.max_units_per_sector == 0 || config.max_open_sectors == 0 || config.bids_per_drone == 0)
+        return Error::InvalidArgument;
+    if (config.max_vote_candidates < 2 || config.max_vote_candidates > Tally::max_options)
+        return Error::InvalidArgument;
+    if (World::cells_needed(config.world) == 0 || config.sector_size < 4)
+        return Error::InvalidArgument;
+    return {};
+}
+
+Scenario::Buffers Scenario::layout(const ScenarioConfig& config, Arena& arena)
+{
+    size_t cells = World::cells_needed(config.world);
+    size_t window = static_cast<size_t>(2 * config.drone.observe_radius + 1) * static_cast<size_t>(2 * config.drone.observe_radius + 1);
+    uint32_t columns = static_cast<uint32_t>((config.world.width + config.sector_size - 1) / config.sector_size);
+    uint32_t rows = static_cast<uint32_t>((config.world.height + config.sector_size - 1) / config.sector_size);
+    size_t sectors = static_cast<size_t>(columns) * rows;
+    size_t n = config.drones;
+    Buffers b;
+    b.world_cells = arena.take<Cell>(cells);
+    b.belief_cells = arena.take<Cell>(cells);
+    b.drones = arena.take<Drone>(n);
+    b.books = arena.take<DroneBook>(n);
+    b.seen = arena.take<Observation>(window);
+    b.report_cells = arena.take<Observation>(n * window);
+    b.reports = arena.take<ObservationReport>(n);
+    b.checked = arena.take<ObservationReport>(n);
+    b.peers = arena.take<PeerTrust>(n + 1);
+    b.feedback = arena.take<FeedbackSlot>(feedback_slots_for(config.drones));
+    b.front = arena.take<FrontSector>(sectors);
+    b.assigned = arena.take<uint32_t>(sectors);
+    b.sector_target = arena.take<Point>(sectors);
+    b.demands = arena.take<SectorDemand>(config.max_open_sectors);
+    b.bids = arena.take<SectorBid>(n * config.bids_per_drone);
+    b.sealed = arena.take<SealedBid>(n);
+    b.awards = arena.take<Award>(config.max_units_per_sector);
+    b.taken = arena.take<uint8_t>(n);
+    b.won = arena.take<SectorAward>(n);
+    b.order = arena.take<uint32_t>(n);
+    b.bucket_start = arena.take<uint32_t>(sectors + 1);
+    b.pairs = arena.take<WitnessPair>(n * config.witnesses);
+    b.electors = arena.take<Elector>(n);
+    b.quarantined = arena.take<PeerIndex>(n + 1);
+    return b;
+}
+
+size_t Scenario::bytes_needed(const ScenarioConfig& config)
+{
+    if (validate(config).is_error())
+        return 0;
+    Arena arena = Arena::measuring();
+    (void)layout(config, arena);
+    return arena.failed() ? 0 : arena.used() + 64;
+}
+
+Result<Scenario> Scenario::create(const ScenarioConfig& config, Span<uint8_t> bytes)
+{
+    TRY(validate(config));
+    Arena arena(bytes);
+    Buffers buffers = layout(config, arena);
+    if (arena.failed())
+        return Error::OutOfRange;
+    auto world = TRY(World::create(config.world, buffers.world_cells));
+    auto fire_map = TRY(FireMap::create(world.view(), buffers.belief_cells));
+    auto grid = TRY(SectorGrid::create(config.world.width, config.world.height, config.sector_size));
+    EigenTrustConfig trust_config;
+    trust_config.max_iterations = config.trust_iterations;
+    auto trust = TRY(EigenTrust::create(trust_config, buffers.peers, buffers.feedback));
+    // The coordinator is the one pre-trusted peer: trust flows from its verdicts.
+    PeerIndex coordinator = config.drones;
+    TRY(trust.set_pretrusted(Span<const PeerIndex>(&coordinator, 1)));
+    for (uint32_t i = 0; i < config.head_start; ++i)
+        world.step();
+    return Scenario(config, buffers, world, fire_map, grid, trust);
+}
+
+Scenario::Scenario(const ScenarioConfig& config, const Buffers& buffers, World world, FireMap fire_map, SectorGrid grid, EigenTrust trust)
+    : m_config(config)
+    , m_buffers(buffers)
+    , m_world(world)
+    , m_fire_map(fire_map)
+    , m_grid(grid)
+    , m_trust(trust)
+    , m_drones(buffers.drones)
+    , m_books(buffers.books)
+{
+    Span<const Point> bases = m_world.bases();
+    for (uint32_t i = 0; i < m_drones.size(); ++i)
+        m_drones[i] = Drone(i, bases[i % bases.size()], config.world.seed, false, config.world.width, config.world.height, config.drone);
+    choose_rogues();
+    Span<const Village> villages = m_world.villages();
+    for (uint32_t i = 0; i < villages.size(); ++i)
+        m_believed_villages[i] = { villages[i].centre, 0, false };
+    m_report.villages = static_cast<uint32_t>(villages.size());
+    m_report.rogues = config.rogues;
+}
+
+// The rogues are the first `rogues` drones of a seeded shuffle.
+void Scenario::choose_rogues()
+{
+    Span<uint32_t> ids = m_buffers.order;
+    for (uint32_t i = 0; i < ids.size(); ++i)
+        ids[i] = i;
+    Random random = Random::for_stream(m_config.world.seed, 0x726f67756573ull);
+    for (uint32_t i = 0; i < m_config.rogues; ++i) {
+        uint32_t j = i + random.below(static_cast<uint32_t>(ids.size()) - i);
+        uint32_t swap = ids[i];
+        ids[i] = ids[j];
+        ids[j] = swap;
+        const Drone& d = m_drones[ids[i]];
+        m_drones[ids[i]] = Drone(d.id(), d.base(), m_config.world.seed, true, m_config.world.width, m_config.world.height, m_config.drone);
+    }
+}
+
+size_t Scenario::window_cells() const
+{
+    return m_buffers.seen.size();
+}
+
+void Scenario::rate(uint32_t from, uint32_t to, bool satisfied)
+{
+    auto recorded = m_trust.record_feedback(from, to, satisfied ? 1 : 0, satisfied ? 0 : 1);
+    if (recorded.is_error())
+        ++m_report.feedback_dropped;
+    else
+        ++m_report.messages.feedback;
+}
+
+void Scenario::observe_and_report()
+{
+    for (uint32_t i = 0; i < m_drones.size(); ++i) {
+        Drone& drone = m_drones[i];
+        Span<Observation> cells = m_buffers.report_cells.slice(static_cast<size_t>(i) * window_cells(), window_cells());
+        ObservationReport& report = m_buffers.reports[i];
+        report = { i, {}, {} };
+        if (drone.state() == DroneState::Crashed)
+            continue;
+        size_t seen = m_world.observe(drone.position(), m_config.drone.observe_radius, m_buffers.seen).value_or(0);
+        size_t count = drone.report(m_buffers.seen.first(seen), cells, m_config.world.seed);
+        report = { i, World::observed_area(drone.position(), m_config.drone.observe_radius, m_config.world.width, m_config.world.height), cells.first(count) };
+        if (m_books[i].quarantined)
+            continue; // isolated: the topic no longer carries its reports
+        ++m_report.messages.observations;
+        auto applied = m_fire_map.apply(report.cells, m_grid);
+        m_report.messages.blackboard_writes += applied.changed_sectors;
+    }
+}
+
+// Witnesses rate the reports they overlap: the same cells at the same tick must agree.
+void Scenario::cross_check_reports()
+{
+    if (m_world.tick() % m_config.check_period != 0)
+        return;
+    size_t count = 0;
+    for (uint32_t i = 0; i < m_drones.size(); ++i) {
+        if (!m_books[i].quarantined && !m_buffers.reports[i].cells.is_empty())
+            m_buffers.checked[count++] = m_buffers.reports[i];
+    }
+    WitnessScratch scratch { m_buffers.order, m_buffers.bucket_start };
+    auto pairs = pick_witnesses(m_buffers.checked.first(count), m_grid, m_config.drone.observe_radius, m_config.witnesses, m_checks++, scratch, m_buffers.pairs);
+    size_t pair_count = pairs.value_or(0);
+    // Pairs come subject by subject: every witness rates the subject, and the coordinator, which
+    // merges the reports into the fire map, rates it by the witnesses' majority.
+    uint32_t coordinator = static_cast<uint32_t>(m_drones.size());
+    for (size_t i = 0; i < pair_count;) {
+        uint32_t subject = m_buffers.pairs[i].subject;
+        uint32_t agree = 0;
+        uint32_t disagree = 0;
+        for (; i < pair_count && m_buffers.pairs[i].subject == subject; ++i) {
+            const WitnessPair& pair = m_buffers.pairs[i];
+            if (pair.agreement == Agreement::NoOverlap)
+                continue;
+            bool agreed = pair.agreement == Agreement::Agree;
+            agree += agreed;
+            disagree += !agreed;
+            rate(m_buffers.checked[pair.witness].drone, m_buffers.checked[subject].drone, agreed);
+        }
+        if (agree != disagree)
+            rate(coordinator, m_buffers.checked[subject].drone, agree > disagree);
+    }
+}
+
+void Scenario::end_lease(uint32_t drone)
+{
+    DroneBook& book = m_books[drone];
+    if (!book.lease_active)
+        return;
+    book.lease_active = false;
+    uint32_t sector = m_drones[drone].lease().sector;
+    if (m_buffers.assigned[sector] > 0)
+        --m_buffers.assigned[sector];
+}
+
+// The coordinator (peer `drones`) rates lease holders by the world's receipts of their work:
+// a lease with no suppression by its deadline is broken, revoked and its sector reopened.
+void Scenario::judge_leases()
+{
+    uint32_t coordinator = static_cast<uint32_t>(m_drones.size());
+    for (uint32_t i = 0; i < m_drones.size(); ++i) {
+        Drone& drone = m_drones[i];
+        DroneBook& book = m_books[i];
+        if (!book.lease_active)
+            continue;
+        if (drone.take_released()) {
+            if (!book.lease_judged && book.work > 0)
+                rate(coordinator, i, true);
+            end_lease(i);
+            continue;
+        }
+        if (book.lease_judged || m_world.tick() < book.lease_deadline)
+            continue;
+        book.lease_judged = true;
+        if (book.work > 0) {
+            rate(coordinator, i, true);
+            continue;
+        }
+        rate(coordinator, i, false);
+        end_lease(i);
+        drone.revoke();
+        ++m_report.decisions.revocations;
+        ++m_report.decisions.reauctions;
+    }
+}
+
+void Scenario::update_trust()
+{
+    uint64_t tick = m_world.tick();
+    if (tick == 0 || tick % m_config.trust_period != 0)
+        return;
+    m_trust.refine(m_config.trust_iterations);
+    size_t total = m_trust.collect_quarantined(m_config.quarantine, m_buffers.quarantined);
+    for (size_t k = 0; k < total && k < m_buffers.quarantined.size(); ++k) {
+        PeerIndex peer = m_buffers.quarantined[k];
+        if (peer >= m_drones.size() || m_books[peer].quarantined)
+            continue;
+        m_books[peer].quarantined = true;
+        ++m_report.decisions.quarantines;
+        if (m_report.first_quarantine_tick == 0)
+            m_report.first_quarantine_tick = tick;
+        if (m_drones[peer].is_rogue()) {
+            ++m_report.rogues_quarantined;
+            m_report.last_rogue_quarantine_tick = tick;
+        } else {
+            ++m_report.honest_quarantined;
+        }
+        if (m_books[peer].lease_active) {
+            end_lease(peer);
+            m_drones[peer].revoke();
+            ++m_report.decisions.reauctions;
+        }
+    }
+}
+
+void Scenario::run_auctions()
+{
+    if (m_world.tick() % m_config.auction_period != 0)
+        return;
+    m_fire_map.update_villages({ m_believed_villages, m_report.villages }, m_config.world.village_lost_threshold);
+    UrgencyWeights weights;
+    weights.priority_village = m_priority_village;
+    size_t front_count = list_front_sectors(m_fire_map.view(), m_grid, { m_believed_villages, m_report.villages }, weights, m_buffers.front).value_or(0);
+    hold_vote(front_count);
+
+    for (size_t i = 0; i < front_count; ++i)
+        m_buffers.sector_target[m_buffers.front[i].sector] = m_buffers.front[i].target;
+    for (uint32_t i = 0; i < m_drones.size(); ++i) {
+        if (m_books[i].lease_active && !m_drones[i].is_rogue()) {
+            Point target = m_buffers.sector_target[m_drones[i].lease().sector];
+            if (!(target == m_drones[i].lease().target)) {
+                m_drones[i].retarget(target);
+                ++m_report.messages.awards;
+            }
+        }
+    }
+
+    size_t demand_count = 0;
+    for (size_t i = 0; i < front_count && demand_count < m_buffers.demands.size(); ++i) {
+        const FrontSector& sector = m_buffers.front[i];
+        uint32_t wanted = minimum(static_cast<int32_t>(m_config.max_units_per_sector), static_cast<int32_t>((sector.front + 1) / 2));
+        uint32_t have = m_buffers.assigned[sector.sector];
+        if (wanted > have)
+            m_buffers.demands[demand_count++] = { sector.sector, wanted - have };
+    }
+    if (demand_count == 0)
+        return;
+    m_report.messages.announcements += demand_count;
+
+    size_t bid_count = 0;
+    uint32_t per_drone = m_config.bids_per_drone;
+    for (uint32_t i = 0; i < m_drones.size(); ++i) {
+        const Drone& drone = m_drones[i];
+        if (m_books[i].quarantined || !drone.is_free())
+            continue;
+        // Keep the drone's cheapest per_drone bids (a tiny insertion-sorted window).
+        size_t first = bid_count;
+        for (size_t d = 0; d < demand_count; ++d) {
+            uint32_t sector = m_buffers.demands[d].sector;
+            uint64_t cost = drone.bid_cost(m_buffers.sector_target[sector], m_config.drone);
+            if (cost == Drone::no_bid)
+                continue;
+            size_t kept = bid_count - first;
+            if (kept == per_drone && cost >= m_buffers.bids[bid_count - 1].cost)
+                continue;
+            size_t slot = kept < per_drone ? bid_count++ : bid_count - 1;
+            while (slot > first && m_buffers.bids[slot - 1].cost > cost) {
+                m_buffers.bids[slot] = m_buffers.bids[slot - 1];
+                --slot;
+            }
+            m_buffers.bids[slot] = { i, sector, cost };
+        }
+    }
+    m_report.messages.bids += bid_count;
+    uint64_t max_cost = static_cast<uint64_t>(2 * (m_config.world.width + m_config.world.height)) * 16 + static_cast<uint64_t>(m_config.drone.battery_capacity) * 4 + 1;
+    AuctionScratch scratch { m_buffers.sealed, m_buffers.awards, m_buffers.taken };
+    size_t won = auction_sectors(m_buffers.demands.first(demand_count), m_buffers.bids.first(bid_count), max_cost, scratch, m_buffers.won).value_or(0);
+    uint32_t last_sector = UINT32_MAX;
+    for (size_t i = 0; i < won; ++i) {
+        const SectorAward& award = m_buffers.won[i];
+        if (award.sector != last_sector) {
+            ++m_report.decisions.auctions;
+            last_sector = award.sector;
+        }
+        Drone& drone = m_drones[award.drone];
+        Point target = m_buffers.sector_target[award.sector];
+        drone.grant({ award.sector, m_grid.area(award.sector), target });
+        DroneBook& book = m_books[award.drone];
+        book.lease_active = true;
+        book.lease_judged = false;
+        book.work = 0;
+        book.lease_granted = m_world.tick();
+        book.lease_deadline = m_world.tick() + static_cast<uint64_t>(distance(drone.position(), target) / m_config.drone.speed) + m_config.lease_slack;
+        ++m_buffers.assigned[award.sector];
+        ++m_report.messages.awards;
+    }
+}
+
+// Which threatened village first: the villages nearest the known front are the candidates;
+// honest drones prefer the one most threatened and closest to them, rogues the safest.
+void Scenario::hold_vote(size_t front_count)
+{
+    if (m_world.tick() % m_config.vote_period != 0)
+        return;
+    VillageCandidate candidates[Tally::max_options];
+    uint32_t candidate_count = 0;
+    for (size_t i = 0; i < front_count; ++i) {
+        const FrontSector& sector = m_buffers.front[i];
+        if (sector.village == no_village)
+            continue;
+        bool merged = false;
+        for (uint32_t c = 0; c < candidate_count; ++c) {
+            if (candidates[c].village == sector.village) {
+                candidates[c].fire_distance = minimum(candidates[c].fire_distance, sector.village_distance);
+                merged = true;
+            }
+        }
+        if (!merged && candidate_count < Tally::max_options)
+            candidates[candidate_count++] = { sector.village, m_believed_villages[sector.village].centre, sector.village_distance };
+    }
+    heap_sort(Span<VillageCandidate>(candidates, candidate_count), [](const VillageCandidate& a, const VillageCandidate& b) {
+        if (a.fire_distance != b.fire_distance)
+            return a.fire_distance < b.fire_distance;
+        return a.village < b.village;
+    });
+    candidate_count = minimum(static_cast<int32_t>(candidate_count), static_cast<int32_t>(m_config.max_vote_candidates));
+    if (candidate_count < 2) {
+        m_priority_village = candidate_count == 1 ? candidates[0].village : no_village;
+        return;
+    }
+    size_t voters = 0;
+    for (uint32_t i = 0; i < m_drones.size(); ++i) {
+        if (m_books[i].quarantined || m_drones[i].state() == DroneState::Crashed)
+            continue;
+        m_buffers.electors[voters++] = { i, trust_to_ppm(m_trust.trust(i)), 0 };
+    }
+    if (voters == 0)
+        return;
+    auto prefer = [this](AgentId voter, Span<const VillageCandidate> options) -> uint32_t {
+        const Drone& drone = m_drones[voter];
+        uint32_t best = 0;
+        for (uint32_t k = 1; k < options.size(); ++k) {
+            if (drone.is_rogue()) {
+                if (options[k].fire_distance > options[best].fire_distance)
+                    best = k;
+                continue;
+            }
+            int64_t score = 4ll * options[k].fire_distance + distance(drone.position(), options[k].centre);
+            int64_t best_score = 4ll * options[best].fire_distance + distance(drone.position(), options[best].centre);
+            if (score < best_score)
+                best = k;
+        }
+        return best;
+    };
+    auto vote = village_vote(Span<const VillageCandidate>(candidates, candidate_count), m_buffers.electors.first(voters), prefer);
+    if (vote.is_error())
+        return;
+    m_priority_village = vote.value().village;
+    m_report.messages.ballots += vote.value().ballots;
+    ++m_report.decisions.votes;
+}
+
+void Scenario::act()
+{
+    uint64_t tick = m_world.tick();
+    for (uint32_t i = 0; i < m_drones.size(); ++i) {
+        Drone& drone = m_drones[i];
+        DroneBook& book = m_books[i];
+        if (drone.state() == DroneState::Crashed) {
+            if (tick >= book.crashed_at + m_config.restart_delay) {
+                drone.restart(m_world.nearest_base(drone.position()));
+                ++m_report.restarts;
+            }
+            continue;
+        }
+        if (drone.is_flying() && event_hash(m_config.world.seed, tick, i, crash_salt) % parts_per_million < m_config.crash_ppm) {
+            if (book.lease_active) {
+                end_lease(i);
+                ++m_report.decisions.reauctions;
+            }
+            drone.crash();
+            book.crashed_at = tick;
+            ++m_report.crashes;
+            continue;
+        }
+        DroneAction action = drone.decide(m_buffers.reports[i].cells, m_config.drone);
+        if (action.kind == ActionKind::Suppress) {
+            auto changed = m_world.suppress(action.target, m_config.drone.suppress_power);
+            if (changed.is_ok() && changed.value())
+                ++book.work;
+        }
+        if (action.kind != ActionKind::None)
+            ++m_report.messages.actions;
+        drone.commit(action, m_config.drone);
+    }
+}
+
+void Scenario::step()
+{
+    observe_and_report();
+    cross_check_reports();
+    judge_leases();
+    update_trust();
+    run_auctions();
+    act();
+    m_world.step();
+    if (!m_report.contained && m_world.is_contained()) {
+        m_report.contained = true;
+        m_report.containment_tick = m_world.tick();
+    }
+}
+
+ScenarioReport Scenario::run()
+{
+    while (m_world.tick() < m_config.ticks) {
+        if (m_config.stop_when_contained && m_report.contained)
+            break;
+        step();
+    }
+    return report();
+}
+
+ScenarioReport Scenario::report() const
+{
+    ScenarioReport report = m_report;
+    report.ticks = m_world.tick();
+    WorldStats stats = m_world.stats();
+    report.burned_cells = stats.burnt + stats.burning;
+    report.burning_cells = stats.burning;
+    report.suppressed_cells = stats.suppressed;
+    report.villages_lost = stats.villages_lost;
+    report.priority_village = m_priority_village;
+    uint64_t digest = m_world.digest();
+    for (const Drone& drone : m_drones)
+        digest = fold(digest, drone.digest());
+    for (uint32_t i = 0; i < m_drones.size(); ++i)
+        digest = fold(digest, m_books[i].quarantined ? i + 1 : 0);
+    const uint64_t counters[] = { report.messages.total(), report.decisions.total(), report.decisions.reauctions, report.crashes, report.restarts,
+        report.rogues_quarantined, report.honest_quarantined, report.containment_tick, report.priority_village };
+    for (uint64_t counter : counters)
+        digest = fold(digest, counter);
+    report.digest = digest;
+    return report;
+}
+
+size_t Scenario::markers(Span<Marker> out) const
+{
+    size_t count = 0;
+    for (uint32_t i = 0; i < m_drones.size() && count < out.size(); ++i) {
+        const Drone& drone = m_drones[i];
+        MarkerKind kind = MarkerKind::Drone;
+        if (drone.state() == DroneState::Crashed)
+            kind = MarkerKind::Crashed;
+        else if (m_books[i].quarantined)
+            kind = MarkerKind::Quarantined;
+        else if (drone.is_rogue())
+            kind = MarkerKind::Rogue;
+        out[count++] = { drone.position(), kind };
+    }
+    return count;
+}
+
+} // namespace gehri::wildfire
