@@ -17,6 +17,7 @@ enum class Crash : uint64_t {
     StackOverflow = 6,
     InvalidOpcode = 7,
     NonCanonical = 8,
+    UnmapUnderReader = 9,
 };
 
 constexpr uint64_t kernel_text = 0xffffffff80100000;
@@ -42,8 +43,39 @@ const char* name_of(Crash crash)
     case Crash::StackOverflow: return "stack overflow";
     case Crash::InvalidOpcode: return "invalid opcode";
     case Crash::NonCanonical: return "non-canonical address";
+    case Crash::UnmapUnderReader: return "unmap a page another thread keeps reading";
     }
     return "unknown";
+}
+
+// A second thread reads the page in a loop (on another CPU when there is one, its TLB holding
+// the translation); the main thread unmaps it. The kernel's TLB shootdown must make the
+// reader's next read fault, which ends the agent. Without it, the reader would spin on.
+volatile uint64_t s_reader_reads = 0;
+
+void read_forever(void* page)
+{
+    auto* word = static_cast<volatile uint64_t*>(page);
+    for (;;)
+        s_reader_reads = s_reader_reads + *word;
+}
+
+int unmap_under_reader()
+{
+    constexpr size_t length = 4096;
+    auto region = gehri::system::memory_map(length);
+    if (region.is_error())
+        return 2;
+    *static_cast<volatile uint64_t*>(region.value()) = 1;
+    auto reader = gehri::start_thread(read_forever, region.value());
+    if (reader.is_error())
+        return 3;
+    while (s_reader_reads < 1000)
+        gehri::system::yield();
+    if (gehri::system::memory_unmap(region.value(), length).is_error())
+        return 4;
+    (void)gehri::system::sleep_ns(2'000'000'000);
+    return 1; // the reader is still reading a page that is gone
 }
 
 } // namespace
@@ -79,6 +111,8 @@ int main(gehri::Agent& self)
         break;
     case Crash::NonCanonical:
         return *reinterpret_cast<volatile int*>(0x0000900000000000ull);
+    case Crash::UnmapUnderReader:
+        return unmap_under_reader();
     }
     gehri::println("crasher: still alive after '{}'", name_of(crash));
     return 1;

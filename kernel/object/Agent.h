@@ -97,12 +97,13 @@ public:
     static RefPtr<Agent> find(AgentId id);
     // Snapshots of the agents alive, oldest first, at most `limit`; returns how many.
     static size_t snapshot_all(AgentSnapshot* out, size_t limit);
+    // This agent alone (memory_resident is left 0: snapshot_all fills it).
+    AgentSnapshot snapshot() const;
 
 private:
     Agent(AgentId id, StringView name, const AgentOptions& options, OwnPtr<HandleTable> handles, OwnPtr<agent::UserAddressSpace> memory);
     void on_child_exited(Agent& child);
     void drop_exited_children();
-    AgentSnapshot snapshot() const;
 
     AgentId m_id;
     char m_name[max_name_length + 1] {};

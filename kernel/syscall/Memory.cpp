@@ -38,10 +38,9 @@ Result<uint64_t> sys_memory_unmap(Caller& caller, uint64_t address, Length lengt
         return Error::InvalidArgument;
     if (address < map_area_low || address + length.value > map_area_high)
         return Error::InvalidArgument; // the program's segments and stacks are not the caller's to unmap
-    // Other threads of the agent may hold the pages in their TLBs on other CPUs, and there are no
-    // TLB shootdowns for user pages yet: unmapping is only safe while the agent has one thread.
-    if (caller.agent().thread_count() > 1)
-        return Error::Busy;
+    // Other threads of the agent may hold the pages in their TLBs on other CPUs: every page the
+    // address space unmaps is shot down on every other CPU (mm::AddressSpace::unmap, TLB
+    // shootdown) before its frame is freed, so none of them can read it afterwards.
     TRY(caller.agent().memory().unmap_region(address, address + length.value));
     return 0;
 }
