@@ -23,8 +23,10 @@ void reap(object::Thread& thread)
     auto joined = sched::kernel_scheduler().join(thread.kernel_thread());
     VERIFY(joined.is_ok());
     thread.finish_reaping();
-    __atomic_fetch_add(&s_reaped, 1, __ATOMIC_RELAXED);
     thread.unref();
+    // Counted last: once the count says so, the thread's stack (and its agent, if this was
+    // the last reference) is freed.
+    __atomic_fetch_add(&s_reaped, 1, __ATOMIC_RELEASE);
 }
 
 [[noreturn]] void run_reaper(void*)
@@ -64,6 +66,6 @@ void reap_later(object::Thread& thread)
     sched::kernel_scheduler().wake_one(s_reaper_wakeup);
 }
 
-uint64_t reaped_thread_count() { return __atomic_load_n(&s_reaped, __ATOMIC_RELAXED); }
+uint64_t reaped_thread_count() { return __atomic_load_n(&s_reaped, __ATOMIC_ACQUIRE); }
 
 } // namespace gehri::agent

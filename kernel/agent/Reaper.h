@@ -20,7 +20,7 @@ Result<void> start_reaper();
 // with interrupts off, from a fault handler.
 void reap_later(object::Thread& thread);
 
-// Threads reaped so far (statistics and tests).
+// Threads reaped so far, each counted after its memory was freed (statistics and tests).
 uint64_t reaped_thread_count();
 
 } // namespace gehri::agent

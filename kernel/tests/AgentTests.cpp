@@ -66,13 +66,16 @@ ExitInfo run(StringView program, StringView name, uint64_t argument = 0, bool ma
 }
 
 // The reaper finishes an agent (drops the last kernel references) right after waking its
-// waiters; give it the CPU until it is idle.
+// waiters. It may run on another CPU, which a loaded host can stall: wait by the clock, not
+// by a number of yields.
 void let_the_reaper_finish(uint64_t reaped_target)
 {
-    for (int i = 0; i < 1000 && agent::reaped_thread_count() < reaped_target; ++i)
-        sched::kernel_scheduler().yield();
+    auto& scheduler = sched::kernel_scheduler();
+    uint64_t give_up = scheduler.platform().now_ns() + 10'000'000'000;
+    while (agent::reaped_thread_count() < reaped_target && scheduler.platform().now_ns() < give_up)
+        scheduler.sleep_for(1'000'000);
     for (int i = 0; i < 10; ++i)
-        sched::kernel_scheduler().yield();
+        scheduler.yield();
 }
 
 } // namespace
