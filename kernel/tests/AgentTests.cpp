@@ -4,7 +4,6 @@
 #include <kernel/agent/Spawn.h>
 #include <kernel/agent/SystemInitrd.h>
 #include <kernel/arch/x86_64/Exceptions.h>
-#include <kernel/arch/x86_64/Preemption.h>
 #include <kernel/arch/x86_64/UserEntry.h>
 #include <kernel/console/Console.h>
 #include <kernel/mm/Heap.h>
@@ -571,9 +570,11 @@ KERNEL_TEST(agents_emergency_spinners_leave_normal_its_share)
         // 10% less the grace would be ~8%; 4% leaves room for TCG's uneven vCPU progress.
         EXPECT(normal_ns >= elapsed / 25);
         EXPECT(hogs_ns >= elapsed * cpus / 2);
-        // CPU time is in ns like the clock: no CPU runs more than the time that passed.
-        EXPECT(normal_ns <= elapsed + 2 * arch::tick_ns);
-        EXPECT(hogs_ns <= (elapsed + 2 * arch::tick_ns) * cpus);
+        // CPU time is in ns like the clock (TSC cycles would be several times more). A running
+        // thread's time is charged at its CPU's ticks, and a vCPU the host stalls ticks late, so
+        // the first reading may lag: hence a quarter of slack rather than a tick.
+        EXPECT(normal_ns <= elapsed * 5 / 4);
+        EXPECT(hogs_ns <= elapsed * cpus * 5 / 4);
     }
     // A kill reaches a thread that never makes a system call at its next interrupt.
     for (uint32_t i = 0; i < hog_count; ++i) {
