@@ -15,6 +15,7 @@ object::Thread* s_dead_threads = nullptr; // a lock-free stack linked through ne
 sched::WaitQueue s_reaper_wakeup;
 ReaperThread* s_reaper = nullptr;
 uint64_t s_reaped = 0;
+uint64_t s_handed_over = 0;
 
 object::Thread* take_all() { return __atomic_exchange_n(&s_dead_threads, nullptr, __ATOMIC_ACQUIRE); }
 
@@ -59,6 +60,7 @@ Result<void> start_reaper()
 
 void reap_later(object::Thread& thread)
 {
+    __atomic_fetch_add(&s_handed_over, 1, __ATOMIC_RELAXED);
     object::Thread* head = __atomic_load_n(&s_dead_threads, __ATOMIC_RELAXED);
     do {
         thread.next_to_reap = head;
@@ -67,5 +69,11 @@ void reap_later(object::Thread& thread)
 }
 
 uint64_t reaped_thread_count() { return __atomic_load_n(&s_reaped, __ATOMIC_ACQUIRE); }
+
+uint64_t threads_awaiting_reaper()
+{
+    uint64_t reaped = reaped_thread_count();
+    return __atomic_load_n(&s_handed_over, __ATOMIC_RELAXED) - reaped;
+}
 
 } // namespace gehri::agent

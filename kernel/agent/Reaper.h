@@ -22,5 +22,7 @@ void reap_later(object::Thread& thread);
 
 // Threads reaped so far, each counted after its memory was freed (statistics and tests).
 uint64_t reaped_thread_count();
+// Threads handed over and not yet reaped (tests wait for zero before measuring memory).
+uint64_t threads_awaiting_reaper();
 
 } // namespace gehri::agent

@@ -71,7 +71,7 @@ void let_the_reaper_finish(uint64_t reaped_target)
 {
     auto& scheduler = sched::kernel_scheduler();
     uint64_t give_up = scheduler.platform().now_ns() + 10'000'000'000;
-    while (agent::reaped_thread_count() < reaped_target && scheduler.platform().now_ns() < give_up)
+    while ((agent::reaped_thread_count() < reaped_target || agent::threads_awaiting_reaper() != 0) && scheduler.platform().now_ns() < give_up)
         scheduler.sleep_for(1'000'000);
     for (int i = 0; i < 10; ++i)
         scheduler.yield();
