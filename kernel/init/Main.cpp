@@ -8,6 +8,8 @@
 #include <kernel/boot/CommandLine.h>
 #include <kernel/boot/Multiboot2.h>
 #include <kernel/console/FramebufferConsole.h>
+#include <kernel/init/Agents.h>
+#include <kernel/init/KernelConsole.h>
 #include <kernel/init/Exit.h>
 #include <kernel/init/Main.h>
 #include <kernel/init/Version.h>
@@ -80,6 +82,7 @@ void kernel_main(uint32_t multiboot_magic, uint32_t multiboot_info_physical)
 
     if (auto audit_started = audit::initialize_kernel_log(); audit_started.is_error())
         PANIC("cannot start the audit log ({})", error_name(audit_started.error()));
+    start_agent_support(s_boot_info);
 
     bool test_requested = false;
     StringView test_filter = command_line.value_of("gehri.test", &test_requested);
@@ -91,8 +94,20 @@ void kernel_main(uint32_t multiboot_magic, uint32_t multiboot_info_physical)
     if (bench_requested)
         exit_kernel(bench::run_benchmarks(bench_selection), command_line);
 
-    log::info("nothing more to start yet; halting");
-    exit_kernel(true, command_line);
+    bool run_requested = false;
+    command_line.value_of("gehri.run", &run_requested);
+    if (run_requested) {
+        bool agents_succeeded = run_boot_agents(command_line);
+        log::info("boot agents finished; halting");
+        exit_kernel(agents_succeeded, command_line);
+    }
+    bool init_started = start_init_agent();
+    // The screen test holds the machine, then ends it; otherwise the system runs for good.
+    bool hold_requested = false;
+    command_line.value_of("gehri.hold", &hold_requested);
+    if (hold_requested)
+        exit_kernel(init_started, command_line);
+    run_kernel_console();
 }
 
 } // namespace gehri

@@ -1,4 +1,5 @@
 #include <initializer_list>
+#include <kernel/log/History.h>
 #include <kernel/log/Log.h>
 
 namespace gehri::log {
@@ -41,6 +42,7 @@ void write_line(Level level, StringView message)
     uint64_t now = s_clock ? s_clock() : 0;
     format_to(sink, "[{:5}.{:06}] {}: {}\n", now / 1000000000, (now / 1000) % 1000000, level_tag(level), message);
     console::write(sink.view());
+    remember_line(sink.view());
 }
 
 } // namespace gehri::log

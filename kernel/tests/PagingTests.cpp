@@ -2,6 +2,7 @@
 #include <kernel/mm/Heap.h>
 #include <kernel/mm/KernelImage.h>
 #include <kernel/mm/PhysicalMemory.h>
+#include <kernel/syscall/UserCopy.h>
 #include <kernel/tests/Framework.h>
 #include <string.h>
 
@@ -166,11 +167,14 @@ KERNEL_TEST(mm_new_address_space_shares_the_kernel_half)
         EXPECT_EQ(AddressSpace::kernel().translate(user_address).error(), Error::NotFound);
         EXPECT(space->translate(reinterpret_cast<VirtualAddress>(&s_writable_data)).is_ok());
 
-        // Running on it works (the kernel is there too) and shows its lower half.
+        // Running on it works (the kernel is there too) and shows its lower half. The page
+        // is a user page: with SMAP the kernel reaches it only through copy_from_user.
         space->activate();
-        uint64_t seen = *reinterpret_cast<volatile uint64_t*>(user_address);
+        uint64_t seen = 0;
+        bool copied = copy_from_user(&seen, UserPointer<const void>(user_address), sizeof(seen)).is_ok();
         int data = s_writable_data;
         AddressSpace::kernel().activate();
+        EXPECT(copied);
         EXPECT_EQ(seen, 0xabcdefull);
         EXPECT_EQ(data, 1);
 

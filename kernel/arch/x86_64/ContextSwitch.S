@@ -6,9 +6,9 @@
 // call as far as the compiler knows. The kernel is built with -mgeneral-regs-only, so there
 // is no FPU/SSE state to carry (x87 control word and MXCSR are never changed by kernel code).
 //
-// User agents will need their extended state saved: FXSAVE64/XSAVE into a 16/64-byte aligned
-// area of the outgoing thread right after the pushes below, FXRSTOR64/XRSTOR from the
-// incoming thread's area right before the pops (or lazily, on the first #NM after CR0.TS).
+// Agents' threads carry user FPU/SSE state: it is saved and loaded (FXSAVE64/FXRSTOR64), with
+// their page tables and entry stack, by arch::switch_user_state (UserContextSwitch.h), which
+// the scheduler platform calls right before this switch.
 
     .section .text
     .code64

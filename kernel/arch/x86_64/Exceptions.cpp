@@ -2,6 +2,7 @@
 #include <kernel/arch/x86_64/Backtrace.h>
 #include <kernel/arch/x86_64/CrashReport.h>
 #include <kernel/arch/x86_64/DeliberateCrash.h>
+#include <kernel/arch/x86_64/ExceptionFixups.h>
 #include <kernel/arch/x86_64/Exceptions.h>
 #include <kernel/console/Console.h>
 #include <kernel/debug/KernelSymbols.h>
@@ -54,6 +55,7 @@ constexpr ExceptionInfo exception_table[exceptions::count] = {
 };
 
 constinit InterruptHandler s_user_fault_handler = nullptr;
+constinit UserPageResolver s_user_page_resolver = nullptr;
 constinit ExceptionInterceptor s_interceptor = nullptr;
 
 // Faults that say something about the machine rather than about the code that was running.
@@ -161,6 +163,11 @@ void set_user_fault_handler(InterruptHandler handler)
     __atomic_store_n(&s_user_fault_handler, handler, __ATOMIC_RELEASE);
 }
 
+void set_user_page_resolver(UserPageResolver resolver)
+{
+    __atomic_store_n(&s_user_page_resolver, resolver, __ATOMIC_RELEASE);
+}
+
 void set_exception_interceptor_for_testing(ExceptionInterceptor interceptor)
 {
     __atomic_store_n(&s_interceptor, interceptor, __ATOMIC_RELEASE);
@@ -174,6 +181,19 @@ void handle_exception(InterruptFrame& frame)
         && (vector == exceptions::page_fault || vector == exceptions::general_protection)) {
         frame.rip = reinterpret_cast<uint64_t>(probe_read_u64_fixup);
         return;
+    }
+    // Demand-zero memory of the running agent, touched by it or by a user copy.
+    if (vector == exceptions::page_fault && (frame.from_user_mode() || find_exception_fixup(frame.rip) != 0)) {
+        auto resolver = __atomic_load_n(&s_user_page_resolver, __ATOMIC_ACQUIRE);
+        if (resolver != nullptr && resolver(read_cr2(), frame.error_code))
+            return;
+    }
+    // A user-copy routine touched a bad user address: it reports the failure itself.
+    if (!frame.from_user_mode() && (vector == exceptions::page_fault || vector == exceptions::general_protection)) {
+        if (uint64_t fixup = find_exception_fixup(frame.rip)) {
+            frame.rip = fixup;
+            return;
+        }
     }
     // Another CPU is reporting a crash and stopping the rest of the machine; it alone
     // decides when QEMU exits.

@@ -57,17 +57,12 @@ uint64_t spurious_interrupt_count()
     return __atomic_load_n(&s_spurious_count, __ATOMIC_RELAXED);
 }
 
-} // namespace gehri::arch
+namespace {
 
-// Called by interrupt_common (InterruptStubs.S) with interrupts disabled.
-extern "C" void interrupt_dispatch(gehri::arch::InterruptFrame* frame)
+constinit UserReturnHook s_user_return_hook = nullptr;
+
+void dispatch_device_interrupt(InterruptFrame& frame, uint8_t vector)
 {
-    using namespace gehri::arch;
-    auto vector = static_cast<uint8_t>(frame->vector);
-    if (vector < exceptions::count) {
-        handle_exception(*frame);
-        return;
-    }
     if (vector == vectors::spurious) {
         // The LAPIC's spurious vector needs no EOI; there is nothing to do.
         __atomic_fetch_add(&s_spurious_count, 1, __ATOMIC_RELAXED);
@@ -75,7 +70,28 @@ extern "C" void interrupt_dispatch(gehri::arch::InterruptFrame* frame)
     }
     InterruptHandler handler = __atomic_load_n(&s_handlers[vector], __ATOMIC_ACQUIRE);
     if (handler)
-        handler(*frame);
+        handler(frame);
     else
         note_unhandled(vector);
+}
+
+} // namespace
+
+void set_user_return_hook(UserReturnHook hook) { __atomic_store_n(&s_user_return_hook, hook, __ATOMIC_RELEASE); }
+
+} // namespace gehri::arch
+
+// Called by interrupt_common (InterruptStubs.S) with interrupts disabled.
+extern "C" void interrupt_dispatch(gehri::arch::InterruptFrame* frame)
+{
+    using namespace gehri::arch;
+    auto vector = static_cast<uint8_t>(frame->vector);
+    if (vector < exceptions::count)
+        handle_exception(*frame);
+    else
+        dispatch_device_interrupt(*frame, vector);
+    if (frame->from_user_mode()) {
+        if (auto hook = __atomic_load_n(&s_user_return_hook, __ATOMIC_ACQUIRE))
+            hook();
+    }
 }

@@ -52,4 +52,15 @@ uint64_t spurious_interrupt_count();
 // like kernel faults. Double fault, NMI and machine check never count as user faults.
 void set_user_fault_handler(InterruptHandler handler);
 
+// Page faults at user addresses, from user mode or from a kernel routine with an exception
+// fixup (a user copy), go to this resolver first; true means it mapped the page (demand-zero
+// memory) and the access is retried.
+using UserPageResolver = bool (*)(uint64_t address, uint64_t error_code);
+void set_user_page_resolver(UserPageResolver resolver);
+
+// Called after every interrupt or exception that came from user mode, just before the return
+// to it (the process subsystem ends threads of killed processes there).
+using UserReturnHook = void (*)();
+void set_user_return_hook(UserReturnHook hook);
+
 } // namespace gehri::arch

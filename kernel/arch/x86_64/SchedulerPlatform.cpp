@@ -4,6 +4,7 @@
 #include <kernel/arch/x86_64/PerCpu.h>
 #include <kernel/arch/x86_64/Preemption.h>
 #include <kernel/arch/x86_64/SchedulerPlatform.h>
+#include <kernel/arch/x86_64/UserContextSwitch.h>
 #include <kernel/lib/OwnPtr.h>
 #include <kernel/log/Log.h>
 #include <kernel/log/Panic.h>
@@ -33,7 +34,11 @@ sched::Thread* KernelSchedulerPlatform::switch_context(sched::Thread& from, sche
     // raised preempt count, and whoever waits for that lock could wait forever.
     if (preempt_count() != 1)
         PANIC("thread '{}' switches away holding {} spinlock(s) besides the run-queue lock", from.name(), preempt_count() - 1);
+    switch_user_state(from.context(), to.context());
     CpuLocal& cpu = this_cpu();
+    // Entries from ring 3 land on the incoming thread's kernel stack: SYSCALL through
+    // CpuLocal, interrupts and exceptions through TSS.RSP0.
+    cpu.syscall_stack_top = to.stack().top;
     if (auto* tables = CpuTables::for_cpu(cpu.index))
         tables->set_kernel_stack_for_user_entry(to.stack().top);
     if (interrupts_live())

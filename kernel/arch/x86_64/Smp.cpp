@@ -9,6 +9,7 @@
 #include <kernel/arch/x86_64/SchedulerPlatform.h>
 #include <kernel/arch/x86_64/Smp.h>
 #include <kernel/arch/x86_64/TlbShootdown.h>
+#include <kernel/arch/x86_64/UserEntry.h>
 #include <kernel/boot/BootInfo.h>
 #include <kernel/console/Console.h>
 #include <kernel/lib/OwnPtr.h>
@@ -237,6 +238,7 @@ uint32_t start_application_processors(const boot::BootInfo& boot_info)
     mm::AddressSpace::kernel().activate();
     paging::write_cr4(boot->cr4);
     write_msr(msr::efer, boot->efer);
+    initialize_user_entry_for_this_cpu();
     uint64_t now = time::now_ns();
     if (now < boot->bsp_clock_at_start)
         boot->clock_lag_ns = boot->bsp_clock_at_start - now;
@@ -261,6 +263,8 @@ void start_multiprocessing(const boot::BootInfo& boot_info)
     }
     this_cpu().apic_id = lapic::id();
     wire_scheduler_to_the_machine();
+    // Before the APs start: the boot CPU decides the user-mode protections they all turn on.
+    initialize_user_entry_for_this_cpu();
     uint64_t started = time::now_ns();
     s_summary.online = s_summary.listed > 1 ? start_application_processors(boot_info) : 1;
     console::print("  smp: {} of {} CPUs online, preemptive (tick {} us, one-shot timers), APs started in {} ms\n", s_summary.online,

@@ -1,0 +1,113 @@
+#include <kernel/agent/Spawn.h>
+#include <kernel/agent/UserMode.h>
+#include <kernel/loader/Elf64.h>
+#include <string.h>
+
+namespace gehri::agent {
+
+namespace {
+
+using mm::PageFlags;
+
+PageFlags flags_for(const loader::ElfSegment& segment)
+{
+    PageFlags flags = PageFlags::None;
+    if (segment.writable)
+        flags |= PageFlags::Writable;
+    if (!segment.executable)
+        flags |= PageFlags::NoExecute;
+    return flags;
+}
+
+// Copies the part of the segment's file bytes that falls into the page at `page`.
+void fill_segment_page(const loader::ElfSegment& segment, ReadonlyBytes file_bytes, uint64_t page, uint8_t* destination)
+{
+    uint64_t data_start = segment.virtual_address;
+    uint64_t data_end = segment.virtual_address + segment.file_size;
+    uint64_t from = page > data_start ? page : data_start;
+    uint64_t to = page + mm::page_size < data_end ? page + mm::page_size : data_end;
+    if (from >= to)
+        return; // a page of pure bss
+    memcpy(destination + (from - page), file_bytes.data() + (from - data_start), to - from);
+}
+
+Result<void> map_segments(object::Agent& agent, const loader::ElfImage& image, Diagnostic& diagnostic)
+{
+    for (size_t i = 0; i < image.segment_count(); ++i) {
+        const loader::ElfSegment& segment = image.segment(i);
+        ReadonlyBytes bytes = image.segment_bytes(i);
+        auto mapped = agent.memory().map_region(segment.page_start(), segment.page_end(), flags_for(segment),
+            [&](uint64_t page, uint8_t* destination) { fill_segment_page(segment, bytes, page, destination); });
+        if (mapped.is_error())
+            return diagnostic.fail(mapped.error(), "segment {} at {:#x}: cannot map it ({})", i, segment.virtual_address, error_name(mapped.error()));
+    }
+    return {};
+}
+
+Result<uint64_t> map_stack(object::Agent& agent, const loader::ElfImage& image, uint64_t size, Diagnostic& diagnostic)
+{
+    size = mm::align_up(size, mm::page_size);
+    if (size == 0 || size > max_user_stack_size)
+        return diagnostic.fail(Error::InvalidArgument, "stack size {} is not between 1 byte and {} bytes", size, max_user_stack_size);
+    uint64_t bottom = user_stack_top - size;
+    // Keep the guard page below and the page above the stack free of the program's segments.
+    uint64_t keep_free_from = bottom - mm::page_size;
+    uint64_t keep_free_to = user_stack_top + mm::page_size;
+    for (size_t i = 0; i < image.segment_count(); ++i) {
+        const loader::ElfSegment& segment = image.segment(i);
+        if (segment.page_start() < keep_free_to && keep_free_from < segment.page_end())
+            return diagnostic.fail(Error::InvalidArgument, "segment {} at {:#x} overlaps the stack area [{:#x}, {:#x})", i,
+                segment.virtual_address, keep_free_from, keep_free_to);
+    }
+    auto mapped = agent.memory().reserve_demand_zero(bottom, user_stack_top, PageFlags::Writable | PageFlags::NoExecute);
+    if (mapped.is_error())
+        return diagnostic.fail(mapped.error(), "cannot map the stack ({})", error_name(mapped.error()));
+    return user_stack_top;
+}
+
+} // namespace
+
+Result<SpawnedAgent> spawn_agent(ReadonlyBytes executable, const SpawnOptions& options, Diagnostic& diagnostic)
+{
+    if (!user_mode_available())
+        return diagnostic.fail(Error::NotSupported, "user mode is not set up on this CPU");
+    auto image = TRY(loader::ElfImage::parse(executable, diagnostic));
+    auto created = object::Agent::create(options.name,
+        { .memory_quota = options.memory_quota, .priority_class = options.priority_class, .weight = options.weight,
+            .handle_capacity = options.handle_capacity, .parent = options.parent });
+    if (created.is_error())
+        return diagnostic.fail(created.error(), "cannot create the agent ({})", error_name(created.error()));
+    RefPtr<object::Agent> agent = created.release_value();
+    TRY(map_segments(*agent, image, diagnostic));
+    uint64_t stack_pointer = TRY(map_stack(*agent, image, options.stack_size, diagnostic));
+
+    auto thread_made = object::Thread::create(agent, image.entry(), stack_pointer);
+    if (thread_made.is_error())
+        return diagnostic.fail(thread_made.error(), "cannot create the agent's thread ({})", error_name(thread_made.error()));
+    RefPtr<object::Thread> thread = thread_made.release_value();
+
+    auto& handles = agent->handles();
+    auto agent_handle = handles.add(agent, options.may_spawn ? abi::self_agent_rights | Rights::Spawn : abi::self_agent_rights);
+    auto thread_handle = agent_handle.is_ok() ? handles.add(thread, abi::self_thread_rights) : Result<HandleValue>(agent_handle.error());
+    if (thread_handle.is_error()) {
+        handles.close_all(); // the agent's handle to itself would keep it alive forever
+        return diagnostic.fail(thread_handle.error(), "cannot give the agent its handles ({})", error_name(thread_handle.error()));
+    }
+    uint64_t arguments[4] = { agent_handle.value(), thread_handle.value(), options.argument, agent->id() };
+    auto started = thread->start(arguments);
+    if (started.is_error()) {
+        handles.close_all();
+        return diagnostic.fail(started.error(), "cannot start the agent's thread ({})", error_name(started.error()));
+    }
+    return SpawnedAgent { std::move(agent), std::move(thread) };
+}
+
+Result<SpawnedAgent> spawn_agent_from_initrd(const boot::Initrd& initrd, StringView path, const SpawnOptions& options, Diagnostic& diagnostic)
+{
+    auto file = initrd.file(path);
+    if (file.is_error())
+        return diagnostic.fail(file.error(), "{}: not a file in the initrd ({})", path, error_name(file.error()));
+    return spawn_agent(file.value(), options, diagnostic);
+}
+
+} // namespace gehri::agent

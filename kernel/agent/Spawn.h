@@ -1,0 +1,47 @@
+#pragma once
+
+#include <kernel/boot/Initrd.h>
+#include <kernel/lib/Diagnostic.h>
+#include <kernel/lib/Span.h>
+#include <kernel/object/Agent.h>
+#include <kernel/object/Thread.h>
+
+// Starting an agent from an executable: the kernel's half of "agents are processes".
+namespace gehri::agent {
+
+// Where an agent's stack lives: below user_stack_top, with an unmapped guard page under it
+// (a stack overflow faults instead of running into other memory) and nothing mapped in the
+// page above it either.
+constexpr uint64_t user_stack_top = 0x00007fff00000000;
+constexpr uint64_t default_user_stack_size = 64 * 1024;
+constexpr uint64_t max_user_stack_size = 8 * 1024 * 1024;
+
+struct SpawnOptions {
+    StringView name; // for logs and fault reports; cut to Agent::max_name_length
+    uint64_t argument { 0 }; // handed to the agent's _start (rdx)
+    uint64_t stack_size { default_user_stack_size };
+    uint64_t memory_quota { UserAddressSpace::unlimited }; // must be set with a parent
+    sched::PriorityClass priority_class { sched::PriorityClass::Normal };
+    uint32_t weight { sched::default_weight };
+    object::Agent* parent { nullptr }; // its supervisor (Agent.h), which pays its quota
+    bool may_spawn { false }; // its handle to itself carries Rights::Spawn
+    size_t handle_capacity { object::HandleTable::default_capacity };
+};
+
+struct SpawnedAgent {
+    RefPtr<object::Agent> agent;
+    RefPtr<object::Thread> thread;
+};
+
+// Validates `executable` (kernel/loader/Elf64.h), creates the agent, maps each loadable
+// segment (copied, the rest zero-filled, permissions from the segment's flags, user
+// accessible), reserves a demand-zero stack with a guard page, creates the agent's first
+// thread with handles to the agent and to itself in the agent's table, and starts it. All of
+// it counts against the memory quota (QuotaExceeded). On failure nothing is left behind and
+// the Diagnostic says why.
+Result<SpawnedAgent> spawn_agent(ReadonlyBytes executable, const SpawnOptions& options, Diagnostic& diagnostic);
+
+// The same, for a file of the initrd ("bin/hello").
+Result<SpawnedAgent> spawn_agent_from_initrd(const boot::Initrd& initrd, StringView path, const SpawnOptions& options, Diagnostic& diagnostic);
+
+} // namespace gehri::agent

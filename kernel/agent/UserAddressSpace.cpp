@@ -1,0 +1,231 @@
+#include <kernel/agent/UserAddressSpace.h>
+#include <kernel/log/Panic.h>
+#include <kernel/mm/PhysicalMemory.h>
+#include <string.h>
+
+namespace gehri::agent {
+
+using mm::PageFlags;
+
+Result<OwnPtr<UserAddressSpace>> UserAddressSpace::create(uint64_t quota_bytes)
+{
+    auto space = TRY(mm::AddressSpace::create());
+    return adopt_own_if_nonnull(new (std::nothrow) UserAddressSpace(std::move(space), quota_bytes));
+}
+
+Result<UserAddressSpace::Region*> UserAddressSpace::begin_region(mm::VirtualAddress start, mm::VirtualAddress end, PageFlags flags, bool demand_zero)
+{
+    if (!m_space)
+        return Error::InvalidArgument;
+    if (start % mm::page_size != 0 || end % mm::page_size != 0 || start == 0 || start >= end || end > mm::user_space_end)
+        return Error::InvalidArgument;
+    if ((flags & ~(PageFlags::Writable | PageFlags::NoExecute)) != PageFlags::None)
+        return Error::InvalidArgument;
+    for (size_t i = 0; i < m_region_count; ++i) {
+        if (start < m_regions[i].end && m_regions[i].start < end)
+            return Error::AlreadyExists;
+    }
+    if (m_region_count == max_regions)
+        return Error::OutOfRange;
+    uint64_t length = end - start;
+    if (length > m_quota - m_committed || m_committed > m_quota)
+        return Error::QuotaExceeded;
+    m_committed += length;
+    Region& region = m_regions[m_region_count++];
+    region = { start, demand_zero ? end : start, flags, demand_zero };
+    return &region;
+}
+
+Result<void> UserAddressSpace::reserve_demand_zero(mm::VirtualAddress start, mm::VirtualAddress end, PageFlags flags)
+{
+    InterruptSafeGuard guard(m_lock);
+    TRY(begin_region(start, end, flags, true));
+    return {};
+}
+
+Result<mm::VirtualAddress> UserAddressSpace::find_free_range(uint64_t length, mm::VirtualAddress low, mm::VirtualAddress high) const
+{
+    if (length == 0 || length % mm::page_size != 0 || low >= high || high > mm::user_space_end || length > high - low)
+        return Error::InvalidArgument;
+    InterruptSafeGuard guard(m_lock);
+    // Candidates: just below `high`, and just below each region's guard page. Keep the
+    // highest that fits with a free page on each side.
+    auto fits = [&](mm::VirtualAddress start) {
+        if (start < low + mm::page_size || start + length + mm::page_size > high)
+            return false;
+        for (size_t i = 0; i < m_region_count; ++i) {
+            if (start - mm::page_size < m_regions[i].end && m_regions[i].start < start + length + mm::page_size)
+                return false;
+        }
+        return true;
+    };
+    mm::VirtualAddress best = 0;
+    auto consider = [&](mm::VirtualAddress top) {
+        if (top < length + mm::page_size || top > high)
+            return;
+        mm::VirtualAddress start = top - mm::page_size - length;
+        if (start > best && fits(start))
+            best = start;
+    };
+    consider(high);
+    for (size_t i = 0; i < m_region_count; ++i)
+        consider(m_regions[i].start);
+    if (best == 0)
+        return Error::NotFound;
+    return best;
+}
+
+Result<mm::PhysicalAddress> UserAddressSpace::allocate_page(uint8_t*& bytes)
+{
+    auto& memory = mm::PhysicalMemory::the();
+    mm::PhysicalAddress frame = TRY(memory.allocate(0, mm::MemoryZone::Any, mm::PageOwner::AgentMemory));
+    bytes = memory.to_virtual<uint8_t>(frame);
+    memset(bytes, 0, mm::page_size);
+    return frame;
+}
+
+Result<void> UserAddressSpace::map_page(mm::VirtualAddress address, mm::PhysicalAddress frame, PageFlags flags)
+{
+    auto mapped = m_space->map(address, frame, flags | PageFlags::User);
+    if (mapped.is_error()) {
+        mm::PhysicalMemory::the().free(frame);
+        return mapped.error();
+    }
+    ++m_resident;
+    return {};
+}
+
+void UserAddressSpace::unmap_pages(const Region& region)
+{
+    for (mm::VirtualAddress page = region.start; page < region.end; page += mm::page_size) {
+        auto frame = m_space->unmap(page);
+        if (frame.is_error()) {
+            // Only demand-zero regions have holes: the pages never touched.
+            VERIFY(region.demand_zero);
+            continue;
+        }
+        mm::PhysicalMemory::the().free(frame.value());
+        --m_resident;
+    }
+}
+
+void UserAddressSpace::remove_region(size_t index)
+{
+    for (size_t i = index; i + 1 < m_region_count; ++i)
+        m_regions[i] = m_regions[i + 1];
+    --m_region_count;
+}
+
+void UserAddressSpace::abandon_region(Region& region, uint64_t reserved_bytes)
+{
+    // Only the newest region can be abandoned (map_region fills one region at a time).
+    VERIFY(&region == &m_regions[m_region_count - 1]);
+    unmap_pages(region);
+    m_committed -= reserved_bytes;
+    --m_region_count;
+}
+
+Result<void> UserAddressSpace::unmap_region(mm::VirtualAddress start, mm::VirtualAddress end)
+{
+    InterruptSafeGuard guard(m_lock);
+    if (!m_space)
+        return Error::InvalidArgument;
+    for (size_t i = 0; i < m_region_count; ++i) {
+        Region& region = m_regions[i];
+        if (region.start != start || region.end != end)
+            continue;
+        unmap_pages(region);
+        m_committed -= end - start;
+        remove_region(i);
+        return {};
+    }
+    return Error::NotFound;
+}
+
+UserAddressSpace::FaultResolution UserAddressSpace::resolve_fault(mm::VirtualAddress address, bool write, bool execute)
+{
+    InterruptSafeGuard guard(m_lock);
+    if (!m_space)
+        return FaultResolution::NotResolvable;
+    for (size_t i = 0; i < m_region_count; ++i) {
+        const Region& region = m_regions[i];
+        if (address < region.start || address >= region.end)
+            continue;
+        if (!region.demand_zero || (write && !has_flag(region.flags, PageFlags::Writable))
+            || (execute && has_flag(region.flags, PageFlags::NoExecute)))
+            return FaultResolution::NotResolvable;
+        mm::VirtualAddress page = mm::align_down(address, mm::page_size);
+        // Another thread of the agent may have mapped it since this one faulted.
+        if (m_space->translate(page).is_ok())
+            return FaultResolution::Resolved;
+        uint8_t* bytes = nullptr;
+        auto frame = allocate_page(bytes);
+        if (frame.is_error())
+            return FaultResolution::OutOfMemory;
+        if (map_page(page, frame.value(), region.flags).is_error())
+            return FaultResolution::OutOfMemory;
+        return FaultResolution::Resolved;
+    }
+    return FaultResolution::NotResolvable;
+}
+
+Result<void> UserAddressSpace::charge(uint64_t bytes)
+{
+    InterruptSafeGuard guard(m_lock);
+    if (m_committed > m_quota || bytes > m_quota - m_committed)
+        return Error::QuotaExceeded;
+    m_committed += bytes;
+    return {};
+}
+
+void UserAddressSpace::refund(uint64_t bytes)
+{
+    InterruptSafeGuard guard(m_lock);
+    VERIFY(bytes <= m_committed);
+    m_committed -= bytes;
+}
+
+void UserAddressSpace::release()
+{
+    OwnPtr<mm::AddressSpace> space;
+    {
+        InterruptSafeGuard guard(m_lock);
+        if (!m_space)
+            return;
+        for (size_t i = 0; i < m_region_count; ++i) {
+            m_committed -= m_regions[i].end - m_regions[i].start;
+            unmap_pages(m_regions[i]);
+        }
+        m_region_count = 0;
+        space = std::move(m_space);
+    }
+}
+
+uint64_t UserAddressSpace::committed_bytes() const
+{
+    InterruptSafeGuard guard(m_lock);
+    return m_committed;
+}
+
+uint64_t UserAddressSpace::resident_bytes() const
+{
+    InterruptSafeGuard guard(m_lock);
+    return m_resident * mm::page_size;
+}
+
+uint64_t UserAddressSpace::mapped_bytes() const
+{
+    InterruptSafeGuard guard(m_lock);
+    uint64_t total = 0;
+    for (size_t i = 0; i < m_region_count; ++i)
+        total += m_regions[i].end - m_regions[i].start;
+    return total;
+}
+
+size_t UserAddressSpace::region_count() const
+{
+    InterruptSafeGuard guard(m_lock);
+    return m_region_count;
+}
+
+} // namespace gehri::agent

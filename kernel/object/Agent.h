@@ -1,0 +1,140 @@
+#pragma once
+
+#include <kernel/agent/UserAddressSpace.h>
+#include <kernel/lib/Spinlock.h>
+#include <kernel/object/HandleTable.h>
+#include <kernel/object/KernelObject.h>
+#include <kernel/sched/PriorityClass.h>
+#include <kernel/sched/WaitQueue.h>
+#include <kernel/syscall/Abi.h>
+
+namespace gehri::object {
+
+class Thread;
+
+// Kernel-assigned, from 1 up, never reused while the system runs.
+using AgentId = uint64_t;
+
+struct AgentOptions {
+    uint64_t memory_quota { agent::UserAddressSpace::unlimited };
+    sched::PriorityClass priority_class { sched::PriorityClass::Normal };
+    uint32_t weight { sched::default_weight };
+    size_t handle_capacity { HandleTable::default_capacity };
+    // Its supervisor: pays its quota until it has ended, and is told when it ends (WaitChild).
+    // Null for agents the kernel starts.
+    class Agent* parent { nullptr };
+};
+
+// A snapshot of one agent for the console's ps and top.
+struct AgentSnapshot {
+    AgentId id;
+    char name[32];
+    bool exited;
+    bool kill_requested;
+    sched::PriorityClass priority_class;
+    uint32_t weight;
+    uint32_t threads;
+    uint64_t cpu_time_ns;
+    uint64_t memory_resident;
+    uint64_t memory_quota;
+    AgentId parent;
+};
+
+// An agent: a program running in ring 3 in an address space of its own, which touches the
+// world only through the handles in its table and system calls. It has one or more threads
+// (Thread.h); it has exited once its last thread has exited and been reaped, at which point its
+// memory is released, its parent is told and waiters are woken.
+class Agent final : public KernelObject {
+public:
+    static constexpr ObjectType object_type = ObjectType::Agent;
+    static constexpr size_t max_name_length = 31;
+
+    // A new agent with an empty address space and handle table. Names longer than
+    // max_name_length are cut. With a parent, the quota is charged to the parent's
+    // (QuotaExceeded).
+    static Result<RefPtr<Agent>> create(StringView name, const AgentOptions& options = {});
+    ~Agent() override;
+
+    AgentId id() const { return m_id; }
+    StringView name() const { return { m_name, m_name_length }; }
+    HandleTable& handles() { return *m_handles; }
+    agent::UserAddressSpace& memory() { return *m_memory; }
+    sched::PriorityClass priority_class() const { return m_priority_class; }
+    uint32_t weight() const { return m_weight; }
+    uint32_t thread_count() const;
+
+    // --- Life cycle, driven by its threads --------------------------------------------------
+    // InvalidArgument once the agent is ending (killed or exited).
+    Result<void> on_thread_started(Thread& thread);
+    // The first exit recorded is the agent's (Exit from any thread, a fault, a kill). When the
+    // last thread leaves, the handle table is emptied (references to other objects, and to
+    // itself, are dropped at once rather than when the last outside reference goes).
+    void on_thread_exiting(const abi::ExitInfo& info);
+    // By the reaper, once the thread is off every CPU: the last one releases the memory, makes
+    // the agent exited and tells its parent.
+    void on_thread_reaped(Thread& thread);
+
+    // Ends the agent: records `info` as its exit (unless one is recorded already) and makes
+    // every thread end at its next entry into the kernel (or at once if it is waiting in one).
+    void kill(const abi::ExitInfo& info);
+    bool is_ending() const { return __atomic_load_n(&m_ending, __ATOMIC_ACQUIRE); }
+    // Meaningful once is_ending(): the exit the threads should take.
+    abi::ExitInfo recorded_exit() const;
+
+    bool has_exited() const { return __atomic_load_n(&m_exited, __ATOMIC_ACQUIRE); }
+    // Meaningful once has_exited().
+    const abi::ExitInfo& exit_info() const { return m_exit_info; }
+    // Waits until the agent has exited (TimedOut at the deadline, in the scheduler's clock).
+    // Interrupted if `waiter` (the calling agent) is killed meanwhile.
+    Result<abi::ExitInfo> wait_for_exit(uint64_t deadline_ns, const Agent* waiter = nullptr);
+
+    // The next child that has ended (NotFound if no child is left; TimedOut; Interrupted).
+    Result<abi::ChildExit> wait_for_child(uint64_t deadline_ns);
+
+    // Agents alive (created and not yet destroyed): for leak tests and statistics.
+    static size_t live_count();
+    // The agent with this id, if it is alive and has not exited.
+    static RefPtr<Agent> find(AgentId id);
+    // Snapshots of the agents alive, oldest first, at most `limit`; returns how many.
+    static size_t snapshot_all(AgentSnapshot* out, size_t limit);
+    // This agent alone (memory_resident is left 0: snapshot_all fills it).
+    AgentSnapshot snapshot() const;
+
+private:
+    Agent(AgentId id, StringView name, const AgentOptions& options, OwnPtr<HandleTable> handles, OwnPtr<agent::UserAddressSpace> memory);
+    void on_child_exited(Agent& child);
+    void drop_exited_children();
+
+    AgentId m_id;
+    char m_name[max_name_length + 1] {};
+    size_t m_name_length { 0 };
+    sched::PriorityClass m_priority_class;
+    uint32_t m_weight;
+    OwnPtr<HandleTable> m_handles;
+    OwnPtr<agent::UserAddressSpace> m_memory;
+    RefPtr<Agent> m_parent; // until this agent has exited
+    uint64_t m_charged_to_parent { 0 };
+
+    mutable Spinlock m_lock; // the fields below
+    Thread* m_threads { nullptr }; // started and not yet reaped, linked through next_in_agent
+    uint32_t m_live_threads { 0 };
+    uint64_t m_reaped_cpu_time_ns { 0 };
+    bool m_ending { false };
+    bool m_exit_recorded { false };
+    abi::ExitInfo m_exit_info {};
+    bool m_exited { false };
+    sched::WaitQueue m_exit_waiters;
+    // Children: how many have not yet been reported, and those that ended (each holds a
+    // reference) in the order they ended, linked through m_next_exited.
+    uint32_t m_unreported_children { 0 };
+    Agent* m_exited_children_head { nullptr };
+    Agent* m_exited_children_tail { nullptr };
+    Agent* m_next_exited { nullptr };
+    sched::WaitQueue m_child_waiters;
+
+    // The registry of live agents (ps, kill by id).
+    Agent* m_registry_previous { nullptr };
+    Agent* m_registry_next { nullptr };
+};
+
+} // namespace gehri::object

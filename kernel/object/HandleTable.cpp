@@ -1,0 +1,193 @@
+#include <kernel/object/HandleTable.h>
+
+namespace gehri::object {
+
+namespace {
+
+// SplitMix64: decorrelates the starting generations of neighbouring entries and tables.
+uint64_t mix(uint64_t value)
+{
+    value += 0x9e3779b97f4a7c15ull;
+    value = (value ^ (value >> 30)) * 0xbf58476d1ce4e5b9ull;
+    value = (value ^ (value >> 27)) * 0x94d049bb133111ebull;
+    return value ^ (value >> 31);
+}
+
+uint32_t next_generation(uint32_t generation)
+{
+    // Generation 0 never occurs, so no handle value is 0.
+    return generation >= HandleTable::max_generation ? 1 : generation + 1;
+}
+
+} // namespace
+
+Result<OwnPtr<HandleTable>> HandleTable::create(size_t capacity, uint64_t seed)
+{
+    if (capacity == 0 || capacity > max_capacity)
+        return Error::InvalidArgument;
+    auto* entries = new (std::nothrow) Entry[capacity];
+    if (entries == nullptr)
+        return Error::OutOfMemory;
+    auto table = adopt_own_if_nonnull(new (std::nothrow) HandleTable(entries, capacity, seed));
+    if (table.is_error())
+        delete[] entries;
+    return table;
+}
+
+HandleTable::HandleTable(Entry* entries, size_t capacity, uint64_t seed)
+    : m_entries(entries)
+    , m_capacity(capacity)
+{
+    for (uint32_t index = 0; index < capacity; ++index) {
+        m_entries[index].generation = uint32_t(mix(seed ^ index) % max_generation) + 1;
+        push_free(index);
+    }
+}
+
+HandleTable::~HandleTable()
+{
+    close_all();
+    delete[] m_entries;
+}
+
+void HandleTable::push_free(uint32_t index)
+{
+    m_entries[index].next_free = no_entry;
+    if (m_free_tail == no_entry)
+        m_free_head = index;
+    else
+        m_entries[m_free_tail].next_free = index;
+    m_free_tail = index;
+}
+
+uint32_t HandleTable::pop_free()
+{
+    uint32_t index = m_free_head;
+    if (index == no_entry)
+        return no_entry;
+    m_free_head = m_entries[index].next_free;
+    if (m_free_head == no_entry)
+        m_free_tail = no_entry;
+    return index;
+}
+
+const HandleTable::Entry* HandleTable::live_entry(HandleValue handle) const
+{
+    uint32_t index = index_of(handle);
+    if (index >= m_capacity)
+        return nullptr;
+    const Entry& entry = m_entries[index];
+    if (entry.object == nullptr || entry.generation != generation_of(handle))
+        return nullptr;
+    return &entry;
+}
+
+HandleTable::Entry* HandleTable::live_entry(HandleValue handle)
+{
+    return const_cast<Entry*>(static_cast<const HandleTable*>(this)->live_entry(handle));
+}
+
+Result<HandleValue> HandleTable::add(RefPtr<KernelObject> object, Rights rights)
+{
+    if (!object)
+        return Error::InvalidArgument;
+    InterruptSafeGuard guard(m_lock);
+    uint32_t index = pop_free();
+    if (index == no_entry)
+        return Error::OutOfHandles;
+    Entry& entry = m_entries[index];
+    entry.object = object.leak_ref();
+    entry.rights = rights;
+    ++m_count;
+    return make_handle(index, entry.generation);
+}
+
+Result<void> HandleTable::close(HandleValue handle)
+{
+    KernelObject* released = nullptr;
+    {
+        InterruptSafeGuard guard(m_lock);
+        Entry* entry = live_entry(handle);
+        if (entry == nullptr)
+            return Error::BadHandle;
+        released = entry->object;
+        entry->object = nullptr;
+        entry->rights = Rights::None;
+        entry->generation = next_generation(entry->generation);
+        push_free(index_of(handle));
+        --m_count;
+    }
+    released->unref();
+    return {};
+}
+
+Result<HandleValue> HandleTable::duplicate(HandleValue handle, Rights rights)
+{
+    RefPtr<KernelObject> object;
+    {
+        InterruptSafeGuard guard(m_lock);
+        const Entry* entry = live_entry(handle);
+        if (entry == nullptr)
+            return Error::BadHandle;
+        if (!has_rights(entry->rights, Rights::Duplicate) || !has_rights(entry->rights, rights))
+            return Error::AccessDenied;
+        object = RefPtr<KernelObject>(entry->object);
+    }
+    return add(std::move(object), rights);
+}
+
+Result<RefPtr<KernelObject>> HandleTable::get_checked(HandleValue handle, ObjectType type, Rights required) const
+{
+    RefPtr<KernelObject> object;
+    Rights rights;
+    {
+        InterruptSafeGuard guard(m_lock);
+        const Entry* entry = live_entry(handle);
+        if (entry == nullptr)
+            return Error::BadHandle;
+        object = RefPtr<KernelObject>(entry->object);
+        rights = entry->rights;
+    }
+    if (object->type() != type)
+        return Error::WrongObjectType;
+    if (!has_rights(rights, required))
+        return Error::AccessDenied;
+    return object;
+}
+
+Result<Rights> HandleTable::rights_of(HandleValue handle) const
+{
+    InterruptSafeGuard guard(m_lock);
+    const Entry* entry = live_entry(handle);
+    if (entry == nullptr)
+        return Error::BadHandle;
+    return entry->rights;
+}
+
+void HandleTable::close_all()
+{
+    for (uint32_t index = 0; index < m_capacity; ++index) {
+        KernelObject* released = nullptr;
+        {
+            InterruptSafeGuard guard(m_lock);
+            Entry& entry = m_entries[index];
+            if (entry.object == nullptr)
+                continue;
+            released = entry.object;
+            entry.object = nullptr;
+            entry.rights = Rights::None;
+            entry.generation = next_generation(entry.generation);
+            push_free(index);
+            --m_count;
+        }
+        released->unref();
+    }
+}
+
+size_t HandleTable::count() const
+{
+    InterruptSafeGuard guard(m_lock);
+    return m_count;
+}
+
+} // namespace gehri::object

@@ -1,0 +1,97 @@
+#pragma once
+
+#include <kernel/lib/OwnPtr.h>
+#include <kernel/lib/Spinlock.h>
+#include <kernel/object/Handle.h>
+#include <kernel/object/KernelObject.h>
+#include <kernel/object/Rights.h>
+
+namespace gehri::object {
+
+// One agent's handles: which kernel objects it may use and with which rights. Every
+// operation an agent performs on an object goes through a handle looked up here, in one
+// place (get_object_with_rights), which checks that the handle is live, names an object of the
+// required type and carries the required rights.
+//
+// Handle values (Handle.h) are an index and a generation. Each entry starts at a generation
+// derived from the table's seed, so values differ between agents and runs; the generation
+// advances on every close, and freed entries are reused first-in first-out, so a stale
+// handle names the same object again only after its entry was reused 2^20 - 1 times.
+//
+// Thread-safe (one interrupt-safe lock). Objects are released outside the lock, so an
+// object's destructor may take locks of its own.
+class HandleTable {
+public:
+    static constexpr uint32_t index_bits = 12;
+    static constexpr uint32_t generation_bits = 32 - index_bits;
+    static constexpr uint32_t max_generation = (1u << generation_bits) - 1;
+    static constexpr size_t max_capacity = size_t(1) << index_bits;
+    static constexpr size_t default_capacity = 256;
+
+    // InvalidArgument for a capacity of 0 or above max_capacity; OutOfMemory.
+    static Result<OwnPtr<HandleTable>> create(size_t capacity, uint64_t seed);
+    ~HandleTable();
+    HandleTable(const HandleTable&) = delete;
+    HandleTable& operator=(const HandleTable&) = delete;
+
+    // A new handle to `object` with `rights`. OutOfHandles when every entry is in use;
+    // InvalidArgument for a null object.
+    Result<HandleValue> add(RefPtr<KernelObject> object, Rights rights);
+    // BadHandle if the handle is not live.
+    Result<void> close(HandleValue handle);
+    // A second handle to the same object with `rights`, which must be a subset of the
+    // original's (AccessDenied otherwise, or if the original lacks Rights::Duplicate).
+    Result<HandleValue> duplicate(HandleValue handle, Rights rights);
+
+    // THE lookup: the object as a T if the handle is live (else BadHandle), names a T (else
+    // WrongObjectType) and holds every right in `required` (else AccessDenied).
+    template<typename T>
+    Result<RefPtr<T>> get_object_with_rights(HandleValue handle, Rights required) const;
+
+    // The rights a live handle carries (BadHandle otherwise).
+    Result<Rights> rights_of(HandleValue handle) const;
+
+    // Closes every handle (an agent's exit).
+    void close_all();
+
+    size_t count() const;
+    size_t capacity() const { return m_capacity; }
+
+    static constexpr uint32_t index_of(HandleValue handle) { return handle & ((1u << index_bits) - 1); }
+    static constexpr uint32_t generation_of(HandleValue handle) { return handle >> index_bits; }
+    static constexpr HandleValue make_handle(uint32_t index, uint32_t generation) { return (generation << index_bits) | index; }
+
+private:
+    struct Entry {
+        KernelObject* object { nullptr }; // holds one reference while the entry is live
+        Rights rights { Rights::None };
+        uint32_t generation { 1 };
+        uint32_t next_free { 0 };
+    };
+    static constexpr uint32_t no_entry = ~uint32_t(0);
+
+    HandleTable(Entry* entries, size_t capacity, uint64_t seed);
+    // Lock held. The live entry a handle names, or null.
+    const Entry* live_entry(HandleValue handle) const;
+    Entry* live_entry(HandleValue handle);
+    // Lock held.
+    void push_free(uint32_t index);
+    uint32_t pop_free();
+    Result<RefPtr<KernelObject>> get_checked(HandleValue handle, ObjectType type, Rights required) const;
+
+    mutable Spinlock m_lock;
+    Entry* m_entries;
+    size_t m_capacity;
+    size_t m_count { 0 };
+    uint32_t m_free_head { no_entry };
+    uint32_t m_free_tail { no_entry };
+};
+
+template<typename T>
+Result<RefPtr<T>> HandleTable::get_object_with_rights(HandleValue handle, Rights required) const
+{
+    RefPtr<KernelObject> object = TRY(get_checked(handle, T::object_type, required));
+    return RefPtr<T>::adopt(*static_cast<T*>(object.leak_ref()));
+}
+
+} // namespace gehri::object

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <stdint.h>
+
+// Shared by the kernel and libgehri: a handle's rights are ABI.
+namespace gehri {
+
+// What a handle allows its holder to do with the object. A right can only ever be dropped:
+// duplicating a handle gives the same rights or fewer, never more.
+enum class Rights : uint32_t {
+    None = 0,
+    Read = 1u << 0, // query the object's state
+    Write = 1u << 1, // change the object's state
+    Duplicate = 1u << 2, // make another handle to the same object
+    Transfer = 1u << 3, // give the handle to another agent
+    Spawn = 1u << 4, // (agent) start agents or threads in it
+    Wait = 1u << 5, // wait for the object's exit or signals
+    Signal = 1u << 6, // raise the object's signals
+    Kill = 1u << 7, // (agent, thread) end it
+    All = (1u << 8) - 1,
+};
+
+constexpr Rights operator|(Rights a, Rights b) { return Rights(uint32_t(a) | uint32_t(b)); }
+constexpr Rights operator&(Rights a, Rights b) { return Rights(uint32_t(a) & uint32_t(b)); }
+constexpr Rights operator~(Rights a) { return Rights(~uint32_t(a) & uint32_t(Rights::All)); }
+constexpr Rights& operator|=(Rights& a, Rights b) { return a = a | b; }
+
+// Whether `held` includes every right in `required`.
+constexpr bool has_rights(Rights held, Rights required) { return (held & required) == required; }
+// Whether the bits name only rights that exist (a value from outside the kernel may not).
+constexpr bool are_valid_rights(uint64_t bits) { return (bits & ~uint64_t(Rights::All)) == 0; }
+
+} // namespace gehri

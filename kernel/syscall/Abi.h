@@ -1,0 +1,149 @@
+#pragma once
+
+#include <kernel/lib/Error.h>
+#include <kernel/object/Handle.h>
+#include <kernel/object/Rights.h>
+#include <stddef.h>
+#include <stdint.h>
+
+// The system-call ABI, shared by the kernel and libgehri. Everything here crosses the
+// boundary: numbers, layouts and limits change only together with syscall_abi_version.
+//
+// Calling convention (x86_64): `syscall` with the number in rax and up to six arguments in
+// rdi, rsi, rdx, r10, r8, r9. The result comes back in rax: a value >= 0 on success, or
+// -Error (kernel/lib/Error.h) on failure. rcx, r11 and the six argument registers are
+// clobbered (the kernel zeroes what it does not return, so no kernel value leaks); rbx, rbp,
+// rsp, r12-r15 and the FPU/SSE registers are preserved.
+namespace gehri::abi {
+
+constexpr uint32_t syscall_abi_version = 2;
+
+enum class Syscall : uint64_t {
+    Null = 0, // does nothing, returns 0: the cost of the round trip itself
+    AbiVersion = 1, // () -> syscall_abi_version
+    DebugWrite = 2, // (const char* text, size_t length) -> length; one line per '\n' in the kernel log
+    Exit = 3, // (int32 status) -> does not return; ends every thread of the calling agent
+    HandleClose = 4, // (handle) -> 0
+    HandleDuplicate = 5, // (handle, rights) -> new handle with those rights (a subset)
+    Wait = 6, // (agent or thread handle, timeout_ns, ExitInfo* out) -> 0 once it has exited
+    ClockNow = 7, // () -> monotonic nanoseconds since boot
+    Yield = 8, // () -> 0; lets other threads run first
+    AgentInfo = 9, // (agent handle, AgentInfo* out) -> 0; needs Rights::Read
+    // (agent handle, const SpawnRequest*) -> a handle to the new agent (spawned_agent_rights,
+    // plus Spawn if the request gives the child SpawnFlags::MaySpawn). The handle's agent
+    // (Rights::Spawn) becomes the parent: the child's quota is taken from its quota until the
+    // child has exited, and WaitChild tells it when the child ends.
+    Spawn = 10,
+    Kill = 11, // (agent handle, int32 status) -> 0; needs Rights::Kill; its threads end at their next kernel entry
+    // (timeout_ns, ChildExit* out) -> 0: the next child of the calling agent that has ended.
+    // NotFound if it has no child left to wait for; TimedOut.
+    WaitChild = 12,
+    // (length, MemoryFlags) -> address of a new demand-zero region of `length` bytes (page
+    // multiple) with an unmapped guard page on each side, charged to the quota in full.
+    MemoryMap = 13,
+    MemoryUnmap = 14, // (address, length) -> 0; exactly a region MemoryMap returned
+    // (entry, argument, stack_size, context) -> thread handle: a new thread of the calling
+    // agent starts at entry with rdi = argument and rsi = context, on a demand-zero stack of its
+    // own (stack_size bytes, 0 for the default) with a guard page below.
+    ThreadCreate = 15,
+    ThreadExit = 16, // () -> does not return; ends the calling thread only
+    Sleep = 17, // (nanoseconds) -> 0
+    // (agent handle, const char* path, path_length, offset, void* buffer, length) -> bytes
+    // read from the file `path` of the boot image (initrd); needs Rights::Spawn.
+    BootFileRead = 18,
+    Count,
+};
+
+// What the kernel passes to a new agent's first thread (registers at _start).
+// rdi: a handle to the agent itself, rsi: a handle to this thread, rdx: the start argument
+// its creator chose, rcx: the agent's id. rsp is 16-byte aligned, all else is zero.
+constexpr Rights self_agent_rights = Rights::Read | Rights::Wait | Rights::Duplicate;
+constexpr Rights self_thread_rights = Rights::Read | Rights::Wait | Rights::Duplicate;
+
+// The most bytes one DebugWrite takes (more is InvalidArgument).
+constexpr size_t debug_write_max = 1024;
+
+// Wait's timeout: 0 polls (TimedOut if still running); this value waits forever.
+constexpr uint64_t wait_forever = ~uint64_t(0);
+
+enum class ExitReason : uint32_t {
+    Exited = 1, // called Exit
+    Faulted = 2, // killed by the kernel for a CPU exception in user mode
+    Killed = 3, // by Kill (status: the killer's), or the kernel (status: kill_status_out_of_memory)
+};
+
+// The status of an agent the kernel killed because a demand-zero page found no free memory.
+constexpr int32_t kill_status_out_of_memory = -12;
+
+// How an agent or thread ended (Wait's output).
+struct ExitInfo {
+    ExitReason reason { ExitReason::Exited };
+    int32_t status { 0 }; // Exit's status; 0 when Faulted
+    uint32_t fault_vector { 0 }; // the exception vector when Faulted (14 = page fault, ...)
+    uint32_t fault_error_code { 0 };
+    uint64_t fault_address { 0 }; // the faulting data or code address (page faults), else 0
+    uint64_t fault_ip { 0 }; // the instruction that faulted
+};
+static_assert(sizeof(ExitInfo) == 32);
+
+// What AgentInfo reports about an agent.
+struct AgentInfo {
+    uint64_t id { 0 };
+    char name[32] {}; // NUL-terminated
+    uint32_t has_exited { 0 };
+    uint32_t priority_class { 0 };
+    uint64_t memory_quota { 0 }; // bytes
+    uint64_t memory_committed { 0 }; // bytes of its regions and its children's quotas
+    uint64_t memory_resident { 0 }; // bytes of pages actually allocated
+    uint32_t weight { 0 };
+    uint32_t thread_count { 0 };
+};
+static_assert(sizeof(AgentInfo) == 80);
+
+// Spawn's request.
+enum class SpawnFlags : uint32_t {
+    None = 0,
+    MaySpawn = 1u << 0, // the child's handle to itself carries Rights::Spawn
+    All = 1,
+};
+
+struct SpawnRequest {
+    uint64_t program { 0 }; // const char*: path of the executable in the initrd ("bin/hello")
+    uint64_t program_length { 0 };
+    uint64_t name { 0 }; // const char*: for logs and ps; empty means the program's
+    uint64_t name_length { 0 };
+    uint64_t argument { 0 }; // rdx at the child's _start
+    uint64_t memory_quota { 0 }; // bytes; 0 means default_memory_quota
+    uint32_t priority_class { 2 }; // 0 emergency, 1 interactive, 2 normal, 3 batch
+    uint32_t weight { 1024 }; // 1 .. 2^20
+    uint32_t flags { 0 }; // SpawnFlags
+    uint32_t reserved { 0 }; // must be 0
+};
+static_assert(sizeof(SpawnRequest) == 64);
+
+constexpr uint64_t default_memory_quota = 1024 * 1024;
+constexpr uint64_t max_path_length = 128;
+constexpr Rights spawned_agent_rights = Rights::Read | Rights::Wait | Rights::Kill | Rights::Duplicate | Rights::Transfer;
+
+// What WaitChild reports.
+struct ChildExit {
+    uint64_t id { 0 };
+    ExitInfo info;
+};
+static_assert(sizeof(ChildExit) == 40);
+
+enum class MemoryFlags : uint64_t {
+    Read = 0, // always readable
+    Write = 1u << 0,
+    Execute = 1u << 1,
+    All = 3,
+};
+
+constexpr uint64_t max_thread_stack_size = 8 * 1024 * 1024;
+constexpr uint64_t default_thread_stack_size = 64 * 1024;
+
+constexpr int64_t encode_error(Error error) { return -static_cast<int64_t>(error); }
+constexpr bool is_error_value(int64_t value) { return value < 0; }
+constexpr Error decode_error(int64_t value) { return static_cast<Error>(-value); }
+
+} // namespace gehri::abi

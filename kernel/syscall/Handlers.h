@@ -1,0 +1,34 @@
+#pragma once
+
+#include <kernel/object/Thread.h>
+#include <kernel/syscall/Abi.h>
+#include <kernel/syscall/Decoding.h>
+
+// The system-call handlers, grouped by subject in kernel/syscall/*.cpp; the table that maps
+// numbers to them is in Syscalls.cpp. Each handler gets typed, form-checked arguments
+// (Decoding.h) and checks the rest (handles, memory) itself before it changes anything.
+namespace gehri::syscall {
+
+// Who is calling.
+struct Caller {
+    object::Thread& thread;
+    object::Agent& agent() { return thread.agent(); }
+};
+
+// Lifecycle.cpp
+Result<uint64_t> sys_spawn(Caller&, HandleArgument spawner, UserPointer<const abi::SpawnRequest> request);
+Result<uint64_t> sys_kill(Caller&, HandleArgument agent, int32_t status);
+Result<uint64_t> sys_wait_child(Caller&, uint64_t timeout_ns, UserPointer<abi::ChildExit> out);
+Result<uint64_t> sys_thread_create(Caller&, uint64_t entry, uint64_t argument, uint64_t stack_size, uint64_t context);
+Result<uint64_t> sys_thread_exit(Caller&);
+Result<uint64_t> sys_boot_file_read(Caller&, HandleArgument agent, UserPointer<const char> path, Length path_length, uint64_t offset,
+    UserPointer<void> buffer, Length length);
+
+// Memory.cpp
+Result<uint64_t> sys_memory_map(Caller&, Length length, uint64_t flags);
+Result<uint64_t> sys_memory_unmap(Caller&, uint64_t address, Length length);
+
+// A deadline in the scheduler's clock `timeout_ns` from now (abi::wait_forever: none).
+uint64_t deadline_after(uint64_t timeout_ns);
+
+} // namespace gehri::syscall

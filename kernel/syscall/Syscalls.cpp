@@ -1,0 +1,233 @@
+#include <kernel/log/Log.h>
+#include <kernel/log/Panic.h>
+#include <kernel/object/KillableWait.h>
+#include <kernel/object/Thread.h>
+#include <kernel/sched/KernelScheduler.h>
+#include <kernel/syscall/Abi.h>
+#include <kernel/syscall/Decoding.h>
+#include <kernel/syscall/Dispatcher.h>
+#include <kernel/syscall/Handlers.h>
+#include <kernel/syscall/UserCopy.h>
+#include <kernel/time/Clock.h>
+
+namespace gehri::syscall {
+
+namespace {
+
+using abi::ExitInfo;
+using object::Agent;
+
+// --- The system calls ------------------------------------------------------------------------
+
+Result<uint64_t> sys_null(Caller&) { return 0; }
+
+Result<uint64_t> sys_abi_version(Caller&) { return abi::syscall_abi_version; }
+
+// Agents' text goes to the log one line at a time, stamped with the agent. Control characters
+// other than tab become '?', so an agent cannot forge log lines or drive the console.
+void log_agent_line(Agent& agent, const char* text, size_t length)
+{
+    constexpr size_t chunk = 400; // below the log's line buffer, with room for the prefix
+    char line[chunk];
+    for (size_t start = 0; start == 0 || start < length; start += chunk) {
+        size_t count = length - start < chunk ? length - start : chunk;
+        for (size_t i = 0; i < count; ++i) {
+            auto c = static_cast<unsigned char>(text[start + i]);
+            line[i] = (c < 0x20 && c != '\t') || c == 0x7f ? '?' : static_cast<char>(c);
+        }
+        log::info("agent {} ({}): {}", agent.id(), agent.name(), StringView(line, count));
+    }
+}
+
+Result<uint64_t> sys_debug_write(Caller& caller, UserPointer<const char> text, Length length)
+{
+    if (length.value > abi::debug_write_max)
+        return Error::InvalidArgument;
+    if (length.value == 0)
+        return 0;
+    char buffer[abi::debug_write_max];
+    TRY(copy_from_user(buffer, UserPointer<const void>(text.address()), length.value));
+    size_t line_start = 0;
+    for (size_t i = 0; i <= length.value; ++i) {
+        bool end_of_text = i == length.value;
+        if (!end_of_text && buffer[i] != '\n')
+            continue;
+        // A final newline ends the last line rather than starting an empty one.
+        if (!(end_of_text && i == line_start))
+            log_agent_line(caller.agent(), buffer + line_start, i - line_start);
+        line_start = i + 1;
+    }
+    return length.value;
+}
+
+Result<uint64_t> sys_exit(Caller& caller, int32_t status)
+{
+    // Every other thread of the agent ends at its next kernel entry, with this exit.
+    caller.agent().kill({ .reason = abi::ExitReason::Exited, .status = status });
+    caller.thread.exit(caller.agent().recorded_exit());
+}
+
+Result<uint64_t> sys_handle_close(Caller& caller, HandleArgument handle)
+{
+    TRY(caller.agent().handles().close(handle.value));
+    return 0;
+}
+
+Result<uint64_t> sys_handle_duplicate(Caller& caller, HandleArgument handle, Rights rights)
+{
+    return TRY(caller.agent().handles().duplicate(handle.value, rights));
+}
+
+Result<uint64_t> sys_wait(Caller& caller, HandleArgument handle, uint64_t timeout_ns, UserPointer<ExitInfo> out)
+{
+    if (!out.is_null() && !is_user_range(out.address(), sizeof(ExitInfo)))
+        return Error::BadAddress;
+    auto& handles = caller.agent().handles();
+    ExitInfo info;
+    auto agent = handles.get_object_with_rights<Agent>(handle.value, Rights::Wait);
+    if (agent.is_ok()) {
+        // Its own exit comes only after this call returns: waiting would never end.
+        if (agent.value().get() == &caller.agent())
+            return Error::InvalidArgument;
+        info = TRY(agent.value()->wait_for_exit(deadline_after(timeout_ns), &caller.agent()));
+    } else if (agent.error() == Error::WrongObjectType) {
+        auto thread = TRY(handles.get_object_with_rights<object::Thread>(handle.value, Rights::Wait));
+        if (thread.get() == &caller.thread)
+            return Error::InvalidArgument;
+        info = TRY(thread->wait_for_exit(deadline_after(timeout_ns), &caller.agent()));
+    } else {
+        return agent.error();
+    }
+    if (!out.is_null())
+        TRY(copy_to_user(out, info));
+    return 0;
+}
+
+Result<uint64_t> sys_agent_info(Caller& caller, HandleArgument handle, UserPointer<abi::AgentInfo> out)
+{
+    auto agent = TRY(caller.agent().handles().get_object_with_rights<Agent>(handle.value, Rights::Read));
+    abi::AgentInfo info;
+    info.id = agent->id();
+    StringView name = agent->name();
+    for (size_t i = 0; i < name.length() && i < sizeof(info.name) - 1; ++i)
+        info.name[i] = name[i];
+    info.has_exited = agent->has_exited() ? 1 : 0;
+    info.priority_class = static_cast<uint32_t>(agent->priority_class());
+    info.weight = agent->weight();
+    info.thread_count = agent->thread_count();
+    info.memory_quota = agent->memory().quota();
+    info.memory_committed = agent->memory().committed_bytes();
+    info.memory_resident = agent->memory().resident_bytes();
+    TRY(copy_to_user(out, info));
+    return 0;
+}
+
+Result<uint64_t> sys_clock_now(Caller&) { return time::now_ns(); }
+
+Result<uint64_t> sys_yield(Caller&)
+{
+    sched::kernel_scheduler().yield();
+    return 0;
+}
+
+Result<uint64_t> sys_sleep(Caller& caller, uint64_t duration_ns)
+{
+    // Sleeping is waiting for nothing: a kill still ends it early.
+    sched::WaitQueue nothing;
+    auto slept = object::wait_killably(nothing, [] { return false; }, deadline_after(duration_ns), &caller.agent());
+    if (slept.is_error() && slept.error() != Error::TimedOut)
+        return slept.error();
+    return 0;
+}
+
+// --- The table ---------------------------------------------------------------------------------
+
+using Invoker = Result<uint64_t> (*)(Caller&, const uint64_t*);
+
+struct SyscallDescriptor {
+    abi::Syscall number;
+    const char* name;
+    Invoker invoke;
+};
+
+template<auto Handler>
+Result<uint64_t> invoke(Caller& caller, const uint64_t* raw)
+{
+    return decode_and_invoke(Handler, caller, raw);
+}
+
+constexpr SyscallDescriptor s_syscalls[] = {
+    { abi::Syscall::Null, "null", invoke<sys_null> },
+    { abi::Syscall::AbiVersion, "abi_version", invoke<sys_abi_version> },
+    { abi::Syscall::DebugWrite, "debug_write", invoke<sys_debug_write> },
+    { abi::Syscall::Exit, "exit", invoke<sys_exit> },
+    { abi::Syscall::HandleClose, "handle_close", invoke<sys_handle_close> },
+    { abi::Syscall::HandleDuplicate, "handle_duplicate", invoke<sys_handle_duplicate> },
+    { abi::Syscall::Wait, "wait", invoke<sys_wait> },
+    { abi::Syscall::ClockNow, "clock_now", invoke<sys_clock_now> },
+    { abi::Syscall::Yield, "yield", invoke<sys_yield> },
+    { abi::Syscall::AgentInfo, "agent_info", invoke<sys_agent_info> },
+    { abi::Syscall::Spawn, "spawn", invoke<sys_spawn> },
+    { abi::Syscall::Kill, "kill", invoke<sys_kill> },
+    { abi::Syscall::WaitChild, "wait_child", invoke<sys_wait_child> },
+    { abi::Syscall::MemoryMap, "memory_map", invoke<sys_memory_map> },
+    { abi::Syscall::MemoryUnmap, "memory_unmap", invoke<sys_memory_unmap> },
+    { abi::Syscall::ThreadCreate, "thread_create", invoke<sys_thread_create> },
+    { abi::Syscall::ThreadExit, "thread_exit", invoke<sys_thread_exit> },
+    { abi::Syscall::Sleep, "sleep", invoke<sys_sleep> },
+    { abi::Syscall::BootFileRead, "boot_file_read", invoke<sys_boot_file_read> },
+};
+constexpr uint64_t s_count = sizeof(s_syscalls) / sizeof(s_syscalls[0]);
+static_assert(s_count == static_cast<uint64_t>(abi::Syscall::Count), "every syscall number has exactly one entry");
+
+constexpr bool table_is_indexed_by_number()
+{
+    for (uint64_t i = 0; i < s_count; ++i) {
+        if (static_cast<uint64_t>(s_syscalls[i].number) != i)
+            return false;
+    }
+    return true;
+}
+static_assert(table_is_indexed_by_number());
+
+int64_t encode(const Result<uint64_t>& result)
+{
+    if (result.is_error())
+        return abi::encode_error(result.error());
+    // Every value a syscall returns (lengths, handles, nanoseconds) fits in 63 bits.
+    VERIFY(result.value() <= static_cast<uint64_t>(INT64_MAX));
+    return static_cast<int64_t>(result.value());
+}
+
+} // namespace
+
+uint64_t deadline_after(uint64_t timeout_ns)
+{
+    if (timeout_ns == abi::wait_forever)
+        return sched::Scheduler::no_deadline;
+    uint64_t now = sched::kernel_scheduler().platform().now_ns();
+    uint64_t deadline = now + timeout_ns;
+    return deadline < now ? sched::Scheduler::no_deadline : deadline;
+}
+
+uint64_t syscall_count() { return s_count; }
+
+const char* syscall_name(uint64_t number) { return number < s_count ? s_syscalls[number].name : nullptr; }
+
+} // namespace gehri::syscall
+
+extern "C" int64_t gehri_syscall(const gehri::syscall::SyscallArguments* arguments, gehri::sched::UserState* caller_state)
+{
+    using namespace gehri;
+    using namespace gehri::syscall;
+    uint64_t number = arguments->number;
+    if (number >= s_count) {
+        object::Thread::from_user_state(*caller_state).exit_if_agent_ending();
+        return abi::encode_error(Error::NotSupported);
+    }
+    Caller caller { object::Thread::from_user_state(*caller_state) };
+    int64_t result = encode(s_syscalls[number].invoke(caller, arguments->values));
+    // A kill (or another thread's Exit) ends this thread before it sees user mode again.
+    caller.thread.exit_if_agent_ending();
+    return result;
+}

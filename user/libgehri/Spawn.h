@@ -1,0 +1,44 @@
+#pragma once
+
+#include <user/libgehri/Handle.h>
+
+namespace gehri {
+
+// What a new agent gets (see abi::SpawnRequest).
+struct SpawnOptions {
+    StringView program; // "bin/hello"
+    StringView name; // empty: the program's
+    uint64_t argument { 0 };
+    uint64_t memory_quota { 0 }; // bytes, a multiple of 4096; 0: abi::default_memory_quota
+    uint32_t priority_class { 2 }; // 0 emergency, 1 interactive, 2 normal, 3 batch
+    uint32_t weight { 1024 };
+    bool may_spawn { false };
+};
+
+// A child agent this agent started: owns the handle (Read, Wait, Kill, Duplicate, Transfer).
+class ChildAgent {
+public:
+    ChildAgent() = default;
+    explicit ChildAgent(Handle handle)
+        : m_handle(std::move(handle))
+    {
+    }
+
+    const Handle& handle() const { return m_handle; }
+    // Gives the handle to the caller (this object no longer closes it).
+    Handle release_handle() { return std::move(m_handle); }
+    Result<abi::AgentInfo> info() const { return system::agent_info(m_handle.value()); }
+    Result<abi::ExitInfo> wait(uint64_t timeout_ns = abi::wait_forever) const { return system::wait(m_handle.value(), timeout_ns); }
+    Result<void> kill(int32_t status = -1) const { return system::kill(m_handle.value(), status); }
+
+private:
+    Handle m_handle;
+};
+
+// Starts a child of the agent `spawner` names (Rights::Spawn), usually this_agent().handle().
+Result<ChildAgent> spawn(const Handle& spawner, const SpawnOptions& options);
+
+// A thread of this agent running function(argument); ends when the function returns.
+Result<Handle> start_thread(void (*function)(void*), void* argument, uint64_t stack_size = 0);
+
+} // namespace gehri

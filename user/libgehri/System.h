@@ -1,0 +1,41 @@
+#pragma once
+
+#include <kernel/lib/Result.h>
+#include <kernel/lib/StringView.h>
+#include <kernel/syscall/Abi.h>
+
+// The system calls, one function each, with the kernel's errors as Result errors
+// (kernel/syscall/Abi.h documents each call). Implemented in runtime/System.cpp.
+namespace gehri::system {
+
+using AgentId = uint64_t;
+
+uint64_t abi_version();
+Result<size_t> debug_write(StringView text);
+[[noreturn]] void exit(int32_t status);
+Result<void> handle_close(HandleValue handle);
+Result<HandleValue> handle_duplicate(HandleValue handle, Rights rights);
+// timeout_ns: 0 polls, abi::wait_forever waits for good.
+Result<abi::ExitInfo> wait(HandleValue handle, uint64_t timeout_ns = abi::wait_forever);
+Result<abi::AgentInfo> agent_info(HandleValue agent);
+uint64_t clock_now_ns();
+void yield();
+// The cheapest round trip into the kernel and back, for measurements.
+void null_syscall();
+
+// `spawner`: a handle with Rights::Spawn to the agent that becomes the parent (usually this
+// agent's own handle). Returns a handle to the child.
+Result<HandleValue> spawn(HandleValue spawner, const abi::SpawnRequest& request);
+Result<void> kill(HandleValue agent, int32_t status);
+// The next child that ended: NotFound when none is left to wait for.
+Result<abi::ChildExit> wait_child(uint64_t timeout_ns = abi::wait_forever);
+// A demand-zero region of `length` bytes (a multiple of 4096), charged to the memory quota.
+Result<void*> memory_map(size_t length, abi::MemoryFlags flags = abi::MemoryFlags::Write);
+Result<void> memory_unmap(void* address, size_t length);
+Result<HandleValue> thread_create(uint64_t entry, uint64_t argument, uint64_t stack_size, uint64_t context);
+[[noreturn]] void thread_exit();
+Result<void> sleep_ns(uint64_t nanoseconds);
+// Reads from the file `path` of the boot image; `agent` needs Rights::Spawn.
+Result<size_t> boot_file_read(HandleValue agent, StringView path, uint64_t offset, void* buffer, size_t length);
+
+} // namespace gehri::system

@@ -1,0 +1,115 @@
+#include <user/libgehri/System.h>
+#include <user/libgehri/runtime/Syscall.h>
+
+namespace gehri::system {
+
+namespace {
+
+using abi::Syscall;
+
+Result<uint64_t> checked(int64_t value)
+{
+    if (abi::is_error_value(value))
+        return abi::decode_error(value);
+    return static_cast<uint64_t>(value);
+}
+
+} // namespace
+
+uint64_t abi_version() { return static_cast<uint64_t>(raw::syscall0(Syscall::AbiVersion)); }
+
+Result<size_t> debug_write(StringView text)
+{
+    return TRY(checked(raw::syscall3(Syscall::DebugWrite, reinterpret_cast<uint64_t>(text.characters()), text.length())));
+}
+
+void exit(int32_t status)
+{
+    raw::syscall3(Syscall::Exit, static_cast<uint32_t>(status));
+    __builtin_trap(); // Exit does not return
+}
+
+Result<void> handle_close(HandleValue handle)
+{
+    TRY(checked(raw::syscall3(Syscall::HandleClose, handle)));
+    return {};
+}
+
+Result<HandleValue> handle_duplicate(HandleValue handle, Rights rights)
+{
+    return static_cast<HandleValue>(TRY(checked(raw::syscall3(Syscall::HandleDuplicate, handle, static_cast<uint64_t>(rights)))));
+}
+
+Result<abi::ExitInfo> wait(HandleValue handle, uint64_t timeout_ns)
+{
+    abi::ExitInfo info;
+    TRY(checked(raw::syscall3(Syscall::Wait, handle, timeout_ns, reinterpret_cast<uint64_t>(&info))));
+    return info;
+}
+
+Result<abi::AgentInfo> agent_info(HandleValue agent)
+{
+    abi::AgentInfo info;
+    TRY(checked(raw::syscall3(Syscall::AgentInfo, agent, reinterpret_cast<uint64_t>(&info))));
+    return info;
+}
+
+uint64_t clock_now_ns() { return static_cast<uint64_t>(raw::syscall0(Syscall::ClockNow)); }
+
+void yield() { raw::syscall0(Syscall::Yield); }
+
+void null_syscall() { raw::syscall0(Syscall::Null); }
+
+Result<HandleValue> spawn(HandleValue spawner, const abi::SpawnRequest& request)
+{
+    return static_cast<HandleValue>(TRY(checked(raw::syscall3(Syscall::Spawn, spawner, reinterpret_cast<uint64_t>(&request)))));
+}
+
+Result<void> kill(HandleValue agent, int32_t status)
+{
+    TRY(checked(raw::syscall3(Syscall::Kill, agent, static_cast<uint32_t>(status))));
+    return {};
+}
+
+Result<abi::ChildExit> wait_child(uint64_t timeout_ns)
+{
+    abi::ChildExit report;
+    TRY(checked(raw::syscall3(Syscall::WaitChild, timeout_ns, reinterpret_cast<uint64_t>(&report))));
+    return report;
+}
+
+Result<void*> memory_map(size_t length, abi::MemoryFlags flags)
+{
+    return reinterpret_cast<void*>(TRY(checked(raw::syscall3(Syscall::MemoryMap, length, static_cast<uint64_t>(flags)))));
+}
+
+Result<void> memory_unmap(void* address, size_t length)
+{
+    TRY(checked(raw::syscall3(Syscall::MemoryUnmap, reinterpret_cast<uint64_t>(address), length)));
+    return {};
+}
+
+Result<HandleValue> thread_create(uint64_t entry, uint64_t argument, uint64_t stack_size, uint64_t context)
+{
+    return static_cast<HandleValue>(TRY(checked(raw::syscall4(Syscall::ThreadCreate, entry, argument, stack_size, context))));
+}
+
+void thread_exit()
+{
+    raw::syscall0(Syscall::ThreadExit);
+    __builtin_trap(); // ThreadExit does not return
+}
+
+Result<void> sleep_ns(uint64_t nanoseconds)
+{
+    TRY(checked(raw::syscall3(Syscall::Sleep, nanoseconds)));
+    return {};
+}
+
+Result<size_t> boot_file_read(HandleValue agent, StringView path, uint64_t offset, void* buffer, size_t length)
+{
+    return TRY(checked(raw::syscall6(static_cast<uint64_t>(Syscall::BootFileRead), agent, reinterpret_cast<uint64_t>(path.characters()),
+        path.length(), offset, reinterpret_cast<uint64_t>(buffer), length)));
+}
+
+} // namespace gehri::system
