@@ -144,7 +144,10 @@ Result<void> Scheduler::start(Thread& thread)
 
 Thread& Scheduler::current_thread()
 {
-    // Only this CPU changes its current thread, and the caller is it.
+    // Only this CPU changes its current thread, and the caller is it. Interrupts off: a
+    // preemption between reading the CPU number and that CPU's current thread could move the
+    // caller to another CPU, and the old CPU's current would be some other thread.
+    InterruptsDisabled interrupts;
     Thread* current = this_cpu().run_queue.current();
     VERIFY(current);
     return *current;

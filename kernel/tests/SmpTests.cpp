@@ -347,4 +347,62 @@ KERNEL_TEST(sched_kernel_thread_spawn_join_and_reap)
     EXPECT_EQ(mm::KernelStack::live_count(), stacks_before);
 }
 
+// --- current_thread() across migrations --------------------------------------------------
+
+namespace {
+
+struct CurrentChecker {
+    Thread* self;
+    bool stop;
+    uint64_t checks;
+    uint64_t wrong;
+    uint64_t cpus_seen; // bit per CPU index
+
+    static void run(void* argument)
+    {
+        auto& checker = *static_cast<CurrentChecker*>(argument);
+        while (!load(checker.stop)) {
+            if (&kernel_scheduler().current_thread() != load(checker.self))
+                store(checker.wrong, checker.wrong + 1);
+            store(checker.checks, checker.checks + 1);
+            store(checker.cpus_seen, checker.cpus_seen | (uint64_t(1) << arch::current_cpu_index()));
+        }
+    }
+};
+
+} // namespace
+
+KERNEL_TEST(smp_current_thread_is_right_while_the_thread_migrates)
+{
+    // A thread asks "who am I" in a loop while its affinity is moved from CPU to CPU: each
+    // move is a reschedule IPI that preempts it wherever it is, and it resumes on another
+    // CPU. The answer must never be the thread the old CPU runs now (reading the CPU number
+    // and then that CPU's current thread with interrupts on once let sys_exit see another
+    // thread as itself and panic).
+    uint32_t cpus = online_cpu_count();
+    if (cpus < 2) {
+        log::info("smp test: one CPU, nowhere to migrate");
+        return;
+    }
+    CurrentChecker checker {};
+    auto thread = spawn_or_fail({ .name = "whoami", .affinity = CpuMask::only(0) }, CurrentChecker::run, &checker);
+    if (!thread)
+        return;
+    store(checker.self, &thread->thread());
+    uint64_t started = now();
+    uint32_t moves = 0;
+    while (now() - started < 300 * millisecond) {
+        uint64_t before = load(checker.checks);
+        EXPECT(kernel_scheduler().set_affinity(thread->thread(), CpuMask::only(++moves % cpus)).is_ok());
+        // Let it run a little on its new CPU before the next move.
+        sleep_until_true([&] { return load(checker.checks) > before + 100; }, 1'000 * millisecond);
+    }
+    store(checker.stop, true);
+    join_or_fail(thread);
+    log::info("smp test: current_thread checked {} times over {} moves, {} wrong", load(checker.checks), moves, load(checker.wrong));
+    EXPECT_EQ(load(checker.wrong), 0u);
+    EXPECT(load(checker.checks) > 0);
+    EXPECT(__builtin_popcountll(load(checker.cpus_seen)) >= 2);
+}
+
 } // namespace gehri
