@@ -74,6 +74,8 @@ enum class ExitReason : uint32_t {
 
 // The status of an agent the kernel killed because a demand-zero page found no free memory.
 constexpr int32_t kill_status_out_of_memory = -12;
+// The status of every agent ended by the console's break-glass `kill-all` (as the console's kill).
+constexpr int32_t kill_status_break_glass = -9;
 
 // How an agent or thread ended (Wait's output).
 struct ExitInfo {

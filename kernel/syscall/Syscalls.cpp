@@ -222,12 +222,13 @@ extern "C" int64_t gehri_syscall(const gehri::syscall::SyscallArguments* argumen
     using namespace gehri::syscall;
     uint64_t number = arguments->number;
     if (number >= s_count) {
-        object::Thread::from_user_state(*caller_state).exit_if_agent_ending();
+        object::Thread::from_user_state(*caller_state).prepare_return_to_user();
         return abi::encode_error(Error::NotSupported);
     }
     Caller caller { object::Thread::from_user_state(*caller_state) };
     int64_t result = encode(s_syscalls[number].invoke(caller, arguments->values));
-    // A kill (or another thread's Exit) ends this thread before it sees user mode again.
-    caller.thread.exit_if_agent_ending();
+    // A kill (or another thread's Exit) ends this thread before it sees user mode again; a
+    // freeze holds it here.
+    caller.thread.prepare_return_to_user();
     return result;
 }
