@@ -1,4 +1,5 @@
 #include <kernel/govern/Effects.h>
+#include <kernel/govern/Governance.h>
 #include <kernel/lib/Spinlock.h>
 #include <kernel/log/Log.h>
 #include <kernel/object/Agent.h>
@@ -81,6 +82,8 @@ void apply_effect(const ResourceEffect& effect)
     if (effect.kind == EffectKind::MemoryQuota && __builtin_add_overflow(base, effect.value, &value))
         value = UINT64_MAX;
     (void)set_resource(*agent, effect.kind, value);
+    if (is_initialized())
+        effect_changed();
 }
 
 void revert_expired_effects(uint64_t now_ns)

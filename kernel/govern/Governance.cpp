@@ -17,9 +17,6 @@ using namespace collective;
 namespace {
 
 constexpr size_t max_isolated = 64;
-// The govern thread looks at least this often (effects carry their own deadline; this bounds
-// how late a revert can be when an effect arrives while the thread sleeps).
-constexpr uint64_t effect_poll_ns = 50'000'000;
 
 struct Services {
     explicit Services(audit::AuditLog& log)
@@ -47,16 +44,20 @@ Services& services()
 
 uint64_t now_ns() { return sched::kernel_scheduler().platform().now_ns(); }
 
+// Sleeps until the earliest effect expires, or until a new effect may have moved that earlier
+// (effect_changed): no timer at all while no effect is in force.
+sched::WaitQueue s_effects_changed;
+uint64_t s_effect_generation = 0;
+
 void run_govern_thread(void*)
 {
     auto& scheduler = sched::kernel_scheduler();
     for (;;) {
-        uint64_t now = now_ns();
-        revert_expired_effects(now);
-        services().outbox.perform_pending();
+        uint64_t generation = __atomic_load_n(&s_effect_generation, __ATOMIC_ACQUIRE);
+        revert_expired_effects(now_ns());
         uint64_t next = next_effect_deadline();
-        uint64_t latest = now + effect_poll_ns;
-        scheduler.sleep_until(next < latest ? next : latest);
+        (void)scheduler.wait_until(s_effects_changed, [generation] { return __atomic_load_n(&s_effect_generation, __ATOMIC_ACQUIRE) != generation; },
+            next == UINT64_MAX ? sched::Scheduler::no_deadline : next);
     }
 }
 
@@ -77,6 +78,12 @@ Result<void> initialize()
 }
 
 bool is_initialized() { return s_services != nullptr; }
+
+void effect_changed()
+{
+    __atomic_fetch_add(&s_effect_generation, 1, __ATOMIC_ACQ_REL);
+    sched::kernel_scheduler().wake_all(s_effects_changed);
+}
 
 Result<void> execute_break_glass(const BreakGlassCommand& command, CommandSource source)
 {

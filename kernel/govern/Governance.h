@@ -22,7 +22,9 @@ Result<void> execute_break_glass(const collective::BreakGlassCommand&, collectiv
 void run_break_glass_line(StringView line, collective::CommandSource, FormatSink& out);
 collective::BreakGlass::State break_glass_state();
 
-// Resource effects (Effects.h) are reverted at their `until` by the govern thread.
+// Resource effects (Effects.h) are reverted at their `until` by the govern thread; applying
+// one calls this so that the thread looks at the new deadline. Thread context.
+void effect_changed();
 
 // --- Events --------------------------------------------------------------------------------
 EventQueues& events();
