@@ -1,4 +1,5 @@
 #include <kernel/audit/KernelAuditLog.h>
+#include <kernel/govern/Collective.h>
 #include <kernel/govern/Effects.h>
 #include <kernel/govern/Governance.h>
 #include <kernel/govern/KernelOutbox.h>
@@ -55,7 +56,10 @@ void run_govern_thread(void*)
     for (;;) {
         uint64_t generation = __atomic_load_n(&s_effect_generation, __ATOMIC_ACQUIRE);
         revert_expired_effects(now_ns());
+        collective_advance(now_ns());
         uint64_t next = next_effect_deadline();
+        uint64_t services_next = collective_next_deadline();
+        next = services_next < next ? services_next : next;
         (void)scheduler.wait_until(s_effects_changed, [generation] { return __atomic_load_n(&s_effect_generation, __ATOMIC_ACQUIRE) != generation; },
             next == UINT64_MAX ? sched::Scheduler::no_deadline : next);
     }
@@ -70,10 +74,11 @@ Result<void> initialize()
     if (!audit::kernel_log_ready())
         return Error::NotSupported;
     s_services = new (s_services_space) Services(audit::kernel_log());
+    TRY(initialize_collective(s_services->trail, s_services->outbox, now_ns()));
     // Above every agent class's share rules: a revert must not wait behind an Emergency hog.
     s_thread = TRY(sched::KernelThread::spawn({ .name = "govern", .priority_class = sched::PriorityClass::Emergency, .weight = sched::max_weight },
         run_govern_thread, nullptr));
-    log::info("govern: collective services started (break-glass, resource effects, event queues)");
+    log::info("govern: collective services started (break-glass, proposals, leases, credit and auctions, reputation, policy, event queues)");
     return {};
 }
 

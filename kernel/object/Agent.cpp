@@ -1,3 +1,4 @@
+#include <kernel/govern/Collective.h>
 #include <kernel/agent/Freeze.h>
 #include <kernel/arch/Cpu.h>
 #include <kernel/log/Log.h>
@@ -239,6 +240,8 @@ void Agent::on_thread_reaped(Thread& thread)
     m_memory->release();
     drop_exited_children();
     __atomic_store_n(&m_exited, true, __ATOMIC_RELEASE);
+    // A dead holder loses its leases at once and its waiters are told (docs/collective.md).
+    govern::collective_agent_exited(m_id);
     sched::kernel_scheduler().wake_all(m_exit_waiters);
     if (RefPtr<Agent> parent = std::move(m_parent)) {
         parent->memory().refund(m_charged_to_parent);
