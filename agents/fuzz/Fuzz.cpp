@@ -141,6 +141,8 @@ int64_t random_call(Random& random)
         return gehri::system::raw::syscall6(static_cast<uint64_t>(number), random_handle(random), small_timeout, random_pointer(random), 0, 0, 0);
     case Syscall::WaitChild:
         return gehri::system::raw::syscall6(static_cast<uint64_t>(number), small_timeout, random_pointer(random), 0, 0, 0, 0);
+    case Syscall::EventTake:
+        return gehri::system::raw::syscall6(static_cast<uint64_t>(number), random_handle(random), random_pointer(random), small_timeout, 0, 0, 0);
     case Syscall::Sleep: return gehri::system::raw::syscall6(static_cast<uint64_t>(number), small_timeout, 0, 0, 0, 0, 0);
     case Syscall::Spawn: {
         int64_t result = gehri::system::raw::syscall6(static_cast<uint64_t>(number), random_handle(random), random_spawn_request(random), 0, 0, 0, 0);

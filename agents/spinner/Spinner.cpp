@@ -1,11 +1,13 @@
-// spinner: burns CPU in ring 3 forever, never making a system call. Only preemption by the
-// timer takes the CPU away from it, and only a kill (acted on at the interrupt's return to
-// user mode) ends it. The scheduling tests run it at different classes.
+// spinner: a runaway agent. After its greeting it never sleeps, never yields and never makes a
+// system call: only the timer interrupt takes the CPU from it, and only a kill or a freeze
+// (acted on at the interrupt's return to user mode) stops it. The scheduling tests run it at
+// different classes; the break-glass tests freeze it.
 #include <user/libgehri/Gehri.h>
 
-int main(gehri::Agent&)
+int main(gehri::Agent& self)
 {
-    volatile uint64_t spins = 0;
+    gehri::println("spinner {} spinning", self.id());
+    volatile uint64_t counter = 0;
     for (;;)
-        spins = spins + 1;
+        counter = counter + 1;
 }

@@ -42,6 +42,6 @@ bool resolve_user_page_fault(sched::UserState& state, uint64_t address, bool wri
     return false;
 }
 
-void on_return_to_user(sched::UserState& state) { object::Thread::from_user_state(state).exit_if_agent_ending(); }
+void on_return_to_user(sched::UserState& state) { object::Thread::from_user_state(state).prepare_return_to_user(); }
 
 } // namespace gehri::agent

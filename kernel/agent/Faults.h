@@ -29,8 +29,8 @@ struct UserFault {
 // killed (the thread ends at its next return to user mode) and the fault is not resolved.
 bool resolve_user_page_fault(sched::UserState& state, uint64_t address, bool write, bool execute);
 
-// On every return to user mode from an interrupt or exception: ends the thread if its agent
-// is being killed.
+// On every return to user mode from an interrupt or exception: waits while the system is
+// frozen (Freeze.h), and ends the thread if its agent is being killed.
 void on_return_to_user(sched::UserState& state);
 
 } // namespace gehri::agent

@@ -169,6 +169,12 @@ UserAddressSpace::FaultResolution UserAddressSpace::resolve_fault(mm::VirtualAdd
     return FaultResolution::NotResolvable;
 }
 
+void UserAddressSpace::set_quota(uint64_t bytes)
+{
+    InterruptSafeGuard guard(m_lock);
+    __atomic_store_n(&m_quota, bytes, __ATOMIC_RELEASE);
+}
+
 Result<void> UserAddressSpace::charge(uint64_t bytes)
 {
     InterruptSafeGuard guard(m_lock);

@@ -73,7 +73,10 @@ public:
     bool is_released() const { return !m_space; }
     mm::AddressSpace& space() { return *m_space; }
     uint64_t page_table_root() const { return m_space ? m_space->root_table() : 0; }
-    uint64_t quota() const { return m_quota; }
+    uint64_t quota() const { return __atomic_load_n(&m_quota, __ATOMIC_ACQUIRE); }
+    // Raises or lowers the quota (a collective resource effect, docs/collective.md). Lowered
+    // below what is committed, it takes nothing away: new commitments fail until it is not.
+    void set_quota(uint64_t bytes);
     uint64_t committed_bytes() const;
     uint64_t resident_bytes() const; // pages actually allocated
     uint64_t mapped_bytes() const; // bytes covered by regions

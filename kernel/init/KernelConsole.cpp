@@ -1,25 +1,105 @@
+#include <kernel/agent/Freeze.h>
+#include <kernel/arch/x86_64/ConsoleInput.h>
 #include <kernel/arch/x86_64/Serial.h>
+#include <kernel/audit/KernelAuditLog.h>
 #include <kernel/console/Console.h>
+#include <kernel/console/InputRing.h>
+#include <kernel/console/Scancode.h>
+#include <kernel/govern/Governance.h>
 #include <kernel/init/KernelConsole.h>
 #include <kernel/log/Log.h>
 #include <kernel/sched/KernelScheduler.h>
 #include <kernel/shell/Commands.h>
+#include <kernel/shell/UrgentLine.h>
 
 namespace gehri {
 
 namespace {
 
-// The serial port has no interrupt handler yet: poll it, sleeping in between so that the
-// console costs nothing while nobody types (a person does not notice 20 ms).
-constexpr uint64_t poll_interval_ns = 20'000'000;
+// The console thread looks for input this often. Bytes arrive by interrupt (into s_input), and
+// the interrupt handlers freeze the agents themselves, so this only bounds how soon the
+// answer is printed: a person does not notice 10 ms.
+constexpr uint64_t poll_interval_ns = 10'000'000;
 constexpr uint64_t top_interval_ns = 1'000'000'000;
-constexpr size_t max_line = 120;
+constexpr size_t max_line = shell::UrgentLineWatcher::max_line;
+
+// Filled by the serial interrupt handler on the boot CPU, read by the console thread.
+console::InputRing<256> s_input;
+bool s_serial_interrupts = false;
+shell::UrgentLineWatcher s_urgent_line;
+console::ScancodeDecoder s_keyboard;
+
+// Break-glass keys seen by the keyboard interrupt, for the console thread to audit and act on.
+constexpr uint32_t key_freeze = 1;
+constexpr uint32_t key_resume = 2;
+uint32_t s_pending_keys = 0;
+
+void on_serial_byte(uint8_t byte)
+{
+    // A freeze takes hold here, before any thread runs; the console executes and audits it.
+    if (s_urgent_line.feed(byte) == shell::UrgentLineWatcher::Urgent::Freeze)
+        agent::freeze_all();
+    s_input.push(byte);
+}
+
+void on_scancode(uint8_t byte)
+{
+    console::KeyEvent event;
+    if (!s_keyboard.feed(byte, event))
+        return;
+    switch (console::break_glass_key_of(event)) {
+    case console::BreakGlassKey::Freeze:
+        agent::freeze_all();
+        __atomic_fetch_or(&s_pending_keys, key_freeze, __ATOMIC_ACQ_REL);
+        break;
+    case console::BreakGlassKey::Resume:
+        __atomic_fetch_or(&s_pending_keys, key_resume, __ATOMIC_ACQ_REL);
+        break;
+    case console::BreakGlassKey::None:
+        break;
+    }
+}
+
+void start_input()
+{
+    if (auto started = arch::start_serial_input(on_serial_byte); started.is_ok())
+        s_serial_interrupts = true;
+    else
+        log::warn("console: no serial receive interrupt ({}); polling the port", error_name(started.error()));
+    if (auto started = arch::start_ps2_keyboard(on_scancode); started.is_error())
+        log::warn("console: no PS/2 keyboard ({}); the break-glass keys are unavailable", error_name(started.error()));
+}
+
+void run_pending_keys()
+{
+    uint32_t keys = __atomic_exchange_n(&s_pending_keys, 0, __ATOMIC_ACQ_REL);
+    if (keys == 0 || !govern::is_initialized())
+        return;
+    console::Sink sink;
+    // Both pressed since the last look: the last one wins, and a freeze then resume is both.
+    if (keys & key_freeze) {
+        console::print("\n[keyboard] ");
+        govern::run_break_glass_line("freeze", collective::CommandSource::Keyboard, sink);
+    }
+    if (keys & key_resume) {
+        console::print("\n[keyboard] ");
+        govern::run_break_glass_line("resume", collective::CommandSource::Keyboard, sink);
+    }
+    audit::export_kernel_log_to_console();
+}
+
+int try_read_byte()
+{
+    if (s_serial_interrupts)
+        return s_input.pop();
+    return arch::SerialPort::com1().try_read();
+}
 
 int read_byte_waiting()
 {
-    auto& serial = arch::SerialPort::com1();
     for (;;) {
-        int byte = serial.try_read();
+        run_pending_keys();
+        int byte = try_read_byte();
         if (byte >= 0)
             return byte;
         sched::kernel_scheduler().sleep_for(poll_interval_ns);
@@ -28,7 +108,6 @@ int read_byte_waiting()
 
 void run_top()
 {
-    auto& serial = arch::SerialPort::com1();
     console::Sink sink;
     for (;;) {
         console::write("\x1b[2J\x1b[H");
@@ -36,7 +115,8 @@ void run_top()
         shell::write_process_table(sink, 48, true);
         uint64_t next = sched::kernel_scheduler().platform().now_ns() + top_interval_ns;
         while (sched::kernel_scheduler().platform().now_ns() < next) {
-            if (serial.try_read() >= 0)
+            run_pending_keys();
+            if (try_read_byte() >= 0)
                 return;
             sched::kernel_scheduler().sleep_for(poll_interval_ns);
         }
@@ -51,12 +131,26 @@ void execute(StringView line)
     }
     console::Sink sink;
     shell::run_command(line, sink);
+    // Break-glass commands are audited: their records go out at once.
+    audit::export_kernel_log_to_console();
+}
+
+// The console runs in the top class at the largest weight, and its input arrives by interrupt:
+// however many agents spin at the Emergency class, it gets the CPU for its next line.
+void raise_console_thread()
+{
+    auto& scheduler = sched::kernel_scheduler();
+    auto& self = scheduler.current_thread();
+    if (scheduler.set_priority_class(self, sched::PriorityClass::Emergency).is_error() || scheduler.set_weight(self, sched::max_weight).is_error())
+        log::warn("console: could not raise the console thread's class");
 }
 
 } // namespace
 
 void run_kernel_console()
 {
+    raise_console_thread();
+    start_input();
     log::info("console: type 'help' on the serial port");
     char line[max_line];
     size_t length = 0;

@@ -8,6 +8,7 @@
 #include <kernel/boot/CommandLine.h>
 #include <kernel/boot/Multiboot2.h>
 #include <kernel/console/FramebufferConsole.h>
+#include <kernel/govern/Governance.h>
 #include <kernel/init/Agents.h>
 #include <kernel/init/KernelConsole.h>
 #include <kernel/init/Exit.h>
@@ -82,6 +83,8 @@ void kernel_main(uint32_t multiboot_magic, uint32_t multiboot_info_physical)
 
     if (auto audit_started = audit::initialize_kernel_log(); audit_started.is_error())
         PANIC("cannot start the audit log ({})", error_name(audit_started.error()));
+    if (auto governance = govern::initialize(); governance.is_error())
+        PANIC("cannot start the collective services ({})", error_name(governance.error()));
     start_agent_support(s_boot_info);
 
     bool test_requested = false;

@@ -1,3 +1,5 @@
+#include <kernel/govern/Collective.h>
+#include <kernel/agent/Freeze.h>
 #include <kernel/arch/Cpu.h>
 #include <kernel/log/Log.h>
 #include <kernel/log/Panic.h>
@@ -122,7 +124,8 @@ AgentSnapshot Agent::snapshot() const
     for (size_t i = 0; i < m_name_length; ++i)
         snapshot.name[i] = m_name[i];
     snapshot.priority_class = m_priority_class;
-    snapshot.weight = m_weight;
+    snapshot.weight = weight();
+    snapshot.isolated = is_isolated();
     snapshot.parent = m_parent ? m_parent->m_id : 0;
     snapshot.memory_quota = m_memory->quota();
     InterruptSafeGuard guard(m_lock);
@@ -195,8 +198,21 @@ void Agent::kill(const abi::ExitInfo& info)
         log::info("agent {} ({}) killed with status {}", m_id, name(), info.status);
     else if (first && info.reason == abi::ExitReason::Exited)
         log::info("agent {} ({}) exited with status {}", m_id, name(), info.status);
-    // Threads blocked in WaitChild notice at once; other waits within kill_check_interval_ns.
+    // Threads blocked in WaitChild or frozen notice at once; other waits within
+    // kill_check_interval_ns.
     sched::kernel_scheduler().wake_all(m_child_waiters);
+    agent::wake_frozen_threads();
+}
+
+Result<void> Agent::set_weight(uint32_t weight)
+{
+    if (!sched::is_valid_weight(weight))
+        return Error::InvalidArgument;
+    InterruptSafeGuard guard(m_lock);
+    __atomic_store_n(&m_weight, weight, __ATOMIC_RELEASE);
+    for (Thread* thread = m_threads; thread != nullptr; thread = thread->next_in_agent)
+        TRY(sched::kernel_scheduler().set_weight(thread->kernel_thread(), weight));
+    return {};
 }
 
 abi::ExitInfo Agent::recorded_exit() const
@@ -224,6 +240,8 @@ void Agent::on_thread_reaped(Thread& thread)
     m_memory->release();
     drop_exited_children();
     __atomic_store_n(&m_exited, true, __ATOMIC_RELEASE);
+    // A dead holder loses its leases at once and its waiters are told (docs/collective.md).
+    govern::collective_agent_exited(m_id);
     sched::kernel_scheduler().wake_all(m_exit_waiters);
     if (RefPtr<Agent> parent = std::move(m_parent)) {
         parent->memory().refund(m_charged_to_parent);

@@ -31,6 +31,7 @@ struct AgentSnapshot {
     char name[32];
     bool exited;
     bool kill_requested;
+    bool isolated;
     sched::PriorityClass priority_class;
     uint32_t weight;
     uint32_t threads;
@@ -60,7 +61,14 @@ public:
     HandleTable& handles() { return *m_handles; }
     agent::UserAddressSpace& memory() { return *m_memory; }
     sched::PriorityClass priority_class() const { return m_priority_class; }
-    uint32_t weight() const { return m_weight; }
+    uint32_t weight() const { return __atomic_load_n(&m_weight, __ATOMIC_ACQUIRE); }
+    // Changes the scheduling weight of every thread it has and will have (a collective
+    // resource effect or the reputation's scheduling weight). InvalidArgument for a bad weight.
+    Result<void> set_weight(uint32_t weight);
+    // Break-glass isolation (docs/collective.md): an isolated agent keeps running but takes no
+    // part in votes, auctions, leases or topics until released.
+    bool is_isolated() const { return __atomic_load_n(&m_isolated, __ATOMIC_ACQUIRE); }
+    void set_isolated(bool isolated) { __atomic_store_n(&m_isolated, isolated, __ATOMIC_RELEASE); }
     uint32_t thread_count() const;
 
     // --- Life cycle, driven by its threads --------------------------------------------------
@@ -110,6 +118,7 @@ private:
     size_t m_name_length { 0 };
     sched::PriorityClass m_priority_class;
     uint32_t m_weight;
+    bool m_isolated { false };
     OwnPtr<HandleTable> m_handles;
     OwnPtr<agent::UserAddressSpace> m_memory;
     RefPtr<Agent> m_parent; // until this agent has exited

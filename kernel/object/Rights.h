@@ -17,7 +17,14 @@ enum class Rights : uint32_t {
     Wait = 1u << 5, // wait for the object's exit or signals
     Signal = 1u << 6, // raise the object's signals
     Kill = 1u << 7, // (agent, thread) end it
-    All = (1u << 8) - 1,
+    // Bits 16..23: taking part in the collective services (docs/collective.md), held on an
+    // agent's handle to itself. Bits 8..15 are kept for object rights.
+    Govern = 1u << 16, // (agent) open proposals and auctions
+    Vote = 1u << 17, // (agent) vote on proposals
+    Bid = 1u << 18, // (agent) bid in auctions
+    Lease = 1u << 19, // (agent) acquire, renew and release leases
+    Rate = 1u << 20, // (agent) report feedback on other agents
+    All = (1u << 24) - 1,
 };
 
 constexpr Rights operator|(Rights a, Rights b) { return Rights(uint32_t(a) | uint32_t(b)); }

@@ -1,3 +1,4 @@
+#include <kernel/agent/Freeze.h>
 #include <kernel/agent/Reaper.h>
 #include <kernel/log/Panic.h>
 #include <kernel/object/KillableWait.h>
@@ -60,6 +61,8 @@ Result<void> Thread::start(const uint64_t (&arguments)[4])
 void Thread::run(void* self)
 {
     auto& thread = *static_cast<Thread*>(self);
+    // Started while frozen, or killed before it ran: not one user instruction.
+    thread.prepare_return_to_user();
     agent::enter_user_mode(thread.m_entry);
 }
 
@@ -78,6 +81,12 @@ void Thread::exit_if_agent_ending()
 {
     if (m_agent->is_ending())
         exit(m_agent->recorded_exit());
+}
+
+void Thread::prepare_return_to_user()
+{
+    agent::wait_while_frozen(*m_agent);
+    exit_if_agent_ending();
 }
 
 void Thread::finish_reaping()

@@ -41,6 +41,9 @@ public:
     [[noreturn]] void exit(const abi::ExitInfo& info);
     // On the way back to user mode: if the agent is being killed, the thread ends here.
     void exit_if_agent_ending();
+    // On every way to user mode: waits while the system is frozen (break-glass), then ends
+    // the thread if its agent is being killed. Only on the thread itself.
+    void prepare_return_to_user();
 
     // The thread whose user state this is (for the syscall layer and fault handling).
     static Thread& from_user_state(sched::UserState& state) { return *static_cast<Thread*>(state.owner); }

@@ -1,3 +1,5 @@
+#include <kernel/agent/Freeze.h>
+#include <kernel/govern/Governance.h>
 #include <kernel/lib/Sort.h>
 #include <kernel/log/History.h>
 #include <kernel/object/Agent.h>
@@ -45,6 +47,10 @@ StringView state_of(const AgentSnapshot& agent)
         return "ending";
     if (agent.threads == 0)
         return "new";
+    if (agent::is_frozen())
+        return "frozen";
+    if (agent.isolated)
+        return "isolated";
     return "running";
 }
 
@@ -55,6 +61,12 @@ void help(FormatSink& out)
               "  top                ps sorted by CPU time, redrawn every second; any key stops it\n"
               "  kill ID [STATUS]   end agent ID (its supervisor is told); STATUS defaults to -9\n"
               "  log [N]            the last N lines of the kernel log (default 20)\n"
+              "break-glass (audited; also Ctrl+Alt+F = freeze, Ctrl+Alt+R = resume on the keyboard):\n"
+              "  freeze             stop every agent within one scheduler tick\n"
+              "  resume             let them run again\n"
+              "  kill-all           end every agent (the system stays frozen)\n"
+              "  isolate ID         cut agent ID off from votes, auctions, leases and topics\n"
+              "  release ID         undo isolate\n"
               "  help               this list\n");
 }
 
@@ -127,6 +139,12 @@ void run_command(StringView line, FormatSink& out)
         kill(line, position, out);
     else if (command == "log")
         log_tail(line, position, out);
+    else if (command == "freeze" || command == "resume" || command == "kill-all" || command == "isolate" || command == "release") {
+        if (govern::is_initialized())
+            govern::run_break_glass_line(line, collective::CommandSource::Serial, out);
+        else
+            out.write("break-glass: the collective services are not running\n");
+    }
     else
         format_to(out, "unknown command '{}' (try help)\n", command);
 }

@@ -16,7 +16,7 @@
 // rsp, r12-r15 and the FPU/SSE registers are preserved.
 namespace gehri::abi {
 
-constexpr uint32_t syscall_abi_version = 2;
+constexpr uint32_t syscall_abi_version = 3;
 
 enum class Syscall : uint64_t {
     Null = 0, // does nothing, returns 0: the cost of the round trip itself
@@ -51,13 +51,41 @@ enum class Syscall : uint64_t {
     // (agent handle, const char* path, path_length, offset, void* buffer, length) -> bytes
     // read from the file `path` of the boot image (initrd); needs Rights::Spawn.
     BootFileRead = 18,
+    // 19..63 unassigned (32.. are kept for IPC): NotSupported.
+
+    // The collective services (docs/collective.md). The first argument of each is the caller's
+    // handle to itself, carrying the right named; the policy is checked (a denial is
+    // AccessDenied and audited); an isolated agent is refused (AccessDenied).
+    // (self: Govern, const ProposalRequest*) -> proposal id. QuotaExceeded past the per-agent limit.
+    ProposalOpen = 64,
+    // (self: Vote, proposal, option) -> 0. AlreadyExists for a second ballot; option
+    // ballot_abstain abstains.
+    ProposalVote = 65,
+    // (self: Read, proposal, ProposalStatus* out) -> 0. NotFound if unknown or long forgotten.
+    ProposalResult = 66,
+    // (self: Lease, const char* resource, length, term_ns, LeaseFlags, bid) -> the lease id if
+    // granted now, 0 if queued (a LeaseGranted event follows).
+    LeaseAcquire = 67,
+    LeaseRenew = 68, // (self: Lease, lease, term_ns) -> 0; Busy if others wait
+    LeaseRelease = 69, // (self: Lease, lease) -> 0
+    // (self: Govern, const AuctionRequest*) -> auction id: sells scheduling weight or memory quota.
+    AuctionOpen = 70,
+    // (self: Bid, auction, amount) -> 0; the credit is taken at once. QuotaExceeded beyond the
+    // agent's credit, AlreadyExists for a second bid.
+    AuctionBid = 71,
+    // (self: Rate, agent id, satisfied, unsatisfied) -> 0
+    ReputationReport = 72,
+    // (self: Read, CollectiveEvent* out, timeout_ns) -> 0 with the oldest event; TimedOut if
+    // none came (timeout 0 polls).
+    EventTake = 73,
     Count,
 };
 
 // What the kernel passes to a new agent's first thread (registers at _start).
 // rdi: a handle to the agent itself, rsi: a handle to this thread, rdx: the start argument
 // its creator chose, rcx: the agent's id. rsp is 16-byte aligned, all else is zero.
-constexpr Rights self_agent_rights = Rights::Read | Rights::Wait | Rights::Duplicate;
+constexpr Rights collective_rights = Rights::Govern | Rights::Vote | Rights::Bid | Rights::Lease | Rights::Rate;
+constexpr Rights self_agent_rights = Rights::Read | Rights::Wait | Rights::Duplicate | collective_rights;
 constexpr Rights self_thread_rights = Rights::Read | Rights::Wait | Rights::Duplicate;
 
 // The most bytes one DebugWrite takes (more is InvalidArgument).
@@ -74,6 +102,8 @@ enum class ExitReason : uint32_t {
 
 // The status of an agent the kernel killed because a demand-zero page found no free memory.
 constexpr int32_t kill_status_out_of_memory = -12;
+// The status of every agent ended by the console's break-glass `kill-all` (as the console's kill).
+constexpr int32_t kill_status_break_glass = -9;
 
 // How an agent or thread ended (Wait's output).
 struct ExitInfo {
@@ -141,6 +171,65 @@ enum class MemoryFlags : uint64_t {
 
 constexpr uint64_t max_thread_stack_size = 8 * 1024 * 1024;
 constexpr uint64_t default_thread_stack_size = 64 * 1024;
+
+// --- The collective services ----------------------------------------------------------------
+
+enum class ProposalThreshold : uint32_t { SimpleMajority = 0, TwoThirds = 1, Unanimity = 2 };
+
+constexpr size_t proposal_max_options = 8;
+constexpr size_t proposal_max_electorate = 16;
+constexpr uint32_t ballot_abstain = ~uint32_t(0);
+
+// ProposalOpen's request. Strings are NUL-padded (a full array has no NUL).
+struct ProposalRequest {
+    char kind[24] {}; // what it is about; policy matches on it
+    char question[96] {};
+    char options[proposal_max_options][24] {};
+    uint32_t option_count { 0 }; // 2 .. proposal_max_options
+    uint32_t threshold { 0 }; // ProposalThreshold
+    uint64_t voting_period_ns { 0 };
+    uint64_t electorate { 0 }; // const uint64_t*: agent ids
+    uint64_t electorate_count { 0 }; // 1 .. proposal_max_electorate
+};
+static_assert(sizeof(ProposalRequest) == 344);
+
+enum class ProposalState : uint32_t { Voting = 0, AwaitingCosign = 1, Settled = 2 };
+
+// ProposalResult's answer. verdict: collective::Verdict (0 Decided, 1 NoQuorum, 2 Tie,
+// 3 NoMajority, 4 CosignRefused, 5 CosignExpired), meaningful once Settled.
+struct ProposalStatus {
+    uint32_t state { 0 };
+    uint32_t verdict { 0 };
+    uint32_t option { 0 }; // the winner when Decided; the tied options' bit mask when Tie
+    uint32_t reserved { 0 };
+};
+static_assert(sizeof(ProposalStatus) == 16);
+
+enum class LeaseFlags : uint64_t { None = 0, Shared = 1u << 0, All = 1 };
+
+enum class AuctionEffect : uint32_t { SchedulingWeight = 0, MemoryQuota = 1 };
+enum class AuctionPricing : uint32_t { FirstPrice = 0, SecondPrice = 1 };
+
+struct AuctionRequest {
+    uint32_t effect { 0 }; // AuctionEffect
+    uint32_t pricing { 1 }; // AuctionPricing
+    uint64_t value { 0 }; // the weight, or the extra bytes of quota, each winner gets
+    uint64_t term_ns { 0 }; // for how long
+    uint64_t units { 1 };
+    uint64_t reserve_price { 0 };
+    uint64_t closes_in_ns { 0 };
+};
+static_assert(sizeof(AuctionRequest) == 48);
+
+// EventTake's answer: collective::Event (kernel/collective/Outbox.h documents each kind).
+struct CollectiveEvent {
+    uint32_t kind { 0 }; // collective::EventKind
+    uint32_t lost { 0 }; // events dropped from a full queue before this one
+    uint64_t subject { 0 };
+    uint64_t detail { 0 };
+    uint64_t detail2 { 0 };
+};
+static_assert(sizeof(CollectiveEvent) == 32);
 
 constexpr int64_t encode_error(Error error) { return -static_cast<int64_t>(error); }
 constexpr bool is_error_value(int64_t value) { return value < 0; }

@@ -28,6 +28,19 @@ Result<uint64_t> sys_boot_file_read(Caller&, HandleArgument agent, UserPointer<c
 Result<uint64_t> sys_memory_map(Caller&, Length length, uint64_t flags);
 Result<uint64_t> sys_memory_unmap(Caller&, uint64_t address, Length length);
 
+// Collective.cpp
+Result<uint64_t> sys_proposal_open(Caller&, HandleArgument self, UserPointer<const abi::ProposalRequest> request);
+Result<uint64_t> sys_proposal_vote(Caller&, HandleArgument self, uint64_t proposal, uint64_t option);
+Result<uint64_t> sys_proposal_result(Caller&, HandleArgument self, uint64_t proposal, UserPointer<abi::ProposalStatus> out);
+Result<uint64_t> sys_lease_acquire(Caller&, HandleArgument self, UserPointer<const char> resource, Length length, uint64_t term_ns,
+    uint64_t flags, uint64_t bid);
+Result<uint64_t> sys_lease_renew(Caller&, HandleArgument self, uint64_t lease, uint64_t term_ns);
+Result<uint64_t> sys_lease_release(Caller&, HandleArgument self, uint64_t lease);
+Result<uint64_t> sys_auction_open(Caller&, HandleArgument self, UserPointer<const abi::AuctionRequest> request);
+Result<uint64_t> sys_auction_bid(Caller&, HandleArgument self, uint64_t auction, uint64_t amount);
+Result<uint64_t> sys_reputation_report(Caller&, HandleArgument self, uint64_t ratee, uint64_t satisfied, uint64_t unsatisfied);
+Result<uint64_t> sys_event_take(Caller&, HandleArgument self, UserPointer<abi::CollectiveEvent> out, uint64_t timeout_ns);
+
 // A deadline in the scheduler's clock `timeout_ns` from now (abi::wait_forever: none).
 uint64_t deadline_after(uint64_t timeout_ns);
 

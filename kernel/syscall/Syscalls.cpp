@@ -176,19 +176,53 @@ constexpr SyscallDescriptor s_syscalls[] = {
     { abi::Syscall::ThreadExit, "thread_exit", invoke<sys_thread_exit> },
     { abi::Syscall::Sleep, "sleep", invoke<sys_sleep> },
     { abi::Syscall::BootFileRead, "boot_file_read", invoke<sys_boot_file_read> },
+    { abi::Syscall::ProposalOpen, "proposal_open", invoke<sys_proposal_open> },
+    { abi::Syscall::ProposalVote, "proposal_vote", invoke<sys_proposal_vote> },
+    { abi::Syscall::ProposalResult, "proposal_result", invoke<sys_proposal_result> },
+    { abi::Syscall::LeaseAcquire, "lease_acquire", invoke<sys_lease_acquire> },
+    { abi::Syscall::LeaseRenew, "lease_renew", invoke<sys_lease_renew> },
+    { abi::Syscall::LeaseRelease, "lease_release", invoke<sys_lease_release> },
+    { abi::Syscall::AuctionOpen, "auction_open", invoke<sys_auction_open> },
+    { abi::Syscall::AuctionBid, "auction_bid", invoke<sys_auction_bid> },
+    { abi::Syscall::ReputationReport, "reputation_report", invoke<sys_reputation_report> },
+    { abi::Syscall::EventTake, "event_take", invoke<sys_event_take> },
 };
-constexpr uint64_t s_count = sizeof(s_syscalls) / sizeof(s_syscalls[0]);
-static_assert(s_count == static_cast<uint64_t>(abi::Syscall::Count), "every syscall number has exactly one entry");
 
-constexpr bool table_is_indexed_by_number()
+Result<uint64_t> sys_unassigned(Caller&, const uint64_t*) { return Error::NotSupported; }
+
+// Numbers are assigned in blocks by subject (Abi.h), so the table has gaps: indexed by number,
+// an unassigned one answers NotSupported under the name "unassigned".
+constexpr uint64_t s_count = static_cast<uint64_t>(abi::Syscall::Count);
+
+struct SyscallTable {
+    SyscallDescriptor entries[s_count];
+};
+
+constexpr SyscallTable make_table()
 {
-    for (uint64_t i = 0; i < s_count; ++i) {
-        if (static_cast<uint64_t>(s_syscalls[i].number) != i)
+    SyscallTable table {};
+    for (uint64_t i = 0; i < s_count; ++i)
+        table.entries[i] = { static_cast<abi::Syscall>(i), "unassigned", sys_unassigned };
+    for (const auto& descriptor : s_syscalls)
+        table.entries[static_cast<uint64_t>(descriptor.number)] = descriptor;
+    return table;
+}
+
+constexpr bool every_number_named_once()
+{
+    for (uint64_t i = 0; i < sizeof(s_syscalls) / sizeof(s_syscalls[0]); ++i) {
+        if (static_cast<uint64_t>(s_syscalls[i].number) >= s_count)
             return false;
+        for (uint64_t j = 0; j < i; ++j) {
+            if (s_syscalls[j].number == s_syscalls[i].number)
+                return false;
+        }
     }
     return true;
 }
-static_assert(table_is_indexed_by_number());
+static_assert(every_number_named_once(), "each syscall number has at most one entry");
+
+constexpr SyscallTable s_table = make_table();
 
 int64_t encode(const Result<uint64_t>& result)
 {
@@ -212,7 +246,7 @@ uint64_t deadline_after(uint64_t timeout_ns)
 
 uint64_t syscall_count() { return s_count; }
 
-const char* syscall_name(uint64_t number) { return number < s_count ? s_syscalls[number].name : nullptr; }
+const char* syscall_name(uint64_t number) { return number < s_count ? s_table.entries[number].name : nullptr; }
 
 } // namespace gehri::syscall
 
@@ -222,12 +256,13 @@ extern "C" int64_t gehri_syscall(const gehri::syscall::SyscallArguments* argumen
     using namespace gehri::syscall;
     uint64_t number = arguments->number;
     if (number >= s_count) {
-        object::Thread::from_user_state(*caller_state).exit_if_agent_ending();
+        object::Thread::from_user_state(*caller_state).prepare_return_to_user();
         return abi::encode_error(Error::NotSupported);
     }
     Caller caller { object::Thread::from_user_state(*caller_state) };
-    int64_t result = encode(s_syscalls[number].invoke(caller, arguments->values));
-    // A kill (or another thread's Exit) ends this thread before it sees user mode again.
-    caller.thread.exit_if_agent_ending();
+    int64_t result = encode(s_table.entries[number].invoke(caller, arguments->values));
+    // A kill (or another thread's Exit) ends this thread before it sees user mode again; a
+    // freeze holds it here.
+    caller.thread.prepare_return_to_user();
     return result;
 }

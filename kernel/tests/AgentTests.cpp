@@ -6,6 +6,7 @@
 #include <kernel/arch/x86_64/Exceptions.h>
 #include <kernel/arch/x86_64/UserEntry.h>
 #include <kernel/console/Console.h>
+#include <kernel/govern/Collective.h>
 #include <kernel/mm/Heap.h>
 #include <kernel/mm/KernelStack.h>
 #include <kernel/mm/PhysicalMemory.h>
@@ -92,6 +93,18 @@ KERNEL_TEST(agents_bad_syscalls_get_exact_errors)
     ExitInfo info = run("bad-syscalls", "bad-syscalls", 0, true);
     EXPECT_EQ(info.reason, ExitReason::Exited);
     EXPECT_EQ(info.status, 0);
+}
+
+KERNEL_TEST(agents_hostile_agent_cannot_cheat_the_collective)
+{
+    // agents/hostile: votes twice, bids beyond its credit, floods proposals, leases what policy
+    // forbids, and has a child that crashes holding a lease; it checks every answer itself and
+    // exits with its failure count.
+    uint64_t denials_before = govern::policy_denials();
+    ExitInfo info = run("hostile", "hostile", 0, true);
+    EXPECT_EQ(info.reason, ExitReason::Exited);
+    EXPECT_EQ(info.status, 0);
+    EXPECT_EQ(govern::policy_denials(), denials_before + 1); // kernel:watchdog
 }
 
 KERNEL_TEST(agents_exit_status_reaches_the_waiter)

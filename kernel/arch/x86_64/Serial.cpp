@@ -55,6 +55,15 @@ void SerialPort::write(StringView text)
     }
 }
 
+void SerialPort::enable_receive_interrupt()
+{
+    if (!m_present)
+        return;
+    // OUT2 gates the UART's interrupt line on PCs; keep DTR and RTS as initialize() set them.
+    out8(m_base + modem_control, 0x0B);
+    out8(m_base + interrupt_enable, 0x01); // received data available
+}
+
 int SerialPort::try_read()
 {
     if (!m_present || !(in8(m_base + line_status) & line_status_data_ready))

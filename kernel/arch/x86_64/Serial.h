@@ -12,6 +12,9 @@ public:
     void write(StringView text) override;
     // Returns -1 when no byte is waiting.
     int try_read();
+    // Asks the UART to raise its interrupt line (ISA IRQ 4) whenever a byte is received.
+    void enable_receive_interrupt();
+    bool is_present() const { return m_present; }
 
 private:
     explicit SerialPort(uint16_t base)

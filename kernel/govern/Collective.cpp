@@ -1,0 +1,415 @@
+#include <kernel/collective/CreditLedger.h>
+#include <kernel/collective/LeaseManager.h>
+#include <kernel/collective/PolicyEnforcer.h>
+#include <kernel/collective/ProposalBoard.h>
+#include <kernel/collective/Reputation.h>
+#include <kernel/govern/Collective.h>
+#include <kernel/govern/Governance.h>
+#include <kernel/lib/Optional.h>
+#include <kernel/log/Log.h>
+#include <kernel/log/Panic.h>
+#include <kernel/object/Agent.h>
+#include <kernel/object/KillableWait.h>
+#include <kernel/sched/KernelScheduler.h>
+#include <new>
+
+namespace gehri::govern {
+
+using namespace collective;
+
+namespace {
+
+// The policy in force until the boot image carries one: the kernel keeps `kernel:*`
+// resources for itself, and no agent has more than four proposals open.
+constexpr StringView s_boot_policy = "deny any lease kernel:*   # the kernel's own resources\n"
+                                     "limit proposals 4\n";
+
+constexpr size_t max_agents = 64;
+constexpr size_t proposal_slots = 16;
+constexpr size_t auction_slots = 8;
+constexpr size_t bids_per_auction = 16;
+constexpr size_t recent_results = 32;
+
+// Records how proposals ended before forwarding every act to the KernelOutbox: the board frees
+// a proposal's slot when it settles, and ProposalResult must still answer afterwards.
+class RecordingOutbox final : public Outbox {
+public:
+    explicit RecordingOutbox(KernelOutbox& next)
+        : m_next(next)
+    {
+    }
+    void notify(const Event& event) override
+    {
+        if (event.kind == EventKind::ProposalDecided)
+            remember(event);
+        m_next.notify(event);
+    }
+    void apply(const ResourceEffect& effect) override { m_next.apply(effect); }
+    void control(const ControlAction& action) override { m_next.control(action); }
+
+    const Event* find(ProposalId id) const
+    {
+        for (const auto& result : m_results) {
+            if (result.subject == id && id != 0)
+                return &result;
+        }
+        return nullptr;
+    }
+
+private:
+    void remember(const Event& event)
+    {
+        if (find(event.subject) != nullptr)
+            return; // the same decision, told to the next elector
+        m_results[m_next_result] = event;
+        m_next_result = (m_next_result + 1) % recent_results;
+    }
+
+    KernelOutbox& m_next;
+    Event m_results[recent_results] {};
+    size_t m_next_result { 0 };
+};
+
+struct Storage {
+    PolicyRule rules[16];
+    CosignRule cosigns[4];
+    ReputationPeer peers[max_agents];
+    PeerTrust trust[max_agents];
+    FeedbackSlot feedback[512];
+    HashSlot<uint32_t> index[128];
+    CreditAccount accounts[max_agents];
+    AuctionSlot auctions[auction_slots];
+    SealedBid bids[auction_slots * bids_per_auction];
+    Award awards[bids_per_auction];
+    ProposalSlot proposals[proposal_slots];
+    Elector electors[proposal_slots * abi::proposal_max_electorate];
+    ResourceSlot resources[8];
+    LeaseSlot leases[32];
+    WaiterSlot waiters[32];
+};
+
+struct Services {
+    Services(AuditTrail& trail, KernelOutbox& outbox, Policy policy_)
+        : outbox(outbox)
+        , recorder(outbox)
+        , policy(policy_)
+        , trail(trail)
+    {
+    }
+    KernelOutbox& outbox;
+    RecordingOutbox recorder;
+    Policy policy;
+    AuditTrail& trail;
+    Optional<Reputation> reputation;
+    Optional<PolicyEnforcer> enforcer;
+    Optional<CreditLedger> ledger;
+    Optional<ProposalBoard> board;
+    Optional<LeaseManager> leases;
+};
+
+Storage s_storage;
+alignas(Services) uint8_t s_services_space[sizeof(Services)];
+Services* s_services = nullptr;
+// Serializes every service above; never held while acting (the outbox performs after it).
+Spinlock s_lock;
+sched::WaitQueue s_event_posted;
+
+uint64_t now_ns() { return sched::kernel_scheduler().platform().now_ns(); }
+
+Services& services()
+{
+    VERIFY(s_services != nullptr);
+    return *s_services;
+}
+
+// Runs `body` under the service lock, then performs what it queued and lets the govern thread
+// look at the services' new deadlines.
+template<typename Body>
+auto locked(Body body)
+{
+    auto& all = services();
+    auto result = [&] {
+        InterruptSafeGuard guard(s_lock);
+        return body(all, now_ns());
+    }();
+    all.outbox.perform_pending();
+    sched::kernel_scheduler().wake_all(s_event_posted);
+    effect_changed();
+    return result;
+}
+
+Result<void> enroll_locked(Services& all, AgentId agent, Nanoseconds now)
+{
+    if (!all.reputation->is_registered(agent))
+        TRY(all.reputation->register_agent(agent, now));
+    if (!all.ledger->has_account(agent))
+        TRY(all.ledger->open_account(agent, now));
+    return {};
+}
+
+// Isolation, enrollment and the policy, in that order: an isolated agent leaves no trace.
+Result<void> admit_locked(Services& all, object::Agent& agent, PolicyVerb verb, StringView object, Nanoseconds now)
+{
+    if (agent.is_isolated())
+        return Error::AccessDenied;
+    TRY(enroll_locked(all, agent.id(), now));
+    return all.enforcer->check({ agent.id(), agent.name() }, { verb, object }, now);
+}
+
+StringView bounded(const char* text, size_t capacity)
+{
+    size_t length = 0;
+    while (length < capacity && text[length] != '\0')
+        ++length;
+    return { text, length };
+}
+
+Result<Threshold> threshold_of(uint32_t raw)
+{
+    switch (static_cast<abi::ProposalThreshold>(raw)) {
+    case abi::ProposalThreshold::SimpleMajority: return Threshold::simple_majority();
+    case abi::ProposalThreshold::TwoThirds: return Threshold::supermajority(2, 3);
+    case abi::ProposalThreshold::Unanimity: return Threshold::unanimity();
+    }
+    return Error::InvalidArgument;
+}
+
+} // namespace
+
+Result<void> initialize_collective(AuditTrail& trail, KernelOutbox& outbox, uint64_t now)
+{
+    if (s_services != nullptr)
+        return Error::AlreadyExists;
+    auto& storage = s_storage;
+    Diagnostic diagnostic;
+    auto policy = Policy::parse("boot.policy", s_boot_policy, storage.rules, storage.cosigns, diagnostic);
+    if (policy.is_error()) {
+        log::error("govern: {}", diagnostic.message());
+        return policy.error();
+    }
+    // Services are built in place: the enforcer and the lease manager keep references.
+    auto* all = new (s_services_space) Services(trail, outbox, policy.release_value());
+    all->reputation.emplace(TRY(Reputation::create({}, { storage.peers, storage.trust, storage.feedback, storage.index }, trail, all->recorder, now)));
+    all->enforcer.emplace(PolicyEnforcer(all->policy, trail, &*all->reputation));
+    CreditConfig credit;
+    if (all->policy.credit_limit().amount != 0) {
+        credit.spend_limit = all->policy.credit_limit().amount;
+        credit.spend_window = all->policy.credit_limit().window;
+    }
+    all->ledger.emplace(TRY(CreditLedger::create(credit, { storage.accounts, storage.auctions, storage.bids, storage.awards }, trail, all->recorder)));
+    ProposalBoardConfig board;
+    if (all->policy.proposal_limit() != 0)
+        board.max_open_per_agent = all->policy.proposal_limit();
+    all->board.emplace(TRY(ProposalBoard::create(board, storage.proposals, storage.electors, trail, all->recorder, &*all->reputation)));
+    all->leases.emplace(TRY(LeaseManager::create({ storage.resources, storage.leases, storage.waiters }, trail, all->recorder, &*all->ledger, &*all->board)));
+    for (StringView name : leasable_resources) {
+        ResourceSpec spec;
+        spec.name = name;
+        TRY(all->leases->add_resource(spec));
+    }
+    ResourceSpec reserved;
+    reserved.name = "kernel:watchdog";
+    TRY(all->leases->add_resource(reserved));
+    __atomic_store_n(&s_services, all, __ATOMIC_RELEASE);
+    return {};
+}
+
+bool collective_ready() { return __atomic_load_n(&s_services, __ATOMIC_ACQUIRE) != nullptr; }
+
+void collective_advance(uint64_t now)
+{
+    if (!collective_ready())
+        return;
+    auto& all = services();
+    {
+        InterruptSafeGuard guard(s_lock);
+        all.board->advance(now);
+        all.ledger->advance(now);
+        all.leases->advance(now);
+    }
+    all.outbox.perform_pending();
+    sched::kernel_scheduler().wake_all(s_event_posted);
+}
+
+uint64_t collective_next_deadline()
+{
+    if (!collective_ready())
+        return UINT64_MAX;
+    auto& all = services();
+    InterruptSafeGuard guard(s_lock);
+    uint64_t next = all.board->next_deadline();
+    uint64_t ledger = all.ledger->next_deadline();
+    uint64_t leases = all.leases->next_deadline();
+    next = ledger < next ? ledger : next;
+    return leases < next ? leases : next;
+}
+
+void collective_agent_exited(AgentId agent)
+{
+    if (!collective_ready())
+        return;
+    locked([agent](Services& all, Nanoseconds now) {
+        all.leases->agent_exited(agent, now);
+        (void)all.ledger->close_account(agent); // NotFound: it never took part
+        return 0;
+    });
+    events().forget(agent);
+}
+
+Result<uint64_t> open_proposal(object::Agent& agent, const abi::ProposalRequest& request, Span<const AgentId> electorate)
+{
+    if (request.option_count < 2 || request.option_count > abi::proposal_max_options)
+        return Error::InvalidArgument;
+    StringView options[abi::proposal_max_options];
+    for (size_t i = 0; i < request.option_count; ++i)
+        options[i] = bounded(request.options[i], sizeof(request.options[i]));
+    ProposalSpec spec;
+    spec.kind = bounded(request.kind, sizeof(request.kind));
+    spec.question = bounded(request.question, sizeof(request.question));
+    spec.options = Span<const StringView>(options, request.option_count);
+    spec.threshold = TRY(threshold_of(request.threshold));
+    return locked([&](Services& all, Nanoseconds now) -> Result<uint64_t> {
+        TRY(admit_locked(all, agent, PolicyVerb::Propose, spec.kind, now));
+        if (request.voting_period_ns == 0 || request.voting_period_ns > UINT64_MAX - now)
+            return Error::InvalidArgument;
+        spec.deadline = now + request.voting_period_ns;
+        spec.requires_cosign = all.policy.requires_cosign(spec.kind);
+        return TRY(all.board->open(agent.id(), spec, electorate, now));
+    });
+}
+
+Result<void> vote(object::Agent& agent, ProposalId id, uint32_t option)
+{
+    return locked([&](Services& all, Nanoseconds now) -> Result<void> {
+        const ProposalSlot* slot = all.board->find(id);
+        if (slot == nullptr)
+            return all.recorder.find(id) ? Error::TimedOut : Error::NotFound;
+        TRY(admit_locked(all, agent, PolicyVerb::Vote, slot->kind.view(), now));
+        Ballot ballot = option == abi::ballot_abstain ? Ballot::abstain() : Ballot::for_option(option);
+        return all.board->vote(agent.id(), id, ballot, now);
+    });
+}
+
+Result<abi::ProposalStatus> proposal_status(ProposalId id)
+{
+    auto& all = services();
+    InterruptSafeGuard guard(s_lock);
+    abi::ProposalStatus status;
+    if (const ProposalSlot* slot = all.board->find(id)) {
+        status.state = static_cast<uint32_t>(slot->state == ProposalSlot::State::AwaitingCosign ? abi::ProposalState::AwaitingCosign : abi::ProposalState::Voting);
+        return status;
+    }
+    const Event* decided = all.recorder.find(id);
+    if (decided == nullptr)
+        return Error::NotFound;
+    status.state = static_cast<uint32_t>(abi::ProposalState::Settled);
+    status.verdict = static_cast<uint32_t>(decided->detail);
+    status.option = static_cast<uint32_t>(decided->detail2);
+    return status;
+}
+
+Result<uint64_t> acquire_lease(object::Agent& agent, StringView resource, uint64_t term_ns, bool shared, uint64_t bid)
+{
+    return locked([&](Services& all, Nanoseconds now) -> Result<uint64_t> {
+        uint32_t index = TRY(all.leases->find_resource(resource));
+        TRY(admit_locked(all, agent, PolicyVerb::Lease, resource, now));
+        // The kernel gives the priority (Priority rule): the more urgent the class, the higher.
+        uint32_t priority = 3 - static_cast<uint32_t>(agent.priority_class());
+        auto acquired = TRY(all.leases->acquire(agent.id(), index, { shared, term_ns, priority, bid }, now));
+        return acquired.granted ? acquired.lease : 0;
+    });
+}
+
+Result<void> renew_lease(object::Agent& agent, LeaseId lease, uint64_t term_ns)
+{
+    return locked([&](Services& all, Nanoseconds now) -> Result<void> {
+        if (agent.is_isolated())
+            return Error::AccessDenied;
+        return all.leases->renew(agent.id(), lease, term_ns, now);
+    });
+}
+
+Result<void> release_lease(object::Agent& agent, LeaseId lease)
+{
+    // Letting go is always allowed, isolated or not.
+    return locked([&](Services& all, Nanoseconds now) { return all.leases->release(agent.id(), lease, now); });
+}
+
+Result<uint64_t> open_auction(object::Agent& agent, const abi::AuctionRequest& request)
+{
+    AuctionSpec spec;
+    switch (static_cast<abi::AuctionEffect>(request.effect)) {
+    case abi::AuctionEffect::SchedulingWeight:
+        if (request.value == 0 || request.value > sched::max_weight)
+            return Error::OutOfRange;
+        spec.effect = EffectKind::SchedulingWeight;
+        spec.item = "sched:weight";
+        break;
+    case abi::AuctionEffect::MemoryQuota:
+        spec.effect = EffectKind::MemoryQuota;
+        spec.item = "memory:quota";
+        break;
+    default:
+        return Error::InvalidArgument;
+    }
+    if (request.pricing > static_cast<uint32_t>(abi::AuctionPricing::SecondPrice))
+        return Error::InvalidArgument;
+    spec.auction.pricing = request.pricing == 0 ? Pricing::FirstPrice : Pricing::SecondPrice;
+    spec.auction.units = request.units;
+    spec.auction.reserve_price = request.reserve_price;
+    spec.value = request.value;
+    spec.term = request.term_ns;
+    return locked([&](Services& all, Nanoseconds now) -> Result<uint64_t> {
+        TRY(admit_locked(all, agent, PolicyVerb::Propose, spec.item, now));
+        if (request.closes_in_ns == 0 || request.closes_in_ns > UINT64_MAX - now)
+            return Error::InvalidArgument;
+        spec.closes_at = now + request.closes_in_ns;
+        return TRY(all.ledger->open_auction(spec, now));
+    });
+}
+
+Result<void> bid(object::Agent& agent, AuctionId id, uint64_t amount)
+{
+    return locked([&](Services& all, Nanoseconds now) -> Result<void> {
+        const AuctionSlot* slot = all.ledger->find_auction(id);
+        if (slot == nullptr)
+            return Error::NotFound;
+        TRY(admit_locked(all, agent, PolicyVerb::Bid, StringView(slot->item, slot->item_length), now));
+        return all.ledger->bid(agent.id(), id, amount, now);
+    });
+}
+
+Result<void> report_feedback(object::Agent& agent, AgentId ratee, uint32_t satisfied, uint32_t unsatisfied)
+{
+    return locked([&](Services& all, Nanoseconds now) -> Result<void> {
+        if (agent.is_isolated())
+            return Error::AccessDenied;
+        TRY(enroll_locked(all, agent.id(), now));
+        TRY(all.reputation->report(agent.id(), ratee, satisfied, unsatisfied, now));
+        (void)all.reputation->update(now);
+        return {};
+    });
+}
+
+Result<void> take_event(object::Agent& agent, abi::CollectiveEvent& out, uint64_t deadline_ns)
+{
+    auto& queues = events();
+    AgentId id = agent.id();
+    TRY(object::wait_killably(s_event_posted, [&] { return queues.pending(id) > 0; }, deadline_ns, &agent));
+    Event event;
+    if (queues.take(id, Span<Event>(&event, 1)) == 0)
+        return Error::TimedOut; // another thread of the agent took it
+    uint64_t lost = queues.take_lost(id);
+    out = { static_cast<uint32_t>(event.kind), lost > UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(lost), event.subject, event.detail, event.detail2 };
+    return {};
+}
+
+uint64_t policy_denials()
+{
+    if (!collective_ready())
+        return 0;
+    InterruptSafeGuard guard(s_lock);
+    return services().enforcer->denials();
+}
+
+} // namespace gehri::govern

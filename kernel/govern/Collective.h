@@ -1,0 +1,52 @@
+#pragma once
+
+#include <kernel/collective/AuditTrail.h>
+#include <kernel/collective/LeaseManager.h>
+#include <kernel/govern/KernelOutbox.h>
+#include <kernel/syscall/Abi.h>
+
+namespace gehri::object {
+class Agent;
+}
+
+// The kernel instances of the collective decision services (docs/collective.md): one
+// ProposalBoard, LeaseManager, CreditLedger, Reputation and PolicyEnforcer, serialized by one
+// service lock (the lease manager calls into the board and the ledger), acting through the
+// KernelOutbox after the lock is dropped. Every entry point checks break-glass isolation and
+// the policy before it changes anything; a policy denial is audited and counted against the
+// agent's reputation. Accounts and reputation records are made on an agent's first use.
+namespace gehri::govern {
+
+// Called by govern::initialize.
+Result<void> initialize_collective(collective::AuditTrail&, KernelOutbox&, uint64_t now_ns);
+bool collective_ready();
+
+// The named resources agents may lease, made at boot.
+constexpr StringView leasable_resources[] = { "sensor:thermal0", "display:status" };
+
+// Settles what is due (deadlines, expiries, auction closings); the govern thread calls it at
+// collective_next_deadline(). Thread context.
+void collective_advance(uint64_t now_ns);
+uint64_t collective_next_deadline();
+
+// The agent has exited: its leases end (waiters are told), its queued requests and account are
+// dropped, its events forgotten. No-op before initialization.
+void collective_agent_exited(collective::AgentId);
+
+Result<uint64_t> open_proposal(object::Agent&, const abi::ProposalRequest&, Span<const collective::AgentId> electorate);
+Result<void> vote(object::Agent&, collective::ProposalId, uint32_t option);
+Result<abi::ProposalStatus> proposal_status(collective::ProposalId);
+// The lease id, or 0 when queued.
+Result<uint64_t> acquire_lease(object::Agent&, StringView resource, uint64_t term_ns, bool shared, uint64_t bid);
+Result<void> renew_lease(object::Agent&, collective::LeaseId, uint64_t term_ns);
+Result<void> release_lease(object::Agent&, collective::LeaseId);
+Result<uint64_t> open_auction(object::Agent&, const abi::AuctionRequest&);
+Result<void> bid(object::Agent&, collective::AuctionId, uint64_t amount);
+Result<void> report_feedback(object::Agent&, collective::AgentId ratee, uint32_t satisfied, uint32_t unsatisfied);
+// Moves the agent's oldest event to `out`; TimedOut if none arrives by the deadline.
+Result<void> take_event(object::Agent&, abi::CollectiveEvent& out, uint64_t deadline_ns);
+
+// Policy denials since boot (for tests and ps).
+uint64_t policy_denials();
+
+} // namespace gehri::govern

@@ -1,0 +1,18 @@
+#pragma once
+
+#include <kernel/collective/Outbox.h>
+#include <stddef.h>
+
+// Resource effects decided by the collective services (an auction's winner gets scheduling
+// weight W or extra memory quota until T): applied to the agent at once, reverted at `until`.
+// One effect of each kind per agent is in force; a new one replaces its value and term, and
+// the revert restores what the agent had before the first.
+namespace gehri::govern {
+
+void apply_effect(const collective::ResourceEffect&);
+void revert_expired_effects(uint64_t now_ns);
+size_t active_effect_count();
+// The earliest `until` in force, or UINT64_MAX.
+uint64_t next_effect_deadline();
+
+} // namespace gehri::govern

@@ -1,0 +1,121 @@
+#include <kernel/govern/Collective.h>
+#include <kernel/object/Agent.h>
+#include <kernel/syscall/Handlers.h>
+#include <kernel/syscall/UserCopy.h>
+
+// The collective services' system calls (Abi.h): arguments checked here, decisions in
+// kernel/govern/Collective.cpp.
+namespace gehri::syscall {
+
+using object::Agent;
+
+namespace {
+
+// The caller's handle to itself, with `right`: the rights of taking part travel with that
+// handle, so an agent can give them up (duplicate without them, close the original).
+Result<void> check_self(Caller& caller, HandleArgument self, Rights right)
+{
+    auto agent = TRY(caller.agent().handles().get_object_with_rights<Agent>(self.value, right));
+    if (agent.get() != &caller.agent())
+        return Error::AccessDenied;
+    return {};
+}
+
+Result<uint32_t> to_u32(uint64_t raw)
+{
+    if (raw > UINT32_MAX)
+        return Error::InvalidArgument;
+    return static_cast<uint32_t>(raw);
+}
+
+} // namespace
+
+Result<uint64_t> sys_proposal_open(Caller& caller, HandleArgument self, UserPointer<const abi::ProposalRequest> request)
+{
+    TRY(check_self(caller, self, Rights::Govern));
+    abi::ProposalRequest copy = TRY(copy_from_user(request));
+    if (copy.electorate_count == 0 || copy.electorate_count > abi::proposal_max_electorate)
+        return Error::InvalidArgument;
+    collective::AgentId electorate[abi::proposal_max_electorate];
+    if (copy.electorate >= mm::user_space_end)
+        return Error::BadAddress;
+    TRY(copy_from_user(electorate, UserPointer<const void>(copy.electorate), copy.electorate_count * sizeof(collective::AgentId)));
+    return govern::open_proposal(caller.agent(), copy, Span<const collective::AgentId>(electorate, copy.electorate_count));
+}
+
+Result<uint64_t> sys_proposal_vote(Caller& caller, HandleArgument self, uint64_t proposal, uint64_t option)
+{
+    TRY(check_self(caller, self, Rights::Vote));
+    TRY(govern::vote(caller.agent(), proposal, TRY(to_u32(option))));
+    return 0;
+}
+
+Result<uint64_t> sys_proposal_result(Caller& caller, HandleArgument self, uint64_t proposal, UserPointer<abi::ProposalStatus> out)
+{
+    TRY(check_self(caller, self, Rights::Read));
+    abi::ProposalStatus status = TRY(govern::proposal_status(proposal));
+    TRY(copy_to_user(out, status));
+    return 0;
+}
+
+Result<uint64_t> sys_lease_acquire(Caller& caller, HandleArgument self, UserPointer<const char> resource, Length length, uint64_t term_ns,
+    uint64_t flags, uint64_t bid)
+{
+    TRY(check_self(caller, self, Rights::Lease));
+    if ((flags & ~uint64_t(abi::LeaseFlags::All)) != 0)
+        return Error::InvalidArgument;
+    char name[48];
+    if (length.value == 0 || length.value > sizeof(name))
+        return Error::InvalidArgument;
+    TRY(copy_from_user(name, UserPointer<const void>(resource.address()), length.value));
+    bool shared = (flags & uint64_t(abi::LeaseFlags::Shared)) != 0;
+    return govern::acquire_lease(caller.agent(), StringView(name, length.value), term_ns, shared, bid);
+}
+
+Result<uint64_t> sys_lease_renew(Caller& caller, HandleArgument self, uint64_t lease, uint64_t term_ns)
+{
+    TRY(check_self(caller, self, Rights::Lease));
+    TRY(govern::renew_lease(caller.agent(), lease, term_ns));
+    return 0;
+}
+
+Result<uint64_t> sys_lease_release(Caller& caller, HandleArgument self, uint64_t lease)
+{
+    TRY(check_self(caller, self, Rights::Lease));
+    TRY(govern::release_lease(caller.agent(), lease));
+    return 0;
+}
+
+Result<uint64_t> sys_auction_open(Caller& caller, HandleArgument self, UserPointer<const abi::AuctionRequest> request)
+{
+    TRY(check_self(caller, self, Rights::Govern));
+    abi::AuctionRequest copy = TRY(copy_from_user(request));
+    return govern::open_auction(caller.agent(), copy);
+}
+
+Result<uint64_t> sys_auction_bid(Caller& caller, HandleArgument self, uint64_t auction, uint64_t amount)
+{
+    TRY(check_self(caller, self, Rights::Bid));
+    TRY(govern::bid(caller.agent(), auction, amount));
+    return 0;
+}
+
+Result<uint64_t> sys_reputation_report(Caller& caller, HandleArgument self, uint64_t ratee, uint64_t satisfied, uint64_t unsatisfied)
+{
+    TRY(check_self(caller, self, Rights::Rate));
+    TRY(govern::report_feedback(caller.agent(), ratee, TRY(to_u32(satisfied)), TRY(to_u32(unsatisfied))));
+    return 0;
+}
+
+Result<uint64_t> sys_event_take(Caller& caller, HandleArgument self, UserPointer<abi::CollectiveEvent> out, uint64_t timeout_ns)
+{
+    TRY(check_self(caller, self, Rights::Read));
+    if (!is_user_range(out.address(), sizeof(abi::CollectiveEvent)))
+        return Error::BadAddress;
+    abi::CollectiveEvent event;
+    TRY(govern::take_event(caller.agent(), event, deadline_after(timeout_ns)));
+    TRY(copy_to_user(out, event));
+    return 0;
+}
+
+} // namespace gehri::syscall

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <kernel/lib/Result.h>
+#include <kernel/lib/Span.h>
+#include <kernel/lib/StringView.h>
+#include <kernel/syscall/Abi.h>
+
+// The collective services' system calls (kernel/syscall/Abi.h, docs/collective.md). `self` is
+// the agent's handle to itself (Agent::handle()), which carries the rights of taking part.
+// Implemented in runtime/Collective.cpp.
+namespace gehri::system {
+
+using ProposalId = uint64_t;
+using LeaseId = uint64_t;
+using AuctionId = uint64_t;
+
+// Fills a ProposalRequest from views (cut to the fields' sizes) and opens it.
+struct Proposal {
+    StringView kind;
+    StringView question;
+    Span<const StringView> options;
+    abi::ProposalThreshold threshold { abi::ProposalThreshold::SimpleMajority };
+    uint64_t voting_period_ns { 0 };
+    Span<const uint64_t> electorate;
+};
+Result<ProposalId> proposal_open(HandleValue self, const Proposal&);
+Result<void> proposal_vote(HandleValue self, ProposalId, uint32_t option);
+Result<abi::ProposalStatus> proposal_result(HandleValue self, ProposalId);
+
+// The lease id, or 0 when the request waits in the queue (a LeaseGranted event follows).
+Result<LeaseId> lease_acquire(HandleValue self, StringView resource, uint64_t term_ns, abi::LeaseFlags flags = abi::LeaseFlags::None, uint64_t bid = 0);
+Result<void> lease_renew(HandleValue self, LeaseId, uint64_t term_ns);
+Result<void> lease_release(HandleValue self, LeaseId);
+
+Result<AuctionId> auction_open(HandleValue self, const abi::AuctionRequest&);
+Result<void> auction_bid(HandleValue self, AuctionId, uint64_t amount);
+
+Result<void> reputation_report(HandleValue self, uint64_t ratee, uint32_t satisfied, uint32_t unsatisfied);
+
+// The oldest collective event for this agent; TimedOut if none came within timeout_ns (0 polls).
+Result<abi::CollectiveEvent> event_take(HandleValue self, uint64_t timeout_ns);
+
+} // namespace gehri::system

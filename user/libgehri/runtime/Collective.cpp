@@ -1,0 +1,100 @@
+#include <user/libgehri/Collective.h>
+#include <user/libgehri/runtime/Syscall.h>
+
+namespace gehri::system {
+
+namespace {
+
+using abi::Syscall;
+
+Result<uint64_t> checked(int64_t value)
+{
+    if (abi::is_error_value(value))
+        return abi::decode_error(value);
+    return static_cast<uint64_t>(value);
+}
+
+template<size_t N>
+void copy_name(char (&destination)[N], StringView source)
+{
+    for (size_t i = 0; i < N && i < source.length(); ++i)
+        destination[i] = source[i];
+}
+
+uint64_t address(const void* pointer) { return reinterpret_cast<uint64_t>(pointer); }
+
+} // namespace
+
+Result<ProposalId> proposal_open(HandleValue self, const Proposal& proposal)
+{
+    if (proposal.options.size() > abi::proposal_max_options)
+        return Error::InvalidArgument;
+    abi::ProposalRequest request;
+    copy_name(request.kind, proposal.kind);
+    copy_name(request.question, proposal.question);
+    for (size_t i = 0; i < proposal.options.size(); ++i)
+        copy_name(request.options[i], proposal.options[i]);
+    request.option_count = static_cast<uint32_t>(proposal.options.size());
+    request.threshold = static_cast<uint32_t>(proposal.threshold);
+    request.voting_period_ns = proposal.voting_period_ns;
+    request.electorate = address(proposal.electorate.data());
+    request.electorate_count = proposal.electorate.size();
+    return TRY(checked(raw::syscall3(Syscall::ProposalOpen, self, address(&request))));
+}
+
+Result<void> proposal_vote(HandleValue self, ProposalId proposal, uint32_t option)
+{
+    TRY(checked(raw::syscall3(Syscall::ProposalVote, self, proposal, option)));
+    return {};
+}
+
+Result<abi::ProposalStatus> proposal_result(HandleValue self, ProposalId proposal)
+{
+    abi::ProposalStatus status;
+    TRY(checked(raw::syscall3(Syscall::ProposalResult, self, proposal, address(&status))));
+    return status;
+}
+
+Result<LeaseId> lease_acquire(HandleValue self, StringView resource, uint64_t term_ns, abi::LeaseFlags flags, uint64_t bid)
+{
+    return TRY(checked(raw::syscall6(static_cast<uint64_t>(Syscall::LeaseAcquire), self, address(resource.characters()), resource.length(),
+        term_ns, static_cast<uint64_t>(flags), bid)));
+}
+
+Result<void> lease_renew(HandleValue self, LeaseId lease, uint64_t term_ns)
+{
+    TRY(checked(raw::syscall3(Syscall::LeaseRenew, self, lease, term_ns)));
+    return {};
+}
+
+Result<void> lease_release(HandleValue self, LeaseId lease)
+{
+    TRY(checked(raw::syscall3(Syscall::LeaseRelease, self, lease)));
+    return {};
+}
+
+Result<AuctionId> auction_open(HandleValue self, const abi::AuctionRequest& request)
+{
+    return TRY(checked(raw::syscall3(Syscall::AuctionOpen, self, address(&request))));
+}
+
+Result<void> auction_bid(HandleValue self, AuctionId auction, uint64_t amount)
+{
+    TRY(checked(raw::syscall3(Syscall::AuctionBid, self, auction, amount)));
+    return {};
+}
+
+Result<void> reputation_report(HandleValue self, uint64_t ratee, uint32_t satisfied, uint32_t unsatisfied)
+{
+    TRY(checked(raw::syscall4(Syscall::ReputationReport, self, ratee, satisfied, unsatisfied)));
+    return {};
+}
+
+Result<abi::CollectiveEvent> event_take(HandleValue self, uint64_t timeout_ns)
+{
+    abi::CollectiveEvent event;
+    TRY(checked(raw::syscall3(Syscall::EventTake, self, address(&event), timeout_ns)));
+    return event;
+}
+
+} // namespace gehri::system
