@@ -58,6 +58,10 @@ public:
     AgentId id() const { return m_id; }
     StringView name() const { return { m_name, m_name_length }; }
     HandleTable& handles() { return *m_handles; }
+    // The handle its creator gave it at spawn (SpawnOptions::bootstrap), once: the first call
+    // returns it, later ones invalid_handle.
+    void set_bootstrap_handle(HandleValue handle) { __atomic_store_n(&m_bootstrap_handle, handle, __ATOMIC_RELEASE); }
+    HandleValue take_bootstrap_handle() { return __atomic_exchange_n(&m_bootstrap_handle, invalid_handle, __ATOMIC_ACQ_REL); }
     agent::UserAddressSpace& memory() { return *m_memory; }
     sched::PriorityClass priority_class() const { return m_priority_class; }
     uint32_t weight() const { return m_weight; }
@@ -113,6 +117,7 @@ private:
     OwnPtr<agent::UserAddressSpace> m_memory;
     RefPtr<Agent> m_parent; // until this agent has exited
     uint64_t m_charged_to_parent { 0 };
+    HandleValue m_bootstrap_handle { invalid_handle };
 
     mutable Spinlock m_lock; // the fields below
     Thread* m_threads { nullptr }; // started and not yet reaped, linked through next_in_agent

@@ -17,7 +17,12 @@ enum class Rights : uint32_t {
     Wait = 1u << 5, // wait for the object's exit or signals
     Signal = 1u << 6, // raise the object's signals
     Kill = 1u << 7, // (agent, thread) end it
-    All = (1u << 8) - 1,
+    // Bits 8..15: IPC (kernel/object/IpcObjects.h).
+    Publish = 1u << 8, // (topic namespace) make publishers
+    Subscribe = 1u << 9, // (topic namespace) make subscriptions
+    Map = 1u << 10, // (memory object) map it into the address space (read-only without Write)
+    // Bits 16..23 are reserved for the collective layer.
+    All = (1u << 24) - 1,
 };
 
 constexpr Rights operator|(Rights a, Rights b) { return Rights(uint32_t(a) | uint32_t(b)); }

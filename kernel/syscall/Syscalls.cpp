@@ -156,7 +156,10 @@ Result<uint64_t> invoke(Caller& caller, const uint64_t* raw)
     return decode_and_invoke(Handler, caller, raw);
 }
 
-constexpr SyscallDescriptor s_syscalls[] = {
+Result<uint64_t> sys_unassigned(Caller&) { return Error::NotSupported; }
+
+// The calls, in any order; numbers without an entry are unassigned.
+constexpr SyscallDescriptor s_assigned[] = {
     { abi::Syscall::Null, "null", invoke<sys_null> },
     { abi::Syscall::AbiVersion, "abi_version", invoke<sys_abi_version> },
     { abi::Syscall::DebugWrite, "debug_write", invoke<sys_debug_write> },
@@ -176,19 +179,48 @@ constexpr SyscallDescriptor s_syscalls[] = {
     { abi::Syscall::ThreadExit, "thread_exit", invoke<sys_thread_exit> },
     { abi::Syscall::Sleep, "sleep", invoke<sys_sleep> },
     { abi::Syscall::BootFileRead, "boot_file_read", invoke<sys_boot_file_read> },
+    { abi::Syscall::ChannelCreate, "channel_create", invoke<sys_channel_create> },
+    { abi::Syscall::ChannelWrite, "channel_write", invoke<sys_channel_write> },
+    { abi::Syscall::ChannelRead, "channel_read", invoke<sys_channel_read> },
+    { abi::Syscall::WaitMany, "wait_many", invoke<sys_wait_many> },
+    { abi::Syscall::TopicNamespaceCreate, "topic_namespace_create", invoke<sys_topic_namespace_create> },
+    { abi::Syscall::TopicPublisher, "topic_publisher", invoke<sys_topic_publisher> },
+    { abi::Syscall::TopicSubscribe, "topic_subscribe", invoke<sys_topic_subscribe> },
+    { abi::Syscall::TopicPublish, "topic_publish", invoke<sys_topic_publish> },
+    { abi::Syscall::TopicTake, "topic_take", invoke<sys_topic_take> },
+    { abi::Syscall::BootstrapHandle, "bootstrap_handle", invoke<sys_bootstrap_handle> },
 };
-constexpr uint64_t s_count = sizeof(s_syscalls) / sizeof(s_syscalls[0]);
-static_assert(s_count == static_cast<uint64_t>(abi::Syscall::Count), "every syscall number has exactly one entry");
 
-constexpr bool table_is_indexed_by_number()
+constexpr uint64_t s_count = static_cast<uint64_t>(abi::Syscall::Count);
+
+struct SyscallTable {
+    SyscallDescriptor entries[s_count];
+};
+
+inline void syscall_table_is_wrong() { }
+
+// Indexed by number, gaps filled with "unassigned"; a number listed twice, or one at or past
+// Count, does not compile.
+constexpr SyscallTable make_table()
 {
-    for (uint64_t i = 0; i < s_count; ++i) {
-        if (static_cast<uint64_t>(s_syscalls[i].number) != i)
-            return false;
+    SyscallTable table {};
+    for (uint64_t i = 0; i < s_count; ++i)
+        table.entries[i] = { static_cast<abi::Syscall>(i), nullptr, invoke<sys_unassigned> };
+    for (const SyscallDescriptor& descriptor : s_assigned) {
+        auto number = static_cast<uint64_t>(descriptor.number);
+        if (number >= s_count || table.entries[number].name != nullptr)
+            syscall_table_is_wrong(); // not constexpr: compilation stops here
+        table.entries[number] = descriptor;
     }
-    return true;
+    for (uint64_t i = 0; i < s_count; ++i) {
+        if (table.entries[i].name == nullptr)
+            table.entries[i].name = "unassigned";
+    }
+    return table;
 }
-static_assert(table_is_indexed_by_number());
+constexpr SyscallTable s_table = make_table();
+constexpr const SyscallDescriptor* s_syscalls = s_table.entries;
+static_assert(s_count == 0 || s_table.entries[s_count - 1].invoke != invoke<sys_unassigned>, "Count is one past the highest assigned number");
 
 int64_t encode(const Result<uint64_t>& result)
 {

@@ -387,6 +387,25 @@ KERNEL_TEST(agents_null_syscall_round_trip)
     console::print("BENCH name=agents.null_syscall unit=tsc_cycles value={} iterations=1\n", info.status);
 }
 
+KERNEL_TEST(agents_ipc_channels_between_agents)
+{
+    // agents/pingpong: queue limits, bad input, rights, handle transfer, WaitMany, closed peers,
+    // and the kernel-stamped sender, against a partner agent it spawns. Exit status: failures.
+    ExitInfo info = run("pingpong", "pingpong", 0, true);
+    EXPECT_EQ(info.reason, ExitReason::Exited);
+    EXPECT_EQ(info.status, 0);
+}
+
+KERNEL_TEST(agents_ipc_channel_round_trip)
+{
+    // Two agents ping-ponging 64 bytes; the status is TSC cycles per round trip (instructions
+    // under -icount shift=0).
+    ExitInfo info = run("pingpong", "pingpong-bench", 2, true);
+    EXPECT_EQ(info.reason, ExitReason::Exited);
+    EXPECT(info.status > 0);
+    console::print("    channel round trip (64 B, two agents): {} TSC cycles\n", info.status);
+}
+
 KERNEL_TEST(agents_spawn_latency)
 {
     // Spawn: from the call to a running thread (ELF mapped, handles made, thread started), and

@@ -112,4 +112,63 @@ Result<size_t> boot_file_read(HandleValue agent, StringView path, uint64_t offse
         path.length(), offset, reinterpret_cast<uint64_t>(buffer), length)));
 }
 
+
+namespace {
+
+int64_t call6(Syscall number, uint64_t a = 0, uint64_t b = 0, uint64_t c = 0, uint64_t d = 0, uint64_t e = 0, uint64_t f = 0)
+{
+    return raw::syscall6(static_cast<uint64_t>(number), a, b, c, d, e, f);
+}
+
+uint64_t address(const void* pointer) { return reinterpret_cast<uint64_t>(pointer); }
+
+} // namespace
+
+Result<void> channel_create(HandleValue (&out)[2])
+{
+    TRY(checked(call6(Syscall::ChannelCreate, address(out))));
+    return {};
+}
+
+Result<void> channel_write(HandleValue channel, const void* bytes, size_t length, const HandleValue* handles, size_t handle_count)
+{
+    TRY(checked(call6(Syscall::ChannelWrite, channel, address(bytes), length, address(handles), handle_count)));
+    return {};
+}
+
+Result<size_t> channel_read(HandleValue channel, void* bytes, size_t capacity, HandleValue* handles, size_t handle_capacity, abi::ReadInfo& io)
+{
+    return TRY(checked(call6(Syscall::ChannelRead, channel, address(bytes), capacity, address(handles), handle_capacity, address(&io))));
+}
+
+Result<size_t> wait_many(abi::WaitItem* items, size_t count, uint64_t timeout_ns)
+{
+    return TRY(checked(call6(Syscall::WaitMany, address(items), count, timeout_ns)));
+}
+
+Result<HandleValue> topic_namespace_create() { return static_cast<HandleValue>(TRY(checked(call6(Syscall::TopicNamespaceCreate)))); }
+
+Result<HandleValue> topic_publisher(HandleValue topics, StringView name, abi::TopicFlags flags)
+{
+    return static_cast<HandleValue>(
+        TRY(checked(call6(Syscall::TopicPublisher, topics, address(name.characters()), name.length(), static_cast<uint64_t>(flags)))));
+}
+
+Result<HandleValue> topic_subscribe(HandleValue topics, StringView name, const abi::SubscribeOptions& options)
+{
+    return static_cast<HandleValue>(TRY(checked(call6(Syscall::TopicSubscribe, topics, address(name.characters()), name.length(), address(&options)))));
+}
+
+Result<uint64_t> topic_publish(HandleValue publisher, const void* bytes, size_t length)
+{
+    return TRY(checked(call6(Syscall::TopicPublish, publisher, address(bytes), length)));
+}
+
+Result<size_t> topic_take(HandleValue subscription, void* bytes, size_t capacity, abi::ReadInfo& io)
+{
+    return TRY(checked(call6(Syscall::TopicTake, subscription, address(bytes), capacity, address(&io))));
+}
+
+Result<HandleValue> bootstrap_handle() { return static_cast<HandleValue>(TRY(checked(call6(Syscall::BootstrapHandle)))); }
+
 } // namespace gehri::system
