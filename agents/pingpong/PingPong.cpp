@@ -169,8 +169,36 @@ void check_with_partner(gehri::Agent& self)
     check(ended.is_ok() && ended.value().status == 0, "the partner ends with status 0");
 }
 
+// The parts of a round trip without a partner: a write and a read that does not block.
+void measure_parts()
+{
+    auto local = Channel::create().release_value();
+    alignas(8) uint8_t message[64] {};
+    constexpr int rounds = 32;
+    uint64_t write_total = 0;
+    uint64_t read_total = 0;
+    uint64_t null_total = 0;
+    for (int i = 0; i < 50; ++i) {
+        uint64_t start = read_tsc();
+        for (int j = 0; j < rounds; ++j)
+            (void)local.first.write(message, sizeof(message));
+        uint64_t written = read_tsc();
+        for (int j = 0; j < rounds; ++j)
+            (void)local.second.read(message, sizeof(message), 0);
+        uint64_t read = read_tsc();
+        for (int j = 0; j < rounds; ++j)
+            gehri::system::null_syscall();
+        null_total += read_tsc() - read;
+        write_total += written - start;
+        read_total += read - written;
+    }
+    gehri::println("pingpong: 64-byte channel write {} / read (not blocking) {} / null syscall {} instructions", write_total / (50 * rounds),
+        read_total / (50 * rounds), null_total / (50 * rounds));
+}
+
 int benchmark(gehri::Agent& self)
 {
+    measure_parts();
     auto pair = Channel::create().release_value();
     auto child = start_partner(self, pair.second);
     if (child.is_error())

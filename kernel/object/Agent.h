@@ -81,6 +81,11 @@ public:
     // Ends the agent: records `info` as its exit (unless one is recorded already) and makes
     // every thread end at its next entry into the kernel (or at once if it is waiting in one).
     void kill(const abi::ExitInfo& info);
+    // A thread of this agent sleeps on `queue` until something happens or the agent is killed:
+    // kill() wakes the queue at once, so such waits need no periodic kill check (no timer on
+    // the IPC fast path). The thread's condition must include is_ending().
+    void begin_interruptible_wait(Thread& thread, sched::WaitQueue& queue);
+    void end_interruptible_wait(Thread& thread);
     bool is_ending() const { return __atomic_load_n(&m_ending, __ATOMIC_ACQUIRE); }
     // Meaningful once is_ending(): the exit the threads should take.
     abi::ExitInfo recorded_exit() const;

@@ -1,4 +1,4 @@
-#include <kernel/object/KillableWait.h>
+#include <kernel/sched/KernelScheduler.h>
 #include <kernel/object/SignalWait.h>
 
 namespace gehri::object {
@@ -38,14 +38,14 @@ size_t count_ready(WaitTarget* targets, size_t count)
 
 } // namespace
 
-Result<ipc::Signals> wait_for_signals(ipc::SignalSource& source, ipc::Signals interest, uint64_t deadline_ns, const Agent* waiter)
+Result<ipc::Signals> wait_for_signals(ipc::SignalSource& source, ipc::Signals interest, uint64_t deadline_ns, Thread* waiter)
 {
     WaitTarget target { &source, interest, 0 };
     TRY(wait_for_any(&target, 1, deadline_ns, waiter));
     return target.observed;
 }
 
-Result<size_t> wait_for_any(WaitTarget* targets, size_t count, uint64_t deadline_ns, const Agent* waiter)
+Result<size_t> wait_for_any(WaitTarget* targets, size_t count, uint64_t deadline_ns, Thread* waiter)
 {
     if (count == 0 || count > max_wait_targets)
         return Error::InvalidArgument;
@@ -67,7 +67,15 @@ Result<size_t> wait_for_any(WaitTarget* targets, size_t count, uint64_t deadline
         }
         return false;
     };
-    auto waited = wait_killably(queue, any_ready, deadline_ns, waiter);
+    Agent* agent = waiter != nullptr ? &waiter->agent() : nullptr;
+    if (agent != nullptr)
+        agent->begin_interruptible_wait(*waiter, queue);
+    auto waited = sched::kernel_scheduler().wait_until(queue, [&] { return any_ready() || (agent != nullptr && agent->is_ending()); }, deadline_ns);
+    if (agent != nullptr) {
+        agent->end_interruptible_wait(*waiter);
+        if (agent->is_ending())
+            waited = Error::Interrupted;
+    }
     for (size_t i = 0; i < count; ++i) {
         targets[i].source->remove_observer(*observer(i));
         observer(i)->~WakingObserver();

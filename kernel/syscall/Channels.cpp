@@ -93,7 +93,7 @@ Result<uint64_t> sys_channel_read(Caller& caller, HandleArgument handle, UserPoi
         if (read.error() != Error::WouldBlock || info.timeout_ns == 0)
             return read.error();
         auto waited = object::wait_for_signals(channel->endpoint().signal_source(), ipc::signal::readable | ipc::signal::peer_closed, deadline,
-            &caller.agent());
+            &caller.thread);
         if (waited.is_error() && waited.error() != Error::WouldBlock)
             return waited.error();
     }
@@ -140,7 +140,7 @@ Result<uint64_t> sys_wait_many(Caller& caller, UserPointer<abi::WaitItem> items,
     uint64_t deadline = timeout_ns == 0 ? 0 : deadline_after(timeout_ns);
     Result<size_t> ready = Error::WouldBlock;
     while (ready.is_error() && ready.error() == Error::WouldBlock)
-        ready = object::wait_for_any(targets, count.value, deadline, &caller.agent());
+        ready = object::wait_for_any(targets, count.value, deadline, &caller.thread);
     if (ready.is_error())
         return ready.error();
     for (size_t i = 0; i < count.value; ++i)

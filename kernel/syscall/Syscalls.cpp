@@ -220,7 +220,14 @@ constexpr SyscallTable make_table()
 }
 constexpr SyscallTable s_table = make_table();
 constexpr const SyscallDescriptor* s_syscalls = s_table.entries;
-static_assert(s_count == 0 || s_table.entries[s_count - 1].invoke != invoke<sys_unassigned>, "Count is one past the highest assigned number");
+constexpr uint64_t highest_assigned()
+{
+    uint64_t highest = 0;
+    for (const SyscallDescriptor& descriptor : s_assigned)
+        highest = static_cast<uint64_t>(descriptor.number) > highest ? static_cast<uint64_t>(descriptor.number) : highest;
+    return highest;
+}
+static_assert(highest_assigned() + 1 == s_count, "Count is one past the highest assigned number");
 
 int64_t encode(const Result<uint64_t>& result)
 {

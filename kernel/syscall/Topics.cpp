@@ -98,7 +98,7 @@ Result<uint64_t> sys_topic_take(Caller& caller, HandleArgument handle, UserPoint
         }
         if (taken.error() != Error::WouldBlock || info.timeout_ns == 0)
             return taken.error();
-        auto waited = object::wait_for_signals(subscription->subscription().signal_source(), ipc::signal::readable, deadline, &caller.agent());
+        auto waited = object::wait_for_signals(subscription->subscription().signal_source(), ipc::signal::readable, deadline, &caller.thread);
         if (waited.is_error() && waited.error() != Error::WouldBlock)
             return waited.error();
     }
