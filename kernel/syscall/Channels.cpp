@@ -92,10 +92,7 @@ Result<uint64_t> sys_channel_read(Caller& caller, HandleArgument handle, UserPoi
         }
         if (read.error() != Error::WouldBlock || info.timeout_ns == 0)
             return read.error();
-        auto waited = object::wait_for_signals(channel->endpoint().signal_source(), ipc::signal::readable | ipc::signal::peer_closed, deadline,
-            &caller.thread);
-        if (waited.is_error() && waited.error() != Error::WouldBlock)
-            return waited.error();
+        TRY(channel->wait_readable(deadline, &caller.thread));
     }
     info.sender = message.sender();
     info.sequence = 0;
