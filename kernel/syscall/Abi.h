@@ -88,6 +88,25 @@ enum class Syscall : uint64_t {
     // () -> the handle this agent's creator gave it (SpawnRequest::bootstrap_handle), once;
     // NotFound if there is none (or it was taken already).
     BootstrapHandle = 41,
+    // () -> a handle to a new blackboard (blackboard_rights).
+    BlackboardCreate = 42,
+    // (board, const void* key, key_length, void* value, capacity, EntryInfo* out) -> value
+    // length. Needs Read. NotFound; BufferTooSmall (out->value_length says what it needs).
+    BlackboardGet = 43,
+    // (board, key, key_length, const void* value, length, expected_version) -> the new version.
+    // Needs Write. expected_version any_version puts unconditionally; 0 only if the key is
+    // absent; otherwise only at that version (VersionMismatch). QuotaExceeded past the
+    // caller's bytes on the board; TooLarge (key > 256 bytes, value > 64 KiB).
+    BlackboardPut = 44,
+    // (board, key, key_length, expected_version) -> the revision of the deletion. Needs Write.
+    // NotFound; VersionMismatch.
+    BlackboardDelete = 45,
+    // (board, const void* pattern, length, WatchScope, capacity) -> a watch handle (watch_rights).
+    // Needs Read. Key: exactly that key; Prefix: every key starting with it (empty: all).
+    BlackboardWatch = 46,
+    // (watch, void* key, capacity, WatchEventInfo* io) -> the event's key length. Needs Read.
+    // Waits up to io->timeout_ns (0 polls: WouldBlock); BufferTooSmall (stays queued).
+    WatchNext = 47,
     Count,
 };
 
@@ -227,6 +246,44 @@ struct SubscribeOptions {
     uint32_t flags { 0 }; // TopicFlags
 };
 static_assert(sizeof(SubscribeOptions) == 16);
+
+constexpr Rights blackboard_rights = Rights::Read | Rights::Write | Rights::Transfer | Rights::Duplicate;
+constexpr Rights watch_rights = Rights::Read | Rights::Wait | Rights::Transfer | Rights::Duplicate;
+constexpr uint64_t any_version = ~uint64_t(0);
+constexpr size_t max_key_bytes = 256;
+
+// What BlackboardGet reports about an entry.
+struct EntryInfo {
+    uint64_t version { 0 }; // board revision of the last put
+    uint64_t created_version { 0 }; // board revision that created the key
+    uint64_t writer { 0 }; // the agent that last wrote it, stamped by the kernel
+    uint64_t time_ns { 0 }; // when, in ClockNow's clock
+    uint64_t value_length { 0 };
+};
+static_assert(sizeof(EntryInfo) == 40);
+
+enum class WatchScope : uint32_t {
+    Key = 0,
+    Prefix = 1,
+};
+
+enum class WatchEventKind : uint32_t {
+    Put = 1,
+    Delete = 2,
+};
+
+// WatchNext's in/out block.
+struct WatchEventInfo {
+    uint64_t timeout_ns { 0 }; // in
+    uint64_t version { 0 }; // out: the board revision of the change
+    uint64_t writer { 0 };
+    uint64_t time_ns { 0 };
+    uint32_t kind { 0 }; // WatchEventKind
+    uint32_t key_length { 0 };
+    uint32_t overflowed { 0 }; // 1: events were lost since the last WatchNext (re-read the board)
+    uint32_t reserved { 0 };
+};
+static_assert(sizeof(WatchEventInfo) == 48);
 
 constexpr int64_t encode_error(Error error) { return -static_cast<int64_t>(error); }
 constexpr bool is_error_value(int64_t value) { return value < 0; }

@@ -45,6 +45,16 @@ Result<uint64_t> sys_topic_subscribe(Caller&, HandleArgument topics, UserPointer
 Result<uint64_t> sys_topic_publish(Caller&, HandleArgument publisher, UserPointer<const void> bytes, Length length);
 Result<uint64_t> sys_topic_take(Caller&, HandleArgument subscription, UserPointer<void> bytes, Length capacity, UserPointer<abi::ReadInfo> io);
 
+// Blackboards.cpp
+Result<uint64_t> sys_blackboard_create(Caller&);
+Result<uint64_t> sys_blackboard_get(Caller&, HandleArgument board, UserPointer<const void> key, Length key_length, UserPointer<void> value,
+    Length capacity, UserPointer<abi::EntryInfo> out);
+Result<uint64_t> sys_blackboard_put(Caller&, HandleArgument board, UserPointer<const void> key, Length key_length, UserPointer<const void> value,
+    Length length, uint64_t expected);
+Result<uint64_t> sys_blackboard_delete(Caller&, HandleArgument board, UserPointer<const void> key, Length key_length, uint64_t expected);
+Result<uint64_t> sys_blackboard_watch(Caller&, HandleArgument board, UserPointer<const void> pattern, Length length, uint64_t scope, uint64_t capacity);
+Result<uint64_t> sys_watch_next(Caller&, HandleArgument watch, UserPointer<void> key, Length capacity, UserPointer<abi::WatchEventInfo> io);
+
 // A deadline in the scheduler's clock `timeout_ns` from now (abi::wait_forever: none).
 uint64_t deadline_after(uint64_t timeout_ns);
 

@@ -189,6 +189,12 @@ constexpr SyscallDescriptor s_assigned[] = {
     { abi::Syscall::TopicPublish, "topic_publish", invoke<sys_topic_publish> },
     { abi::Syscall::TopicTake, "topic_take", invoke<sys_topic_take> },
     { abi::Syscall::BootstrapHandle, "bootstrap_handle", invoke<sys_bootstrap_handle> },
+    { abi::Syscall::BlackboardCreate, "blackboard_create", invoke<sys_blackboard_create> },
+    { abi::Syscall::BlackboardGet, "blackboard_get", invoke<sys_blackboard_get> },
+    { abi::Syscall::BlackboardPut, "blackboard_put", invoke<sys_blackboard_put> },
+    { abi::Syscall::BlackboardDelete, "blackboard_delete", invoke<sys_blackboard_delete> },
+    { abi::Syscall::BlackboardWatch, "blackboard_watch", invoke<sys_blackboard_watch> },
+    { abi::Syscall::WatchNext, "watch_next", invoke<sys_watch_next> },
 };
 
 constexpr uint64_t s_count = static_cast<uint64_t>(abi::Syscall::Count);

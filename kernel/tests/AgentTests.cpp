@@ -406,6 +406,15 @@ KERNEL_TEST(agents_ipc_topics_between_agents)
     EXPECT_EQ(info.status, 0);
 }
 
+KERNEL_TEST(agents_ipc_blackboard_between_agents)
+{
+    // agents/board: versions, CAS, deletes, watches (on a deleted key, on a prefix written by
+    // another agent, overflow), quotas, rights, bad input. Exit status: failures.
+    ExitInfo info = run("board", "board", 0, true);
+    EXPECT_EQ(info.reason, ExitReason::Exited);
+    EXPECT_EQ(info.status, 0);
+}
+
 KERNEL_TEST(agents_ipc_channel_round_trip)
 {
     // Two agents ping-ponging 64 bytes; the status is TSC cycles per round trip (instructions

@@ -8,6 +8,7 @@
 // in agents/<name>/, built into bin/<name> of the initrd. See docs/agents.md.
 #include <kernel/lib/Result.h>
 #include <user/libgehri/Agent.h>
+#include <user/libgehri/Blackboard.h>
 #include <user/libgehri/Channel.h>
 #include <user/libgehri/Handle.h>
 #include <user/libgehri/Log.h>

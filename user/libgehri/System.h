@@ -49,6 +49,12 @@ Result<HandleValue> topic_publisher(HandleValue topics, StringView name, abi::To
 Result<HandleValue> topic_subscribe(HandleValue topics, StringView name, const abi::SubscribeOptions& options);
 Result<uint64_t> topic_publish(HandleValue publisher, const void* bytes, size_t length);
 Result<size_t> topic_take(HandleValue subscription, void* bytes, size_t capacity, abi::ReadInfo& io);
+Result<HandleValue> blackboard_create();
+Result<size_t> blackboard_get(HandleValue board, const void* key, size_t key_length, void* value, size_t capacity, abi::EntryInfo& out);
+Result<uint64_t> blackboard_put(HandleValue board, const void* key, size_t key_length, const void* value, size_t length, uint64_t expected);
+Result<uint64_t> blackboard_delete(HandleValue board, const void* key, size_t key_length, uint64_t expected);
+Result<HandleValue> blackboard_watch(HandleValue board, const void* pattern, size_t length, abi::WatchScope scope, uint32_t capacity);
+Result<size_t> watch_next(HandleValue watch, void* key, size_t capacity, abi::WatchEventInfo& io);
 // The handle this agent's creator gave it at spawn (once; NotFound if none).
 Result<HandleValue> bootstrap_handle();
 

@@ -169,6 +169,34 @@ Result<size_t> topic_take(HandleValue subscription, void* bytes, size_t capacity
     return TRY(checked(call6(Syscall::TopicTake, subscription, address(bytes), capacity, address(&io))));
 }
 
+Result<HandleValue> blackboard_create() { return static_cast<HandleValue>(TRY(checked(call6(Syscall::BlackboardCreate)))); }
+
+Result<size_t> blackboard_get(HandleValue board, const void* key, size_t key_length, void* value, size_t capacity, abi::EntryInfo& out)
+{
+    return TRY(checked(call6(Syscall::BlackboardGet, board, address(key), key_length, address(value), capacity, address(&out))));
+}
+
+Result<uint64_t> blackboard_put(HandleValue board, const void* key, size_t key_length, const void* value, size_t length, uint64_t expected)
+{
+    return TRY(checked(call6(Syscall::BlackboardPut, board, address(key), key_length, address(value), length, expected)));
+}
+
+Result<uint64_t> blackboard_delete(HandleValue board, const void* key, size_t key_length, uint64_t expected)
+{
+    return TRY(checked(call6(Syscall::BlackboardDelete, board, address(key), key_length, expected)));
+}
+
+Result<HandleValue> blackboard_watch(HandleValue board, const void* pattern, size_t length, abi::WatchScope scope, uint32_t capacity)
+{
+    return static_cast<HandleValue>(
+        TRY(checked(call6(Syscall::BlackboardWatch, board, address(pattern), length, static_cast<uint64_t>(scope), capacity))));
+}
+
+Result<size_t> watch_next(HandleValue watch, void* key, size_t capacity, abi::WatchEventInfo& io)
+{
+    return TRY(checked(call6(Syscall::WatchNext, watch, address(key), capacity, address(&io))));
+}
+
 Result<HandleValue> bootstrap_handle() { return static_cast<HandleValue>(TRY(checked(call6(Syscall::BootstrapHandle)))); }
 
 } // namespace gehri::system
