@@ -107,6 +107,14 @@ enum class Syscall : uint64_t {
     // (watch, void* key, capacity, WatchEventInfo* io) -> the event's key length. Needs Read.
     // Waits up to io->timeout_ns (0 polls: WouldBlock); BufferTooSmall (stays queued).
     WatchNext = 47,
+    // (size) -> a handle to a new memory object of `size` zeroed bytes (a page multiple, at
+    // most 64 MiB; memory_rights), charged to the caller's memory quota while it exists.
+    MemoryCreate = 48,
+    // (memory object, MemoryFlags, uint64_t* size_out) -> the address where the whole object is
+    // now mapped, shared with every other agent that maps it; its size goes to *size_out (if not
+    // null). Needs Map, and Write for MemoryFlags::Write (Execute is refused). MemoryUnmap(address,
+    // size) unmaps it.
+    MemoryMapObject = 49,
     Count,
 };
 
@@ -249,6 +257,7 @@ static_assert(sizeof(SubscribeOptions) == 16);
 
 constexpr Rights blackboard_rights = Rights::Read | Rights::Write | Rights::Transfer | Rights::Duplicate;
 constexpr Rights watch_rights = Rights::Read | Rights::Wait | Rights::Transfer | Rights::Duplicate;
+constexpr Rights memory_rights = Rights::Read | Rights::Write | Rights::Map | Rights::Transfer | Rights::Duplicate;
 constexpr uint64_t any_version = ~uint64_t(0);
 constexpr size_t max_key_bytes = 256;
 

@@ -28,6 +28,8 @@ Result<uint64_t> sys_boot_file_read(Caller&, HandleArgument agent, UserPointer<c
 // Memory.cpp
 Result<uint64_t> sys_memory_map(Caller&, Length length, uint64_t flags);
 Result<uint64_t> sys_memory_unmap(Caller&, uint64_t address, Length length);
+Result<uint64_t> sys_memory_create(Caller&, Length size);
+Result<uint64_t> sys_memory_map_object(Caller&, HandleArgument memory, uint64_t flags, UserPointer<uint64_t> size_out);
 
 // Channels.cpp
 Result<uint64_t> sys_channel_create(Caller&, UserPointer<HandleValue> out);

@@ -195,6 +195,8 @@ constexpr SyscallDescriptor s_assigned[] = {
     { abi::Syscall::BlackboardDelete, "blackboard_delete", invoke<sys_blackboard_delete> },
     { abi::Syscall::BlackboardWatch, "blackboard_watch", invoke<sys_blackboard_watch> },
     { abi::Syscall::WatchNext, "watch_next", invoke<sys_watch_next> },
+    { abi::Syscall::MemoryCreate, "memory_create", invoke<sys_memory_create> },
+    { abi::Syscall::MemoryMapObject, "memory_map_object", invoke<sys_memory_map_object> },
 };
 
 constexpr uint64_t s_count = static_cast<uint64_t>(abi::Syscall::Count);

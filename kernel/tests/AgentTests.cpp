@@ -415,6 +415,19 @@ KERNEL_TEST(agents_ipc_blackboard_between_agents)
     EXPECT_EQ(info.status, 0);
 }
 
+KERNEL_TEST(agents_ipc_shared_memory_between_agents)
+{
+    // agents/shm: a memory object mapped read-write by two agents with an SpscRing in it, a
+    // read-only mapping whose write faults, quota, rights, bad sizes. Exit status: failures.
+    uint64_t free_before = mm::PhysicalMemory::the().free_pages();
+    ExitInfo info = run("shm", "shm", 0, true);
+    EXPECT_EQ(info.reason, ExitReason::Exited);
+    EXPECT_EQ(info.status, 0);
+    let_the_reaper_finish(agent::reaped_thread_count());
+    // Every shared page went back (with some slack for the heap and page tables' caches).
+    EXPECT(mm::PhysicalMemory::the().free_pages() + 64 >= free_before);
+}
+
 KERNEL_TEST(agents_ipc_channel_round_trip)
 {
     // Two agents ping-ponging 64 bytes; the status is TSC cycles per round trip (instructions

@@ -12,6 +12,7 @@
 #include <user/libgehri/Channel.h>
 #include <user/libgehri/Handle.h>
 #include <user/libgehri/Log.h>
+#include <user/libgehri/SharedMemory.h>
 #include <user/libgehri/Spawn.h>
 #include <user/libgehri/System.h>
 #include <user/libgehri/Topic.h>

@@ -55,6 +55,8 @@ Result<uint64_t> blackboard_put(HandleValue board, const void* key, size_t key_l
 Result<uint64_t> blackboard_delete(HandleValue board, const void* key, size_t key_length, uint64_t expected);
 Result<HandleValue> blackboard_watch(HandleValue board, const void* pattern, size_t length, abi::WatchScope scope, uint32_t capacity);
 Result<size_t> watch_next(HandleValue watch, void* key, size_t capacity, abi::WatchEventInfo& io);
+Result<HandleValue> memory_create(size_t size);
+Result<void*> memory_map_object(HandleValue memory, abi::MemoryFlags flags, uint64_t* size_out);
 // The handle this agent's creator gave it at spawn (once; NotFound if none).
 Result<HandleValue> bootstrap_handle();
 

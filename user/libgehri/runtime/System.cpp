@@ -197,6 +197,13 @@ Result<size_t> watch_next(HandleValue watch, void* key, size_t capacity, abi::Wa
     return TRY(checked(call6(Syscall::WatchNext, watch, address(key), capacity, address(&io))));
 }
 
+Result<HandleValue> memory_create(size_t size) { return static_cast<HandleValue>(TRY(checked(call6(Syscall::MemoryCreate, size)))); }
+
+Result<void*> memory_map_object(HandleValue memory, abi::MemoryFlags flags, uint64_t* size_out)
+{
+    return reinterpret_cast<void*>(TRY(checked(call6(Syscall::MemoryMapObject, memory, static_cast<uint64_t>(flags), address(size_out)))));
+}
+
 Result<HandleValue> bootstrap_handle() { return static_cast<HandleValue>(TRY(checked(call6(Syscall::BootstrapHandle)))); }
 
 } // namespace gehri::system
