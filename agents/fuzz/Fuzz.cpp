@@ -182,6 +182,13 @@ int64_t random_call(Random& random)
         return gehri::system::raw::syscall6(static_cast<uint64_t>(number), random_handle(random), random_pointer(random), random_length(random),
             random_pointer(random), random_length(random), io);
     }
+    case Syscall::WatchNext: {
+        // A short timeout, as for reads.
+        auto* info = reinterpret_cast<gehri::abi::WatchEventInfo*>(s_scratch + 12928);
+        *info = { .timeout_ns = small_timeout };
+        uint64_t io = random.below(8) ? reinterpret_cast<uint64_t>(info) : (random.below(2) ? 0 : 0xffffffff80000000ull);
+        return gehri::system::raw::syscall6(static_cast<uint64_t>(number), random_handle(random), random_pointer(random), random_length(random), io, 0, 0);
+    }
     case Syscall::WaitMany: {
         auto* items = reinterpret_cast<gehri::abi::WaitItem*>(s_scratch + 13312);
         for (int i = 0; i < 4; ++i)
