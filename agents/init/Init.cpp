@@ -11,7 +11,8 @@ using namespace gehri;
 
 namespace {
 
-// Argument 1 (the in-kernel supervision test) reads the restart demonstration instead.
+// Argument 1 (the in-kernel supervision test) reads the restart demonstration instead, argument 2
+// (the in-kernel topic-grant test) the topics demonstration.
 StringView manifest_path = "etc/swarm.manifest";
 constexpr size_t max_manifest_bytes = 64 * 1024;
 constexpr size_t max_agent_specs = 64;
@@ -249,6 +250,8 @@ int main(Agent& self)
 {
     if (self.argument() == 1)
         manifest_path = "etc/restart-demo.manifest";
+    else if (self.argument() == 2)
+        manifest_path = "etc/topics-demo.manifest";
     auto text = read_manifest(self);
     if (text.is_error()) {
         println("init: cannot read {} from the boot image ({}); starting nothing", manifest_path, error_name(text.error()));

@@ -4,6 +4,7 @@
 // the partner these spawn: it echoes every message back on its bootstrap channel, answers a
 // message carrying a channel handle with "hello" on that channel, and ends on "quit".
 #include <user/libgehri/Gehri.h>
+#include <user/libgehri/runtime/Syscall.h>
 
 namespace {
 
@@ -139,6 +140,47 @@ void check_local_channel()
     check_error(closing.second.read(buffer, sizeof(buffer), second), Error::PeerClosed, "read after the peer closed");
 }
 
+// Raw calls with bad pointers, counts and handles: exact errors, and nothing lost.
+void check_bad_arguments(gehri::Agent& self)
+{
+    namespace system = gehri::system;
+    constexpr uint64_t kernel_address = 0xffffffff80000000;
+    auto* kernel_pointer = reinterpret_cast<void*>(kernel_address);
+    auto pair = Channel::create().release_value();
+    HandleValue end = pair.first.handle().value();
+    check_error(system::channel_create(*reinterpret_cast<HandleValue(*)[2]>(kernel_pointer)), Error::BadAddress, "channel_create into the kernel");
+    check_error(system::channel_write(end, kernel_pointer, 8), Error::BadAddress, "write from a kernel address");
+    check_error(system::channel_write(end, reinterpret_cast<void*>(0x1000), 8), Error::BadAddress, "write from an unmapped address");
+    check(pair.first.write("kept").is_ok(), "write a message to keep");
+    abi::ReadInfo io {};
+    uint8_t buffer[16];
+    check_error(system::channel_read(pair.second.handle().value(), kernel_pointer, 16, nullptr, 0, io), Error::BadAddress, "read into the kernel");
+    check_error(gehri::Result<uint64_t>(gehri::abi::decode_error(gehri::system::raw::syscall6(static_cast<uint64_t>(abi::Syscall::ChannelRead),
+                    pair.second.handle().value(), reinterpret_cast<uint64_t>(buffer), sizeof(buffer), 0, 0, kernel_address))),
+        Error::BadAddress, "read with its info block in the kernel");
+    auto kept = pair.second.read(buffer, sizeof(buffer), 0);
+    check(kept.is_ok() && kept.value().size == 4, "a read refused for a bad buffer did not lose the message");
+    check_error(system::channel_write(self.handle().value(), "x", 1), Error::WrongObjectType, "write to an agent handle");
+
+    abi::WaitItem items[abi::max_wait_items + 1] {};
+    for (auto& item : items)
+        item = { .handle = end, .interest = abi::signal::readable };
+    check_error(system::wait_many(items, 0, 0), Error::InvalidArgument, "WaitMany of nothing");
+    check_error(system::wait_many(items, abi::max_wait_items + 1, 0), Error::InvalidArgument, "WaitMany of 65 handles");
+    check_error(system::wait_many(static_cast<abi::WaitItem*>(kernel_pointer), 1, 0), Error::BadAddress, "WaitMany items in the kernel");
+    items[0].interest = 0;
+    check_error(system::wait_many(items, 1, 0), Error::InvalidArgument, "WaitMany with no interest");
+    items[0].interest = 1u << 20;
+    check_error(system::wait_many(items, 1, 0), Error::InvalidArgument, "WaitMany with an unknown signal");
+    items[0] = { .handle = self.handle().value(), .interest = abi::signal::readable };
+    check_error(system::wait_many(items, 1, 0), Error::WrongObjectType, "WaitMany on an agent");
+    items[0] = { .handle = 0x77777, .interest = abi::signal::readable };
+    check_error(system::wait_many(items, 1, 0), Error::BadHandle, "WaitMany on a dead handle");
+    auto no_wait = pair.first.handle().duplicate(Rights::Read);
+    items[0] = { .handle = no_wait.value().value(), .interest = abi::signal::readable };
+    check_error(system::wait_many(items, 1, 0), Error::AccessDenied, "WaitMany without the Wait right");
+}
+
 void check_with_partner(gehri::Agent& self)
 {
     auto pair = Channel::create().release_value();
@@ -231,6 +273,7 @@ int main(gehri::Agent& self)
     if (self.argument() == 2)
         return benchmark(self);
     check_local_channel();
+    check_bad_arguments(self);
     check_with_partner(self);
     gehri::println("pingpong: {} failures", s_failures);
     return s_failures;

@@ -578,6 +578,33 @@ KERNEL_TEST(agents_supervisor_restarts_then_gives_up)
     EXPECT(contains("giving up on crasher: more than 3 restarts within 10000 ms"));
 }
 
+KERNEL_TEST(agents_ipc_init_grants_topic_namespaces)
+{
+    // init with manifests/topics-demo.manifest: the listener (subscribe only) gets the speaker's
+    // (publish only) greeting through the namespace init granted; each is refused the other
+    // right; the agent without a topic capability has no namespace. Every agent exits 0.
+    auto spawned = spawn("init", "init-topics-test", 2, true);
+    if (spawned.is_error())
+        return;
+    auto info = spawned.value().agent->wait_for_exit(deadline());
+    EXPECT(info.is_ok() && info.value().reason == ExitReason::Exited && info.value().status == 0);
+    char history[4096];
+    BufferSink sink(history, sizeof(history));
+    log::write_history(sink, 30);
+    StringView text = sink.view();
+    auto contains = [&](StringView needle) {
+        for (size_t i = 0; i + needle.length() <= text.length(); ++i) {
+            if (text.substring(i, needle.length()) == needle)
+                return true;
+        }
+        return false;
+    };
+    EXPECT(contains("topic-demo: the listener got 'hello, swarm' from agent"));
+    EXPECT(contains("topic-demo: demo-bystander has no namespace"));
+    EXPECT(contains("(demo-listener) exited with status 0"));
+    EXPECT(contains("(demo-speaker) exited with status 0"));
+}
+
 KERNEL_TEST(agents_console_commands_answer)
 {
     char output[4096];
