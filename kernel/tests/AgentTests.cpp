@@ -224,6 +224,11 @@ KERNEL_TEST(agents_leave_no_memory_behind)
     // Warm up once (first-use allocations such as heap slabs of new sizes), then measure.
     (void)run("hello", "hello-warmup");
     let_the_reaper_finish(agent::reaped_thread_count());
+    // Agents of earlier tests may still be on their way out on other CPUs (a loaded host slows
+    // some vCPUs down): let every one be destroyed before counting.
+    for (int i = 0; i < 2000 && object::Agent::live_count() != 0; ++i)
+        sched::kernel_scheduler().sleep_for(1'000'000);
+    let_the_reaper_finish(agent::reaped_thread_count());
     mm::Heap::the().release_empty_slabs();
     auto& memory = mm::PhysicalMemory::the();
     uint64_t free_before = memory.free_pages();
