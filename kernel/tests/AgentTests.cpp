@@ -70,6 +70,9 @@ void let_the_reaper_finish(uint64_t reaped_target)
 {
     for (int i = 0; i < 1000 && agent::reaped_thread_count() < reaped_target; ++i)
         sched::kernel_scheduler().yield();
+    // On SMP under a loaded host the reaper's vCPU can lag far behind: wait for it, bounded.
+    for (int i = 0; i < 10'000 && agent::reaped_thread_count() < reaped_target; ++i)
+        sched::kernel_scheduler().sleep_for(1'000'000);
     for (int i = 0; i < 10; ++i)
         sched::kernel_scheduler().yield();
 }
@@ -244,6 +247,8 @@ KERNEL_TEST(agents_leave_no_memory_behind)
     }
     // bad-syscalls runs a second thread and a child (hello) each time.
     let_the_reaper_finish(reaped_before + 12);
+    for (int i = 0; i < 2000 && object::Agent::live_count() > agents_before; ++i)
+        sched::kernel_scheduler().sleep_for(1'000'000);
     mm::Heap::the().release_empty_slabs();
     EXPECT_EQ(agent::reaped_thread_count(), reaped_before + 12);
     EXPECT_EQ(object::Agent::live_count(), agents_before);
