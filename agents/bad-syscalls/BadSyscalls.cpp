@@ -48,7 +48,7 @@ const char s_text[] = "bad-syscalls: a good debug_write";
 
 void numbers()
 {
-    const uint64_t bad_numbers[] = { static_cast<uint64_t>(Syscall::Count), 19, 40, 63, 1000, 1ull << 32, 1ull << 63, ~0ull };
+    const uint64_t bad_numbers[] = { static_cast<uint64_t>(Syscall::Count), 19, 31, 50, 63, 1000, 1ull << 32, 1ull << 63, ~0ull };
     for (uint64_t number : bad_numbers)
         expect_error("unknown syscall number", gehri::system::raw::syscall6(number, 0, 0, 0, 0, 0, 0), Error::NotSupported);
     expect("null", call(Syscall::Null), 0);
@@ -250,8 +250,8 @@ void lifecycle(gehri::Agent& self)
     expect_error("spawn request in the kernel", call(Syscall::Spawn, agent, kernel_address), Error::BadAddress);
     expect_error("spawn request across the end", call(Syscall::Spawn, agent, last_user_bytes), Error::BadAddress);
     auto bad = request;
-    bad.reserved = 1;
-    expect_error("spawn reserved field set", spawn_with(agent, bad), Error::InvalidArgument);
+    bad.bootstrap_handle = 0x7fffffff;
+    expect_error("spawn with a bootstrap handle that is not live", spawn_with(agent, bad), Error::BadHandle);
     bad = request;
     bad.flags = 2;
     expect_error("spawn unknown flag", spawn_with(agent, bad), Error::InvalidArgument);

@@ -105,7 +105,7 @@ uint64_t random_spawn_request(Random& random)
     request->memory_quota = random.below(8) ? 256 * 1024 : random_value(random);
     request->priority_class = random.below(8) ? 3 : static_cast<uint32_t>(random.next());
     request->weight = random.below(8) ? 100 : static_cast<uint32_t>(random.next());
-    request->reserved = random.below(16) ? 0 : 1;
+    request->bootstrap_handle = random.below(16) ? 0 : static_cast<uint32_t>(random.next());
     return reinterpret_cast<uint64_t>(request);
 }
 
@@ -163,6 +163,41 @@ int64_t random_call(Random& random)
     case Syscall::MemoryUnmap:
         return gehri::system::raw::syscall6(static_cast<uint64_t>(number), random.below(2) ? random_pointer(random) : 0x0000100000000000ull,
             random_length(random), 0, 0, 0, 0);
+    case Syscall::ChannelCreate: {
+        auto* pair = reinterpret_cast<gehri::HandleValue*>(s_scratch + 12288);
+        int64_t result = gehri::system::raw::syscall6(static_cast<uint64_t>(number), random.below(4) ? reinterpret_cast<uint64_t>(pair) : random_pointer(random),
+            0, 0, 0, 0, 0);
+        if (result == 0 && random.below(4)) {
+            remember(pair[0]);
+            remember(pair[1]);
+        }
+        return result;
+    }
+    case Syscall::ChannelRead:
+    case Syscall::TopicTake: {
+        // A short timeout: a random one could block the fuzzer for good on a live channel.
+        auto* info = reinterpret_cast<gehri::abi::ReadInfo*>(s_scratch + 12800);
+        *info = { .timeout_ns = small_timeout };
+        uint64_t io = random.below(8) ? reinterpret_cast<uint64_t>(info) : (random.below(2) ? 0 : 0xffffffff80000000ull);
+        if (number == Syscall::TopicTake)
+            return gehri::system::raw::syscall6(static_cast<uint64_t>(number), random_handle(random), random_pointer(random), random_length(random), io, 0, 0);
+        return gehri::system::raw::syscall6(static_cast<uint64_t>(number), random_handle(random), random_pointer(random), random_length(random),
+            random_pointer(random), random_length(random), io);
+    }
+    case Syscall::WatchNext: {
+        // A short timeout, as for reads.
+        auto* info = reinterpret_cast<gehri::abi::WatchEventInfo*>(s_scratch + 12928);
+        *info = { .timeout_ns = small_timeout };
+        uint64_t io = random.below(8) ? reinterpret_cast<uint64_t>(info) : (random.below(2) ? 0 : 0xffffffff80000000ull);
+        return gehri::system::raw::syscall6(static_cast<uint64_t>(number), random_handle(random), random_pointer(random), random_length(random), io, 0, 0);
+    }
+    case Syscall::WaitMany: {
+        auto* items = reinterpret_cast<gehri::abi::WaitItem*>(s_scratch + 13312);
+        for (int i = 0; i < 4; ++i)
+            items[i] = { .handle = static_cast<uint32_t>(random_handle(random)), .interest = static_cast<uint32_t>(random.below(64)) };
+        return gehri::system::raw::syscall6(static_cast<uint64_t>(number), random.below(8) ? reinterpret_cast<uint64_t>(items) : random_pointer(random),
+            random.below(6), small_timeout, 0, 0, 0);
+    }
     case Syscall::Kill:
         return gehri::system::raw::syscall6(static_cast<uint64_t>(number), random_handle(random), random_value(random), 0, 0, 0, 0);
     default:
@@ -176,7 +211,7 @@ bool is_known_result(int64_t result)
     if (result >= 0)
         return true;
     int64_t error = -result;
-    return error >= 1 && error <= static_cast<int64_t>(gehri::Error::BadAddress);
+    return error >= 1 && error <= static_cast<int64_t>(gehri::Error::BufferTooSmall);
 }
 
 } // namespace

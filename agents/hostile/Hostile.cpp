@@ -173,7 +173,7 @@ int main(gehri::Agent& self)
     uint64_t me = self.handle().value();
     if (self.argument() == 1)
         hold_and_crash(me);
-    int64_t unassigned = system::raw::syscall6(40, me, 0, 0, 0, 0, 0);
+    int64_t unassigned = system::raw::syscall6(60, me, 0, 0, 0, 0, 0);
     expect_true("an unassigned syscall number is NotSupported", unassigned == abi::encode_error(Error::NotSupported));
     uint64_t child_id = dead_holder(self);
     leases(me);

@@ -11,7 +11,8 @@ using namespace gehri;
 
 namespace {
 
-// Argument 1 (the in-kernel supervision test) reads the restart demonstration instead.
+// Argument 1 (the in-kernel supervision test) reads the restart demonstration instead, argument 2
+// (the in-kernel topic-grant test) the topics demonstration.
 StringView manifest_path = "etc/swarm.manifest";
 constexpr size_t max_manifest_bytes = 64 * 1024;
 constexpr size_t max_agent_specs = 64;
@@ -50,6 +51,12 @@ public:
         : m_self(self)
         , m_groups(groups)
     {
+        // One namespace for the swarm's topics; agents with topic capabilities get a handle.
+        auto topics = system::topic_namespace_create();
+        if (topics.is_ok())
+            m_topics = Handle(topics.value());
+        else
+            println("init: no topic namespace ({}): agents start without one", error_name(topics.error()));
     }
 
     Result<void> start_all()
@@ -82,8 +89,24 @@ private:
     {
         const swarm::AgentSpec& spec = *group.spec;
         bool may_spawn = false;
-        for (const swarm::Capability& capability : spec.capability_list())
+        Rights topic_rights = Rights::None;
+        for (const swarm::Capability& capability : spec.capability_list()) {
             may_spawn |= capability.kind == swarm::CapabilityKind::Spawn;
+            if (capability.kind != swarm::CapabilityKind::Topic)
+                continue;
+            if (capability.rights & swarm::Publish)
+                topic_rights |= Rights::Publish;
+            if (capability.rights & swarm::Subscribe)
+                topic_rights |= Rights::Subscribe;
+        }
+        // The namespace handle carries the union of its topic rights (patterns are not yet
+        // enforced per topic) and Write, so that whichever side comes first creates the topic.
+        Handle topics;
+        if (topic_rights != Rights::None && m_topics) {
+            auto duplicate = m_topics.duplicate(topic_rights | Rights::Read | Rights::Write | Rights::Transfer);
+            if (duplicate.is_ok())
+                topics = duplicate.release_value();
+        }
         uint64_t weight = uint64_t(spec.weight) * 1024 / 100;
         auto child = gehri::spawn(m_self.handle(),
             {
@@ -94,6 +117,7 @@ private:
                 .priority_class = static_cast<uint32_t>(spec.scheduling_class),
                 .weight = static_cast<uint32_t>(weight == 0 ? 1 : weight),
                 .may_spawn = may_spawn,
+                .bootstrap = topics ? &topics : nullptr,
             });
         if (child.is_error()) {
             println("init: cannot start {} replica {} ({}): {}", spec.name, index, spec.program, error_name(child.error()));
@@ -183,6 +207,7 @@ private:
     }
 
     Agent& m_self;
+    Handle m_topics;
     Span<Group> m_groups;
 };
 
@@ -225,6 +250,8 @@ int main(Agent& self)
 {
     if (self.argument() == 1)
         manifest_path = "etc/restart-demo.manifest";
+    else if (self.argument() == 2)
+        manifest_path = "etc/topics-demo.manifest";
     auto text = read_manifest(self);
     if (text.is_error()) {
         println("init: cannot read {} from the boot image ({}); starting nothing", manifest_path, error_name(text.error()));

@@ -30,10 +30,10 @@ DDS_TARGET = 0.1
 
 ROWS = [
     Row("Null system call", "null_syscall", "null_syscall"),
-    Row("Pipe round trip, 64 B, two processes", "pipe_rtt", "pipe_rtt", dds="dds_rtt"),
-    Row("Futex round trip, two threads", "futex_rtt", "futex_rtt"),
-    Row("Futex round trip, two processes (shared memory)", "futex_rtt_processes", "futex_rtt_processes"),
-    Row("Unix-socket round trip, 64 B", "unix_socket_rtt", "unix_socket_rtt"),
+    Row("Round trip, 64 B: Gehri channel, two agents vs Linux pipe, two processes", "channel_rtt", "pipe_rtt", dds="dds_rtt"),
+    Row("Round trip: Gehri channel, two agents vs Linux futex, two threads", "channel_rtt", "futex_rtt"),
+    Row("Round trip: Gehri channel, two agents vs Linux futex, two processes (shared memory)", "channel_rtt", "futex_rtt_processes"),
+    Row("Round trip, 64 B: Gehri channel vs Linux Unix socket", "channel_rtt", "unix_socket_rtt"),
     Row("Context switch, two processes (sched_yield)", "context_switch", "context_switch"),
     Row("Context switch, two threads (sched_yield)", "context_switch_threads", "context_switch_threads"),
     Row("Context switch: Gehri kernel threads vs Linux threads", "kernel_thread_switch", "context_switch_threads",
@@ -41,11 +41,14 @@ ROWS = [
     Row("Wait/wake round trip, 64 B: Gehri kernel wait queue vs Linux futex", "kernel_waitqueue_rtt", "futex_rtt",
         note="Gehri: two kernel threads, a 64-byte mailbox each way, no system call; Linux: futex between two threads"),
     Row("Pipe throughput, 64-B messages (per message)", "pipe_throughput", "pipe_throughput"),
-    Row("posix_spawn + wait, tiny static program", "spawn_wait", "spawn_wait"),
-    Row("64-B message to 100 processes, all acknowledged", "fanout_100", "fanout_100", dds="dds_fanout_100"),
-    Row("64-B message to 1,000 processes, all acknowledged", "fanout_1000", "fanout_1000", dds="dds_fanout_1000"),
-    Row("Memory per blocked process", "memory_per_blocked_process", "memory_per_blocked_process"),
-    Row("Starting 1,000 processes (all running)", "start_1000_processes", "start_1000_processes"),
+    Row("Spawn + wait, tiny program (Gehri: agent from the initrd; Linux: posix_spawn + waitpid)", "spawn_wait", "spawn_wait"),
+    Row("64-B message to 100 processes, all acknowledged", "fanout_100", "fanout_100", dds="dds_fanout_100",
+        note="Gehri: one reliable topic to 100 subscriber agents, acks on a second topic; Linux: one pipe per subscriber"),
+    Row("64-B message to 1,000 processes, all acknowledged", "fanout_1000", "fanout_1000", dds="dds_fanout_1000",
+        note="Gehri: one reliable topic to 1,000 subscriber agents, acks on a second topic; Linux: one pipe per subscriber"),
+    Row("Memory per blocked agent / process", "memory_per_blocked_agent", "memory_per_blocked_process",
+        note="Gehri: free pages before and after 1,000 agents blocked reading a channel; Linux: MemFree around 1,000 forked children"),
+    Row("Starting 1,000 agents / processes (all running)", "start_1000_agents", "start_1000_processes"),
 ]
 
 DDS_ROWS = [

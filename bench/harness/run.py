@@ -293,7 +293,9 @@ def main(argv: list[str]) -> int:
     if not arguments.skip_gehri:
         elf = arguments.kernel or arguments.build / "kernel" / "kernel" / "gehri.elf"
         iso = out / "gehri-bench.iso"
-        run([str(ROOT / "tools" / "make-iso"), str(elf), str(iso), GEHRI_CMDLINE])
+        # The agents the user-mode workloads run (bench, pingpong, ipcbench) come in the initrd.
+        initrd = arguments.build / "kernel" / "initrd.cpio"
+        run([str(ROOT / "tools" / "make-iso"), "--initrd", str(initrd), str(elf), str(iso), GEHRI_CMDLINE])
         logs["gehri"] = run_guest("Gehri", ["-cdrom", str(iso), "-boot", "d"], out / "gehri.log", arguments.timeout)
     if not arguments.skip_linux:
         append = LINUX_APPEND + f" ddswidths={arguments.dds_widths} ddsdeadline={arguments.dds_deadline}"

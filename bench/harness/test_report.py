@@ -49,7 +49,7 @@ class MainTableTest(unittest.TestCase):
         self.assertEqual(switch[1:4], ["664", "1,774", "0.37×"])
         self.assertEqual(switch[4], "≤ 1× Linux ✓")
         # A workload neither side reported still has its row.
-        self.assertEqual(row_of(table, "Memory per blocked process")[1:4], ["—", "—", "—"])
+        self.assertEqual(row_of(table, "Memory per blocked agent / process")[1:4], ["—", "—", "—"])
         self.assertEqual(len(table.splitlines()), 2 + len(report.ROWS))
 
     def test_targets_against_linux_and_dds(self):

@@ -93,6 +93,14 @@ Result<SpawnedAgent> spawn_agent(ReadonlyBytes executable, const SpawnOptions& o
         handles.close_all(); // the agent's handle to itself would keep it alive forever
         return diagnostic.fail(thread_handle.error(), "cannot give the agent its handles ({})", error_name(thread_handle.error()));
     }
+    if (options.bootstrap) {
+        auto bootstrap = handles.add(options.bootstrap, options.bootstrap_rights);
+        if (bootstrap.is_error()) {
+            handles.close_all();
+            return diagnostic.fail(bootstrap.error(), "cannot give the agent its bootstrap handle ({})", error_name(bootstrap.error()));
+        }
+        agent->set_bootstrap_handle(bootstrap.value());
+    }
     uint64_t arguments[4] = { agent_handle.value(), thread_handle.value(), options.argument, agent->id() };
     auto started = thread->start(arguments);
     if (started.is_error()) {

@@ -26,6 +26,10 @@ struct SpawnOptions {
     object::Agent* parent { nullptr }; // its supervisor (Agent.h), which pays its quota
     bool may_spawn { false }; // its handle to itself carries Rights::Spawn
     size_t handle_capacity { object::HandleTable::default_capacity };
+    // A handle the agent finds with the BootstrapHandle call (a channel end, a topic
+    // namespace): how a creator hands the first capability to a child. Null: none.
+    RefPtr<object::KernelObject> bootstrap {};
+    Rights bootstrap_rights { Rights::None };
 };
 
 struct SpawnedAgent {

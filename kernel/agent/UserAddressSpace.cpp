@@ -13,7 +13,8 @@ Result<OwnPtr<UserAddressSpace>> UserAddressSpace::create(uint64_t quota_bytes)
     return adopt_own_if_nonnull(new (std::nothrow) UserAddressSpace(std::move(space), quota_bytes));
 }
 
-Result<UserAddressSpace::Region*> UserAddressSpace::begin_region(mm::VirtualAddress start, mm::VirtualAddress end, PageFlags flags, bool demand_zero)
+Result<UserAddressSpace::Region*> UserAddressSpace::begin_region(mm::VirtualAddress start, mm::VirtualAddress end, PageFlags flags, bool demand_zero,
+    bool charged)
 {
     if (!m_space)
         return Error::InvalidArgument;
@@ -27,13 +28,43 @@ Result<UserAddressSpace::Region*> UserAddressSpace::begin_region(mm::VirtualAddr
     }
     if (m_region_count == max_regions)
         return Error::OutOfRange;
-    uint64_t length = end - start;
+    uint64_t length = charged ? end - start : 0;
     if (length > m_quota - m_committed || m_committed > m_quota)
         return Error::QuotaExceeded;
     m_committed += length;
     Region& region = m_regions[m_region_count++];
-    region = { start, demand_zero ? end : start, flags, demand_zero };
+    region = { start, demand_zero ? end : start, flags, demand_zero, nullptr };
     return &region;
+}
+
+Result<void> UserAddressSpace::map_shared(mm::VirtualAddress start, PageFlags flags, SharedPages& pages)
+{
+    InterruptSafeGuard guard(m_lock);
+    if (start > mm::user_space_end || pages.size() > mm::user_space_end - start)
+        return Error::InvalidArgument;
+    Region* region = TRY(begin_region(start, start + pages.size(), flags, false, false));
+    pages.ref();
+    region->shared = &pages;
+    for (size_t i = 0; i < pages.page_count(); ++i) {
+        auto mapped = m_space->map(start + i * mm::page_size, pages.frame(i), flags | PageFlags::User);
+        if (mapped.is_error()) {
+            unmap_pages(*region);
+            end_shared(*region);
+            --m_region_count;
+            return mapped.error();
+        }
+        region->end += mm::page_size;
+    }
+    return {};
+}
+
+void UserAddressSpace::end_shared(Region& region)
+{
+    // Under our lock: dropping the last reference frees the frames (PhysicalMemory's own lock).
+    if (SharedPages* pages = region.shared) {
+        region.shared = nullptr;
+        pages->unref();
+    }
 }
 
 Result<void> UserAddressSpace::reserve_demand_zero(mm::VirtualAddress start, mm::VirtualAddress end, PageFlags flags)
@@ -99,6 +130,8 @@ void UserAddressSpace::unmap_pages(const Region& region)
 {
     for (mm::VirtualAddress page = region.start; page < region.end; page += mm::page_size) {
         auto frame = m_space->unmap(page);
+        if (region.shared != nullptr)
+            continue; // the frames belong to the shared pages
         if (frame.is_error()) {
             // Only demand-zero regions have holes: the pages never touched.
             VERIFY(region.demand_zero);
@@ -135,7 +168,9 @@ Result<void> UserAddressSpace::unmap_region(mm::VirtualAddress start, mm::Virtua
         if (region.start != start || region.end != end)
             continue;
         unmap_pages(region);
-        m_committed -= end - start;
+        if (region.shared == nullptr)
+            m_committed -= end - start;
+        end_shared(region);
         remove_region(i);
         return {};
     }
@@ -199,8 +234,10 @@ void UserAddressSpace::release()
         if (!m_space)
             return;
         for (size_t i = 0; i < m_region_count; ++i) {
-            m_committed -= m_regions[i].end - m_regions[i].start;
+            if (m_regions[i].shared == nullptr)
+                m_committed -= m_regions[i].end - m_regions[i].start;
             unmap_pages(m_regions[i]);
+            end_shared(m_regions[i]);
         }
         m_region_count = 0;
         space = std::move(m_space);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <kernel/agent/SharedPages.h>
 #include <kernel/lib/OwnPtr.h>
 #include <kernel/lib/Spinlock.h>
 #include <kernel/mm/AddressSpace.h>
@@ -46,6 +47,10 @@ public:
     // Reserves [start, end) as demand-zero memory: nothing is allocated until touched. The
     // same checks and errors as map_region (but no OutOfMemory for the pages).
     Result<void> reserve_demand_zero(mm::VirtualAddress start, mm::VirtualAddress end, mm::PageFlags flags);
+    // Maps every page of `pages` at [start, start + pages.size()), shared with whoever else maps
+    // them. The region holds a reference to the pages until it is unmapped. Its bytes are not
+    // charged here (the memory object's creator pays for them). Errors as map_region.
+    Result<void> map_shared(mm::VirtualAddress start, mm::PageFlags flags, SharedPages& pages);
     // A free page-aligned range of `length` bytes with a free page on both sides (guards),
     // between `low` and `high`, as high as possible. NotFound if there is none.
     Result<mm::VirtualAddress> find_free_range(uint64_t length, mm::VirtualAddress low, mm::VirtualAddress high) const;
@@ -88,6 +93,7 @@ private:
         mm::VirtualAddress end; // eager: mapped so far, pages [start, end); demand-zero: the whole range
         mm::PageFlags flags;
         bool demand_zero;
+        SharedPages* shared { nullptr }; // one reference while mapped; its frames are not ours
     };
 
     UserAddressSpace(OwnPtr<mm::AddressSpace> space, uint64_t quota)
@@ -96,7 +102,8 @@ private:
     {
     }
     // Lock held.
-    Result<Region*> begin_region(mm::VirtualAddress start, mm::VirtualAddress end, mm::PageFlags flags, bool demand_zero);
+    Result<Region*> begin_region(mm::VirtualAddress start, mm::VirtualAddress end, mm::PageFlags flags, bool demand_zero, bool charged = true);
+    void end_shared(Region& region);
     Result<mm::PhysicalAddress> allocate_page(uint8_t*& bytes);
     Result<void> map_page(mm::VirtualAddress address, mm::PhysicalAddress frame, mm::PageFlags flags);
     void abandon_region(Region& region, uint64_t reserved_bytes);

@@ -1,3 +1,4 @@
+#include <kernel/bench/AgentWorkloads.h>
 #include <kernel/bench/Benchmarks.h>
 #include <kernel/bench/Report.h>
 #include <kernel/bench/SchedulerWorkloads.h>
@@ -19,21 +20,23 @@ struct Workload {
 
 // The workloads of bench/linux/Workloads.cpp, in the same order, then Gehri's own.
 constexpr Workload s_workloads[] = {
-    { "null_syscall", nullptr, needs_user_mode },
-    { "pipe_rtt", nullptr, needs_user_mode },
-    { "futex_rtt", nullptr, needs_user_mode },
-    { "futex_rtt_processes", nullptr, needs_user_mode },
-    { "unix_socket_rtt", nullptr, needs_user_mode },
-    { "context_switch", nullptr, "needs user processes (branch agents)" },
-    { "context_switch_threads", nullptr, "needs user threads (branch agents); see kernel_thread_switch" },
-    { "pipe_throughput", nullptr, needs_user_mode },
-    { "spawn_wait", nullptr, needs_user_mode },
-    { "fanout_100", nullptr, needs_user_mode },
-    { "fanout_1000", nullptr, needs_user_mode },
-    { "memory_per_blocked_process", nullptr, "needs user processes (branch agents)" },
-    { "start_1000_processes", nullptr, "needs user processes (branch agents)" },
+    { "null_syscall", null_syscall, {} },
+    { "pipe_rtt", nullptr, "Gehri has no pipes: see channel_rtt" },
+    { "futex_rtt", nullptr, "Gehri has no futex: see channel_rtt" },
+    { "futex_rtt_processes", nullptr, "Gehri has no futex: see channel_rtt" },
+    { "unix_socket_rtt", nullptr, "Gehri has no sockets: see channel_rtt" },
+    { "context_switch", nullptr, "no user-mode yield benchmark yet" },
+    { "context_switch_threads", nullptr, "no user-mode yield benchmark yet; see kernel_thread_switch" },
+    { "pipe_throughput", nullptr, "no channel throughput benchmark yet" },
+    { "spawn_wait", spawn_wait, {} },
+    { "fanout_100", fanout_100, {} },
+    { "fanout_1000", fanout_1000, {} },
+    { "memory_per_blocked_process", nullptr, "see memory_per_blocked_agent (measured with start_1000_agents)" },
+    { "start_1000_processes", nullptr, "see start_1000_agents" },
     { "kernel_thread_switch", kernel_thread_switch, {} },
     { "kernel_waitqueue_rtt", kernel_waitqueue_rtt, {} },
+    { "channel_rtt", channel_rtt, {} },
+    { "start_1000_agents", start_1000_agents, {} },
 };
 
 } // namespace

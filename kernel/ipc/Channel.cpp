@@ -84,6 +84,22 @@ Result<void> ChannelEndpoint::read(Message& out)
     return {};
 }
 
+Result<void> ChannelEndpoint::read_fitting(Message& out, size_t max_bytes, size_t max_handles, Pending& needed)
+{
+    InterruptSafeGuard guard(m_channel.m_lock);
+    if (m_closed)
+        return Error::BadHandle;
+    if (const Message* front = m_queue.front()) {
+        if (front->size() > max_bytes || front->handles().size() > max_handles) {
+            needed = { front->size(), front->handles().size() };
+            return Error::BufferTooSmall;
+        }
+    }
+    TRY(m_queue.dequeue_into(out));
+    m_channel.refresh_signals_locked();
+    return {};
+}
+
 Result<Message> ChannelEndpoint::read()
 {
     Message message;

@@ -32,6 +32,10 @@ public:
         size_t bytes;
         size_t handles;
     };
+    // read(), but only if the oldest message has at most `max_bytes` bytes and `max_handles`
+    // handles: otherwise BufferTooSmall, `needed` says what it has, and it stays queued. One
+    // lock acquisition, so no other reader can take the message between the check and the read.
+    Result<void> read_fitting(Message& out, size_t max_bytes, size_t max_handles, Pending& needed);
     Result<Pending> peek();
     // Closes this end: queued messages to it are discarded (their handles disposed) and the peer
     // sees peer_closed. Idempotent.

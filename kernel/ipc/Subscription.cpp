@@ -14,6 +14,8 @@ Subscription::~Subscription() { m_topic->unsubscribe(*this); }
 
 Result<void> Subscription::take(Message& out) { return m_topic->take(*this, out); }
 
+Result<void> Subscription::take_fitting(Message& out, size_t max_bytes, size_t& needed) { return m_topic->take(*this, out, max_bytes, &needed); }
+
 Result<Message> Subscription::take()
 {
     Message sample;

@@ -22,6 +22,9 @@ public:
     // The oldest sample (sender and topic sequence number set). WouldBlock when none waits.
     Result<void> take(Message& out);
     Result<Message> take();
+    // take(), unless the oldest sample is larger than `max_bytes`: then BufferTooSmall, `needed`
+    // is its size, and it stays queued (checked and taken under one lock).
+    Result<void> take_fitting(Message& out, size_t max_bytes, size_t& needed);
     // Samples this subscription lost to best-effort overflow (always 0 when reliable).
     uint64_t dropped() const;
     uint32_t pending() const;

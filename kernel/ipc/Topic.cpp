@@ -112,9 +112,14 @@ void Topic::update_subscription_signals_locked(Subscription& subscription)
         subscription.m_signals.update_locked(signal::readable, signal::none);
 }
 
-Result<void> Topic::take(Subscription& subscription, Message& out)
+Result<void> Topic::take(Subscription& subscription, Message& out, size_t max_bytes, size_t* needed)
 {
     InterruptSafeGuard guard(m_lock);
+    if (const Message* front = subscription.m_queue.front(); front != nullptr && front->size() > max_bytes) {
+        if (needed != nullptr)
+            *needed = front->size();
+        return Error::BufferTooSmall;
+    }
     bool was_full = subscription.m_queue.is_full();
     TRY(subscription.m_queue.dequeue_into(out));
     if (was_full && subscription.m_qos.reliability == Reliability::Reliable)

@@ -59,7 +59,8 @@ private:
     {
     }
     void unsubscribe(Subscription& subscription);
-    Result<void> take(Subscription& subscription, Message& out);
+    // BufferTooSmall (the sample stays queued, *needed says its size) past max_bytes.
+    Result<void> take(Subscription& subscription, Message& out, size_t max_bytes = max_message_bytes, size_t* needed = nullptr);
     void deliver_locked(Subscription& subscription, const PayloadRef& payload, AgentId sender, uint64_t sequence);
     void note_reliable_full_locked(Subscription& subscription, bool was_full);
     void update_subscription_signals_locked(Subscription& subscription);

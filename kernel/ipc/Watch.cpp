@@ -40,9 +40,19 @@ void Watch::update_signals_locked()
 
 Result<WatchEvent> Watch::next()
 {
+    size_t needed = 0;
+    return next_fitting(~size_t(0), needed);
+}
+
+Result<WatchEvent> Watch::next_fitting(size_t max_key_bytes, size_t& needed)
+{
     InterruptSafeGuard guard(m_board->m_lock);
     if (m_count == 0)
         return Error::WouldBlock;
+    if (m_events[m_head].key->size() > max_key_bytes) {
+        needed = m_events[m_head].key->size();
+        return Error::BufferTooSmall;
+    }
     WatchEvent event = std::move(m_events[m_head]);
     m_head = static_cast<uint32_t>((m_head + 1) % m_events.size());
     --m_count;

@@ -30,6 +30,9 @@ public:
 
     // The oldest event. WouldBlock when none waits.
     Result<WatchEvent> next();
+    // next(), unless the oldest event's key is longer than `max_key_bytes`: then BufferTooSmall,
+    // `needed` is its length, and it stays queued (checked and taken under one lock).
+    Result<WatchEvent> next_fitting(size_t max_key_bytes, size_t& needed);
     // Whether events were lost since the last call; lowers the flag.
     bool take_overflow();
     uint64_t lost_events() const;

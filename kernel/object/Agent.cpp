@@ -193,6 +193,12 @@ void Agent::kill(const abi::ExitInfo& info)
             first = true;
         }
         __atomic_store_n(&m_ending, true, __ATOMIC_RELEASE);
+        // Under the lock, so that no queue is woken after its wait ended (queues live on the
+        // waiters' stacks). Lock order: agent, then wait queue.
+        for (Thread* thread = m_threads; thread != nullptr; thread = thread->next_in_agent) {
+            if (thread->interruptible_wait != nullptr)
+                sched::kernel_scheduler().wake_all(*thread->interruptible_wait);
+        }
     }
     if (first && info.reason == abi::ExitReason::Killed)
         log::info("agent {} ({}) killed with status {}", m_id, name(), info.status);
@@ -213,6 +219,18 @@ Result<void> Agent::set_weight(uint32_t weight)
     for (Thread* thread = m_threads; thread != nullptr; thread = thread->next_in_agent)
         TRY(sched::kernel_scheduler().set_weight(thread->kernel_thread(), weight));
     return {};
+}
+
+void Agent::begin_interruptible_wait(Thread& thread, sched::WaitQueue& queue)
+{
+    InterruptSafeGuard guard(m_lock);
+    thread.interruptible_wait = &queue;
+}
+
+void Agent::end_interruptible_wait(Thread& thread)
+{
+    InterruptSafeGuard guard(m_lock);
+    thread.interruptible_wait = nullptr;
 }
 
 abi::ExitInfo Agent::recorded_exit() const

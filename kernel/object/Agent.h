@@ -59,6 +59,10 @@ public:
     AgentId id() const { return m_id; }
     StringView name() const { return { m_name, m_name_length }; }
     HandleTable& handles() { return *m_handles; }
+    // The handle its creator gave it at spawn (SpawnOptions::bootstrap), once: the first call
+    // returns it, later ones invalid_handle.
+    void set_bootstrap_handle(HandleValue handle) { __atomic_store_n(&m_bootstrap_handle, handle, __ATOMIC_RELEASE); }
+    HandleValue take_bootstrap_handle() { return __atomic_exchange_n(&m_bootstrap_handle, invalid_handle, __ATOMIC_ACQ_REL); }
     agent::UserAddressSpace& memory() { return *m_memory; }
     sched::PriorityClass priority_class() const { return m_priority_class; }
     uint32_t weight() const { return __atomic_load_n(&m_weight, __ATOMIC_ACQUIRE); }
@@ -85,6 +89,11 @@ public:
     // Ends the agent: records `info` as its exit (unless one is recorded already) and makes
     // every thread end at its next entry into the kernel (or at once if it is waiting in one).
     void kill(const abi::ExitInfo& info);
+    // A thread of this agent sleeps on `queue` until something happens or the agent is killed:
+    // kill() wakes the queue at once, so such waits need no periodic kill check (no timer on
+    // the IPC fast path). The thread's condition must include is_ending().
+    void begin_interruptible_wait(Thread& thread, sched::WaitQueue& queue);
+    void end_interruptible_wait(Thread& thread);
     bool is_ending() const { return __atomic_load_n(&m_ending, __ATOMIC_ACQUIRE); }
     // Meaningful once is_ending(): the exit the threads should take.
     abi::ExitInfo recorded_exit() const;
@@ -123,6 +132,7 @@ private:
     OwnPtr<agent::UserAddressSpace> m_memory;
     RefPtr<Agent> m_parent; // until this agent has exited
     uint64_t m_charged_to_parent { 0 };
+    HandleValue m_bootstrap_handle { invalid_handle };
 
     mutable Spinlock m_lock; // the fields below
     Thread* m_threads { nullptr }; // started and not yet reaped, linked through next_in_agent

@@ -155,6 +155,45 @@ Result<RefPtr<KernelObject>> HandleTable::get_checked(HandleValue handle, Object
     return object;
 }
 
+Result<RefPtr<KernelObject>> HandleTable::get_any_with_rights(HandleValue handle, Rights required) const
+{
+    InterruptSafeGuard guard(m_lock);
+    const Entry* entry = live_entry(handle);
+    if (entry == nullptr)
+        return Error::BadHandle;
+    if (!has_rights(entry->rights, required))
+        return Error::AccessDenied;
+    return RefPtr<KernelObject>(entry->object);
+}
+
+Result<void> HandleTable::take(const HandleValue* handles, size_t count, Rights required, KernelObject** objects, Rights* rights)
+{
+    InterruptSafeGuard guard(m_lock);
+    // Check everything first, so that a refusal leaves the table as it was.
+    for (size_t i = 0; i < count; ++i) {
+        const Entry* entry = live_entry(handles[i]);
+        if (entry == nullptr)
+            return Error::BadHandle;
+        if (!has_rights(entry->rights, required))
+            return Error::AccessDenied;
+        for (size_t j = 0; j < i; ++j) {
+            if (handles[j] == handles[i])
+                return Error::InvalidArgument;
+        }
+    }
+    for (size_t i = 0; i < count; ++i) {
+        Entry& entry = *live_entry(handles[i]);
+        objects[i] = entry.object; // the entry's reference moves to the caller
+        rights[i] = entry.rights;
+        entry.object = nullptr;
+        entry.rights = Rights::None;
+        entry.generation = next_generation(entry.generation);
+        push_free(index_of(handles[i]));
+        --m_count;
+    }
+    return {};
+}
+
 Result<Rights> HandleTable::rights_of(HandleValue handle) const
 {
     InterruptSafeGuard guard(m_lock);

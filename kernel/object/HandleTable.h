@@ -48,6 +48,15 @@ public:
     template<typename T>
     Result<RefPtr<T>> get_object_with_rights(HandleValue handle, Rights required) const;
 
+    // The object a live handle names, whatever its type, if it holds `required` (BadHandle,
+    // AccessDenied): for calls that work on several kinds (waiting on signals).
+    Result<RefPtr<KernelObject>> get_any_with_rights(HandleValue handle, Rights required) const;
+
+    // Lifts handles out of the table for a transfer, all or none: every one must be live
+    // (BadHandle), distinct (InvalidArgument) and hold `required` (AccessDenied). On success the
+    // entries are closed and objects[i] / rights[i] carry each one's reference and rights.
+    Result<void> take(const HandleValue* handles, size_t count, Rights required, KernelObject** objects, Rights* rights);
+
     // The rights a live handle carries (BadHandle otherwise).
     Result<Rights> rights_of(HandleValue handle) const;
 

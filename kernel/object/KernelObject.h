@@ -4,6 +4,10 @@
 #include <kernel/object/RefPtr.h>
 #include <stdint.h>
 
+namespace gehri::ipc {
+class SignalSource;
+}
+
 namespace gehri::object {
 
 // The base of everything a handle can name. Reference counted (intrusively, atomically):
@@ -40,6 +44,9 @@ public:
         return false;
     }
     uint32_t reference_count() const { return __atomic_load_n(&m_reference_count, __ATOMIC_RELAXED); }
+
+    // The signals a waiter can watch (WaitMany), or null for objects without any.
+    virtual ipc::SignalSource* signal_source() { return nullptr; }
 
 protected:
     explicit KernelObject(ObjectType type)

@@ -10,6 +10,14 @@ namespace gehri::object {
 enum class ObjectType : uint8_t {
     Agent = 1,
     Thread = 2,
+    ChannelEndpoint = 3,
+    TopicNamespace = 4,
+    Publisher = 5,
+    Subscription = 6,
+    Blackboard = 7,
+    Watch = 8,
+    WaitSet = 9,
+    MemoryObject = 10,
 };
 
 constexpr StringView name_of(ObjectType type)
@@ -17,6 +25,14 @@ constexpr StringView name_of(ObjectType type)
     switch (type) {
     case ObjectType::Agent: return "agent";
     case ObjectType::Thread: return "thread";
+    case ObjectType::ChannelEndpoint: return "channel";
+    case ObjectType::TopicNamespace: return "topic_namespace";
+    case ObjectType::Publisher: return "publisher";
+    case ObjectType::Subscription: return "subscription";
+    case ObjectType::Blackboard: return "blackboard";
+    case ObjectType::Watch: return "watch";
+    case ObjectType::WaitSet: return "wait_set";
+    case ObjectType::MemoryObject: return "memory_object";
     }
     return "unknown";
 }

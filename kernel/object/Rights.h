@@ -17,8 +17,12 @@ enum class Rights : uint32_t {
     Wait = 1u << 5, // wait for the object's exit or signals
     Signal = 1u << 6, // raise the object's signals
     Kill = 1u << 7, // (agent, thread) end it
+    // Bits 8..15: IPC (kernel/object/IpcObjects.h).
+    Publish = 1u << 8, // (topic namespace) make publishers
+    Subscribe = 1u << 9, // (topic namespace) make subscriptions
+    Map = 1u << 10, // (memory object) map it into the address space (read-only without Write)
     // Bits 16..23: taking part in the collective services (docs/collective.md), held on an
-    // agent's handle to itself. Bits 8..15 are kept for object rights.
+    // agent's handle to itself.
     Govern = 1u << 16, // (agent) open proposals and auctions
     Vote = 1u << 17, // (agent) vote on proposals
     Bid = 1u << 18, // (agent) bid in auctions

@@ -71,6 +71,8 @@ public:
     Thread* next_to_reap { nullptr };
     // Link in its agent's list of threads (owned by the agent).
     Thread* next_in_agent { nullptr };
+    // The queue it sleeps on in an interruptible wait, or null (guarded by the agent's lock).
+    sched::WaitQueue* interruptible_wait { nullptr };
 };
 
 } // namespace gehri::object

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <kernel/ipc/Signals.h>
 #include <kernel/lib/Error.h>
 #include <kernel/object/Handle.h>
 #include <kernel/object/Rights.h>
@@ -16,7 +17,7 @@
 // rsp, r12-r15 and the FPU/SSE registers are preserved.
 namespace gehri::abi {
 
-constexpr uint32_t syscall_abi_version = 3;
+constexpr uint32_t syscall_abi_version = 4;
 
 enum class Syscall : uint64_t {
     Null = 0, // does nothing, returns 0: the cost of the round trip itself
@@ -51,7 +52,70 @@ enum class Syscall : uint64_t {
     // (agent handle, const char* path, path_length, offset, void* buffer, length) -> bytes
     // read from the file `path` of the boot image (initrd); needs Rights::Spawn.
     BootFileRead = 18,
-    // 19..63 unassigned (32.. are kept for IPC): NotSupported.
+
+    // --- IPC (32..63; docs/ipc.md). Numbers 19..31 are unassigned: NotSupported. -----------
+    // (HandleValue out[2]) -> 0: the two ends of a new channel (channel_rights each).
+    ChannelCreate = 32,
+    // (channel, const void* bytes, length, const HandleValue* handles, handle_count) -> 0.
+    // Needs Write; each handle sent needs Transfer and leaves the caller's table (even if the
+    // write then fails: the message is consumed, as in Zircon). TooLarge past max_message_bytes
+    // or max_message_handles (or the peer queue's byte limit); QueueFull; PeerClosed;
+    // InvalidArgument for a handle to this channel itself.
+    ChannelWrite = 33,
+    // (channel, void* bytes, capacity, HandleValue* handles, handle_capacity, ReadInfo* io)
+    // -> byte count. Needs Read. Waits up to io->timeout_ns for a message (0 polls: WouldBlock).
+    // Fills io->sender (stamped by the kernel), byte_count, handle_count. BufferTooSmall (the
+    // message stays queued; io says what it needs); PeerClosed once empty for good; TimedOut;
+    // Interrupted.
+    ChannelRead = 34,
+    // (WaitItem* items, count, timeout_ns) -> how many items are ready; each item's `observed`
+    // is filled. Every handle needs Wait. TimedOut (0 polls); InvalidArgument; Interrupted.
+    WaitMany = 35,
+    // () -> a handle to a new topic namespace (namespace_rights).
+    TopicNamespaceCreate = 36,
+    // (namespace, const char* name, length, TopicFlags) -> a publisher handle (publisher_rights).
+    // Needs Publish (and Write with TopicFlags::Create). NotFound without Create.
+    TopicPublisher = 37,
+    // (namespace, const char* name, length, const SubscribeOptions*) -> a subscription handle
+    // (subscription_rights). Needs Subscribe (and Write with TopicFlags::Create).
+    TopicSubscribe = 38,
+    // (publisher, const void* bytes, length) -> the sample's sequence number (1, 2, ...).
+    // Needs Write. QueueFull when a reliable subscriber is full (nobody got it); TooLarge.
+    TopicPublish = 39,
+    // (subscription, void* bytes, capacity, ReadInfo* io) -> byte count, as ChannelRead (no
+    // handles); io->sequence is the topic's sample number. Needs Read.
+    TopicTake = 40,
+    // () -> the handle this agent's creator gave it (SpawnRequest::bootstrap_handle), once;
+    // NotFound if there is none (or it was taken already).
+    BootstrapHandle = 41,
+    // () -> a handle to a new blackboard (blackboard_rights).
+    BlackboardCreate = 42,
+    // (board, const void* key, key_length, void* value, capacity, EntryInfo* out) -> value
+    // length. Needs Read. NotFound; BufferTooSmall (out->value_length says what it needs).
+    BlackboardGet = 43,
+    // (board, key, key_length, const void* value, length, expected_version) -> the new version.
+    // Needs Write. expected_version any_version puts unconditionally; 0 only if the key is
+    // absent; otherwise only at that version (VersionMismatch). QuotaExceeded past the
+    // caller's bytes on the board; TooLarge (key > 256 bytes, value > 64 KiB).
+    BlackboardPut = 44,
+    // (board, key, key_length, expected_version) -> the revision of the deletion. Needs Write.
+    // NotFound; VersionMismatch.
+    BlackboardDelete = 45,
+    // (board, const void* pattern, length, WatchScope, capacity) -> a watch handle (watch_rights).
+    // Needs Read. Key: exactly that key; Prefix: every key starting with it (empty: all).
+    BlackboardWatch = 46,
+    // (watch, void* key, capacity, WatchEventInfo* io) -> the event's key length. Needs Read.
+    // Waits up to io->timeout_ns (0 polls: WouldBlock); BufferTooSmall (stays queued).
+    WatchNext = 47,
+    // (size) -> a handle to a new memory object of `size` zeroed bytes (a page multiple, at
+    // most 64 MiB; memory_rights), charged to the caller's memory quota while it exists.
+    MemoryCreate = 48,
+    // (memory object, MemoryFlags, uint64_t* size_out) -> the address where the whole object is
+    // now mapped, shared with every other agent that maps it; its size goes to *size_out (if not
+    // null). Needs Map, and Write for MemoryFlags::Write (Execute is refused). MemoryUnmap(address,
+    // size) unmaps it.
+    MemoryMapObject = 49,
+    // 50..63 unassigned: NotSupported.
 
     // The collective services (docs/collective.md). The first argument of each is the caller's
     // handle to itself, carrying the right named; the policy is checked (a denial is
@@ -147,7 +211,9 @@ struct SpawnRequest {
     uint32_t priority_class { 2 }; // 0 emergency, 1 interactive, 2 normal, 3 batch
     uint32_t weight { 1024 }; // 1 .. 2^20
     uint32_t flags { 0 }; // SpawnFlags
-    uint32_t reserved { 0 }; // must be 0
+    // A handle of the caller's (needs Transfer) that moves to the child, which finds it with
+    // BootstrapHandle; 0 for none.
+    uint32_t bootstrap_handle { 0 };
 };
 static_assert(sizeof(SpawnRequest) == 64);
 
@@ -230,6 +296,91 @@ struct CollectiveEvent {
     uint64_t detail2 { 0 };
 };
 static_assert(sizeof(CollectiveEvent) == 32);
+// --- IPC ----------------------------------------------------------------------------------------
+
+constexpr Rights channel_rights = Rights::Read | Rights::Write | Rights::Wait | Rights::Transfer | Rights::Duplicate;
+constexpr Rights namespace_rights = Rights::Read | Rights::Write | Rights::Publish | Rights::Subscribe | Rights::Transfer | Rights::Duplicate;
+constexpr Rights publisher_rights = Rights::Write | Rights::Wait | Rights::Transfer | Rights::Duplicate;
+constexpr Rights subscription_rights = Rights::Read | Rights::Wait | Rights::Transfer | Rights::Duplicate;
+
+constexpr size_t max_message_bytes = 64 * 1024;
+constexpr size_t max_message_handles = 64;
+constexpr size_t max_wait_items = 64;
+constexpr size_t max_topic_name_length = 64;
+
+// Signal bits (WaitItem::interest / observed): kernel/ipc/Signals.h.
+namespace signal = ipc::signal;
+
+// ChannelRead's and TopicTake's in/out block.
+struct ReadInfo {
+    uint64_t timeout_ns { 0 }; // in: 0 polls, wait_forever waits
+    uint64_t sender { 0 }; // out: the sending agent's id, stamped by the kernel
+    uint64_t sequence { 0 }; // out: topics' sample number (channels: 0)
+    uint32_t byte_count { 0 }; // out: bytes of the message (needed, on BufferTooSmall)
+    uint32_t handle_count { 0 }; // out: handles of the message
+};
+static_assert(sizeof(ReadInfo) == 32);
+
+struct WaitItem {
+    uint32_t handle { 0 };
+    uint32_t interest { 0 }; // signal bits, not 0
+    uint32_t observed { 0 }; // out: the interesting bits that were up
+    uint32_t reserved { 0 }; // must be 0
+};
+static_assert(sizeof(WaitItem) == 16);
+
+enum class TopicFlags : uint32_t {
+    None = 0,
+    Create = 1u << 0, // make the topic if it does not exist (needs Write on the namespace)
+    All = 1,
+};
+
+struct SubscribeOptions {
+    uint32_t history_depth { 16 }; // 1 .. 4096
+    uint32_t reliable { 0 }; // 1: the publisher feels back-pressure; 0: best effort (oldest dropped)
+    uint32_t latest_value { 0 }; // 1: start with the topic's last sample
+    uint32_t flags { 0 }; // TopicFlags
+};
+static_assert(sizeof(SubscribeOptions) == 16);
+
+constexpr Rights blackboard_rights = Rights::Read | Rights::Write | Rights::Transfer | Rights::Duplicate;
+constexpr Rights watch_rights = Rights::Read | Rights::Wait | Rights::Transfer | Rights::Duplicate;
+constexpr Rights memory_rights = Rights::Read | Rights::Write | Rights::Map | Rights::Transfer | Rights::Duplicate;
+constexpr uint64_t any_version = ~uint64_t(0);
+constexpr size_t max_key_bytes = 256;
+
+// What BlackboardGet reports about an entry.
+struct EntryInfo {
+    uint64_t version { 0 }; // board revision of the last put
+    uint64_t created_version { 0 }; // board revision that created the key
+    uint64_t writer { 0 }; // the agent that last wrote it, stamped by the kernel
+    uint64_t time_ns { 0 }; // when, in ClockNow's clock
+    uint64_t value_length { 0 };
+};
+static_assert(sizeof(EntryInfo) == 40);
+
+enum class WatchScope : uint32_t {
+    Key = 0,
+    Prefix = 1,
+};
+
+enum class WatchEventKind : uint32_t {
+    Put = 1,
+    Delete = 2,
+};
+
+// WatchNext's in/out block.
+struct WatchEventInfo {
+    uint64_t timeout_ns { 0 }; // in
+    uint64_t version { 0 }; // out: the board revision of the change
+    uint64_t writer { 0 };
+    uint64_t time_ns { 0 };
+    uint32_t kind { 0 }; // WatchEventKind
+    uint32_t key_length { 0 };
+    uint32_t overflowed { 0 }; // 1: events were lost since the last WatchNext (re-read the board)
+    uint32_t reserved { 0 };
+};
+static_assert(sizeof(WatchEventInfo) == 48);
 
 constexpr int64_t encode_error(Error error) { return -static_cast<int64_t>(error); }
 constexpr bool is_error_value(int64_t value) { return value < 0; }

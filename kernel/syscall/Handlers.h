@@ -17,6 +17,7 @@ struct Caller {
 
 // Lifecycle.cpp
 Result<uint64_t> sys_spawn(Caller&, HandleArgument spawner, UserPointer<const abi::SpawnRequest> request);
+Result<uint64_t> sys_bootstrap_handle(Caller&);
 Result<uint64_t> sys_kill(Caller&, HandleArgument agent, int32_t status);
 Result<uint64_t> sys_wait_child(Caller&, uint64_t timeout_ns, UserPointer<abi::ChildExit> out);
 Result<uint64_t> sys_thread_create(Caller&, uint64_t entry, uint64_t argument, uint64_t stack_size, uint64_t context);
@@ -27,6 +28,34 @@ Result<uint64_t> sys_boot_file_read(Caller&, HandleArgument agent, UserPointer<c
 // Memory.cpp
 Result<uint64_t> sys_memory_map(Caller&, Length length, uint64_t flags);
 Result<uint64_t> sys_memory_unmap(Caller&, uint64_t address, Length length);
+Result<uint64_t> sys_memory_create(Caller&, Length size);
+Result<uint64_t> sys_memory_map_object(Caller&, HandleArgument memory, uint64_t flags, UserPointer<uint64_t> size_out);
+
+// Channels.cpp
+Result<uint64_t> sys_channel_create(Caller&, UserPointer<HandleValue> out);
+Result<uint64_t> sys_channel_write(Caller&, HandleArgument channel, UserPointer<const void> bytes, Length length,
+    UserPointer<const HandleValue> handles, Length handle_count);
+Result<uint64_t> sys_channel_read(Caller&, HandleArgument channel, UserPointer<void> bytes, Length capacity, UserPointer<HandleValue> handles,
+    Length handle_capacity, UserPointer<abi::ReadInfo> io);
+Result<uint64_t> sys_wait_many(Caller&, UserPointer<abi::WaitItem> items, Length count, uint64_t timeout_ns);
+
+// Topics.cpp
+Result<uint64_t> sys_topic_namespace_create(Caller&);
+Result<uint64_t> sys_topic_publisher(Caller&, HandleArgument topics, UserPointer<const char> name, Length length, uint64_t flags);
+Result<uint64_t> sys_topic_subscribe(Caller&, HandleArgument topics, UserPointer<const char> name, Length length,
+    UserPointer<const abi::SubscribeOptions> options);
+Result<uint64_t> sys_topic_publish(Caller&, HandleArgument publisher, UserPointer<const void> bytes, Length length);
+Result<uint64_t> sys_topic_take(Caller&, HandleArgument subscription, UserPointer<void> bytes, Length capacity, UserPointer<abi::ReadInfo> io);
+
+// Blackboards.cpp
+Result<uint64_t> sys_blackboard_create(Caller&);
+Result<uint64_t> sys_blackboard_get(Caller&, HandleArgument board, UserPointer<const void> key, Length key_length, UserPointer<void> value,
+    Length capacity, UserPointer<abi::EntryInfo> out);
+Result<uint64_t> sys_blackboard_put(Caller&, HandleArgument board, UserPointer<const void> key, Length key_length, UserPointer<const void> value,
+    Length length, uint64_t expected);
+Result<uint64_t> sys_blackboard_delete(Caller&, HandleArgument board, UserPointer<const void> key, Length key_length, uint64_t expected);
+Result<uint64_t> sys_blackboard_watch(Caller&, HandleArgument board, UserPointer<const void> pattern, Length length, uint64_t scope, uint64_t capacity);
+Result<uint64_t> sys_watch_next(Caller&, HandleArgument watch, UserPointer<void> key, Length capacity, UserPointer<abi::WatchEventInfo> io);
 
 // Collective.cpp
 Result<uint64_t> sys_proposal_open(Caller&, HandleArgument self, UserPointer<const abi::ProposalRequest> request);

@@ -37,7 +37,7 @@ Result<uint64_t> sys_spawn(Caller& caller, HandleArgument spawner, UserPointer<c
 {
     auto parent = TRY(caller.agent().handles().get_object_with_rights<Agent>(spawner.value, Rights::Spawn));
     abi::SpawnRequest request = TRY(copy_from_user(request_pointer));
-    if (request.reserved != 0 || (request.flags & ~uint32_t(abi::SpawnFlags::All)) != 0)
+    if ((request.flags & ~uint32_t(abi::SpawnFlags::All)) != 0)
         return Error::InvalidArgument;
     if (request.priority_class >= sched::priority_class_count || !sched::is_valid_weight(request.weight))
         return Error::InvalidArgument;
@@ -58,6 +58,12 @@ Result<uint64_t> sys_spawn(Caller& caller, HandleArgument spawner, UserPointer<c
     if (handles.count() >= handles.capacity())
         return Error::OutOfHandles;
     bool may_spawn = request.flags & uint32_t(abi::SpawnFlags::MaySpawn);
+    RefPtr<object::KernelObject> bootstrap;
+    Rights bootstrap_rights = Rights::None;
+    if (request.bootstrap_handle != invalid_handle) {
+        bootstrap = TRY(handles.get_any_with_rights(request.bootstrap_handle, Rights::Transfer));
+        bootstrap_rights = TRY(handles.rights_of(request.bootstrap_handle));
+    }
     Diagnostic diagnostic;
     auto spawned = agent::spawn_agent_from_initrd(*initrd, program,
         {
@@ -68,6 +74,8 @@ Result<uint64_t> sys_spawn(Caller& caller, HandleArgument spawner, UserPointer<c
             .weight = request.weight,
             .parent = parent.get(),
             .may_spawn = may_spawn,
+            .bootstrap = bootstrap,
+            .bootstrap_rights = bootstrap_rights,
         },
         diagnostic);
     if (spawned.is_error()) {
@@ -81,7 +89,18 @@ Result<uint64_t> sys_spawn(Caller& caller, HandleArgument spawner, UserPointer<c
         spawned.value().agent->kill({ .reason = abi::ExitReason::Killed, .status = -1 });
         return handle.error();
     }
+    // The bootstrap handle moved to the child.
+    if (request.bootstrap_handle != invalid_handle)
+        (void)handles.close(request.bootstrap_handle);
     return handle.value();
+}
+
+Result<uint64_t> sys_bootstrap_handle(Caller& caller)
+{
+    HandleValue handle = caller.agent().take_bootstrap_handle();
+    if (handle == invalid_handle)
+        return Error::NotFound;
+    return handle;
 }
 
 Result<uint64_t> sys_kill(Caller& caller, HandleArgument handle, int32_t status)

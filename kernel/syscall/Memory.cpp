@@ -1,5 +1,7 @@
 #include <kernel/agent/Spawn.h>
+#include <kernel/object/MemoryObject.h>
 #include <kernel/syscall/Handlers.h>
+#include <kernel/syscall/UserCopy.h>
 
 namespace gehri::syscall {
 
@@ -29,6 +31,30 @@ Result<uint64_t> sys_memory_map(Caller& caller, Length length, uint64_t flags)
     uint64_t start = TRY(memory.find_free_range(length.value, map_area_low, map_area_high));
     // Another thread may have taken the range meanwhile: then AlreadyExists, and the caller retries.
     TRY(memory.reserve_demand_zero(start, start + length.value, page_flags));
+    return start;
+}
+
+Result<uint64_t> sys_memory_create(Caller& caller, Length size)
+{
+    auto object = TRY(object::MemoryObject::create(caller.agent(), size.value));
+    return TRY(caller.agent().handles().add(std::move(object), abi::memory_rights));
+}
+
+Result<uint64_t> sys_memory_map_object(Caller& caller, HandleArgument handle, uint64_t flags, UserPointer<uint64_t> size_out)
+{
+    if ((flags & ~uint64_t(abi::MemoryFlags::Write)) != 0)
+        return Error::InvalidArgument; // unknown flags, and shared memory is never executable
+    bool writable = flags & uint64_t(abi::MemoryFlags::Write);
+    Rights needed = writable ? Rights::Map | Rights::Write : Rights::Map;
+    auto object = TRY(caller.agent().handles().get_object_with_rights<object::MemoryObject>(handle.value, needed));
+    mm::PageFlags page_flags = mm::PageFlags::NoExecute;
+    if (writable)
+        page_flags |= mm::PageFlags::Writable;
+    if (!size_out.is_null())
+        TRY(copy_to_user(size_out, object->size()));
+    auto& memory = caller.agent().memory();
+    uint64_t start = TRY(memory.find_free_range(object->size(), map_area_low, map_area_high));
+    TRY(memory.map_shared(start, page_flags, object->pages()));
     return start;
 }
 

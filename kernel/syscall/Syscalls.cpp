@@ -156,7 +156,10 @@ Result<uint64_t> invoke(Caller& caller, const uint64_t* raw)
     return decode_and_invoke(Handler, caller, raw);
 }
 
-constexpr SyscallDescriptor s_syscalls[] = {
+Result<uint64_t> sys_unassigned(Caller&) { return Error::NotSupported; }
+
+// The calls, in any order; numbers without an entry are unassigned.
+constexpr SyscallDescriptor s_assigned[] = {
     { abi::Syscall::Null, "null", invoke<sys_null> },
     { abi::Syscall::AbiVersion, "abi_version", invoke<sys_abi_version> },
     { abi::Syscall::DebugWrite, "debug_write", invoke<sys_debug_write> },
@@ -176,6 +179,24 @@ constexpr SyscallDescriptor s_syscalls[] = {
     { abi::Syscall::ThreadExit, "thread_exit", invoke<sys_thread_exit> },
     { abi::Syscall::Sleep, "sleep", invoke<sys_sleep> },
     { abi::Syscall::BootFileRead, "boot_file_read", invoke<sys_boot_file_read> },
+    { abi::Syscall::ChannelCreate, "channel_create", invoke<sys_channel_create> },
+    { abi::Syscall::ChannelWrite, "channel_write", invoke<sys_channel_write> },
+    { abi::Syscall::ChannelRead, "channel_read", invoke<sys_channel_read> },
+    { abi::Syscall::WaitMany, "wait_many", invoke<sys_wait_many> },
+    { abi::Syscall::TopicNamespaceCreate, "topic_namespace_create", invoke<sys_topic_namespace_create> },
+    { abi::Syscall::TopicPublisher, "topic_publisher", invoke<sys_topic_publisher> },
+    { abi::Syscall::TopicSubscribe, "topic_subscribe", invoke<sys_topic_subscribe> },
+    { abi::Syscall::TopicPublish, "topic_publish", invoke<sys_topic_publish> },
+    { abi::Syscall::TopicTake, "topic_take", invoke<sys_topic_take> },
+    { abi::Syscall::BootstrapHandle, "bootstrap_handle", invoke<sys_bootstrap_handle> },
+    { abi::Syscall::BlackboardCreate, "blackboard_create", invoke<sys_blackboard_create> },
+    { abi::Syscall::BlackboardGet, "blackboard_get", invoke<sys_blackboard_get> },
+    { abi::Syscall::BlackboardPut, "blackboard_put", invoke<sys_blackboard_put> },
+    { abi::Syscall::BlackboardDelete, "blackboard_delete", invoke<sys_blackboard_delete> },
+    { abi::Syscall::BlackboardWatch, "blackboard_watch", invoke<sys_blackboard_watch> },
+    { abi::Syscall::WatchNext, "watch_next", invoke<sys_watch_next> },
+    { abi::Syscall::MemoryCreate, "memory_create", invoke<sys_memory_create> },
+    { abi::Syscall::MemoryMapObject, "memory_map_object", invoke<sys_memory_map_object> },
     { abi::Syscall::ProposalOpen, "proposal_open", invoke<sys_proposal_open> },
     { abi::Syscall::ProposalVote, "proposal_vote", invoke<sys_proposal_vote> },
     { abi::Syscall::ProposalResult, "proposal_result", invoke<sys_proposal_result> },
@@ -188,41 +209,43 @@ constexpr SyscallDescriptor s_syscalls[] = {
     { abi::Syscall::EventTake, "event_take", invoke<sys_event_take> },
 };
 
-Result<uint64_t> sys_unassigned(Caller&, const uint64_t*) { return Error::NotSupported; }
-
-// Numbers are assigned in blocks by subject (Abi.h), so the table has gaps: indexed by number,
-// an unassigned one answers NotSupported under the name "unassigned".
 constexpr uint64_t s_count = static_cast<uint64_t>(abi::Syscall::Count);
 
 struct SyscallTable {
     SyscallDescriptor entries[s_count];
 };
 
+inline void syscall_table_is_wrong() { }
+
+// Indexed by number, gaps filled with "unassigned"; a number listed twice, or one at or past
+// Count, does not compile.
 constexpr SyscallTable make_table()
 {
     SyscallTable table {};
     for (uint64_t i = 0; i < s_count; ++i)
-        table.entries[i] = { static_cast<abi::Syscall>(i), "unassigned", sys_unassigned };
-    for (const auto& descriptor : s_syscalls)
-        table.entries[static_cast<uint64_t>(descriptor.number)] = descriptor;
+        table.entries[i] = { static_cast<abi::Syscall>(i), nullptr, invoke<sys_unassigned> };
+    for (const SyscallDescriptor& descriptor : s_assigned) {
+        auto number = static_cast<uint64_t>(descriptor.number);
+        if (number >= s_count || table.entries[number].name != nullptr)
+            syscall_table_is_wrong(); // not constexpr: compilation stops here
+        table.entries[number] = descriptor;
+    }
+    for (uint64_t i = 0; i < s_count; ++i) {
+        if (table.entries[i].name == nullptr)
+            table.entries[i].name = "unassigned";
+    }
     return table;
 }
-
-constexpr bool every_number_named_once()
-{
-    for (uint64_t i = 0; i < sizeof(s_syscalls) / sizeof(s_syscalls[0]); ++i) {
-        if (static_cast<uint64_t>(s_syscalls[i].number) >= s_count)
-            return false;
-        for (uint64_t j = 0; j < i; ++j) {
-            if (s_syscalls[j].number == s_syscalls[i].number)
-                return false;
-        }
-    }
-    return true;
-}
-static_assert(every_number_named_once(), "each syscall number has at most one entry");
-
 constexpr SyscallTable s_table = make_table();
+constexpr const SyscallDescriptor* s_syscalls = s_table.entries;
+constexpr uint64_t highest_assigned()
+{
+    uint64_t highest = 0;
+    for (const SyscallDescriptor& descriptor : s_assigned)
+        highest = static_cast<uint64_t>(descriptor.number) > highest ? static_cast<uint64_t>(descriptor.number) : highest;
+    return highest;
+}
+static_assert(highest_assigned() + 1 == s_count, "Count is one past the highest assigned number");
 
 int64_t encode(const Result<uint64_t>& result)
 {

@@ -8,7 +8,12 @@
 // in agents/<name>/, built into bin/<name> of the initrd. See docs/agents.md.
 #include <kernel/lib/Result.h>
 #include <user/libgehri/Agent.h>
+#include <user/libgehri/Blackboard.h>
+#include <user/libgehri/Channel.h>
 #include <user/libgehri/Handle.h>
 #include <user/libgehri/Log.h>
+#include <user/libgehri/SharedMemory.h>
 #include <user/libgehri/Spawn.h>
 #include <user/libgehri/System.h>
+#include <user/libgehri/Topic.h>
+#include <user/libgehri/WaitSet.h>

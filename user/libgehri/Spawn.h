@@ -13,7 +13,13 @@ struct SpawnOptions {
     uint32_t priority_class { 2 }; // 0 emergency, 1 interactive, 2 normal, 3 batch
     uint32_t weight { 1024 };
     bool may_spawn { false };
+    // A handle (with Transfer) that moves to the child, which gets it from bootstrap_handle();
+    // on success *bootstrap is emptied. Null: none.
+    Handle* bootstrap { nullptr };
 };
+
+// The handle this agent's creator gave it (SpawnOptions::bootstrap), once; NotFound if none.
+inline Result<Handle> bootstrap_handle() { return Handle(TRY(system::bootstrap_handle())); }
 
 // A child agent this agent started: owns the handle (Read, Wait, Kill, Duplicate, Transfer).
 class ChildAgent {

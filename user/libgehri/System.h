@@ -38,4 +38,26 @@ Result<void> sleep_ns(uint64_t nanoseconds);
 // Reads from the file `path` of the boot image; `agent` needs Rights::Spawn.
 Result<size_t> boot_file_read(HandleValue agent, StringView path, uint64_t offset, void* buffer, size_t length);
 
+
+// IPC (docs/ipc.md). Reads wait up to io.timeout_ns (0 polls) and fill io's out fields.
+Result<void> channel_create(HandleValue (&out)[2]);
+Result<void> channel_write(HandleValue channel, const void* bytes, size_t length, const HandleValue* handles = nullptr, size_t handle_count = 0);
+Result<size_t> channel_read(HandleValue channel, void* bytes, size_t capacity, HandleValue* handles, size_t handle_capacity, abi::ReadInfo& io);
+Result<size_t> wait_many(abi::WaitItem* items, size_t count, uint64_t timeout_ns);
+Result<HandleValue> topic_namespace_create();
+Result<HandleValue> topic_publisher(HandleValue topics, StringView name, abi::TopicFlags flags);
+Result<HandleValue> topic_subscribe(HandleValue topics, StringView name, const abi::SubscribeOptions& options);
+Result<uint64_t> topic_publish(HandleValue publisher, const void* bytes, size_t length);
+Result<size_t> topic_take(HandleValue subscription, void* bytes, size_t capacity, abi::ReadInfo& io);
+Result<HandleValue> blackboard_create();
+Result<size_t> blackboard_get(HandleValue board, const void* key, size_t key_length, void* value, size_t capacity, abi::EntryInfo& out);
+Result<uint64_t> blackboard_put(HandleValue board, const void* key, size_t key_length, const void* value, size_t length, uint64_t expected);
+Result<uint64_t> blackboard_delete(HandleValue board, const void* key, size_t key_length, uint64_t expected);
+Result<HandleValue> blackboard_watch(HandleValue board, const void* pattern, size_t length, abi::WatchScope scope, uint32_t capacity);
+Result<size_t> watch_next(HandleValue watch, void* key, size_t capacity, abi::WatchEventInfo& io);
+Result<HandleValue> memory_create(size_t size);
+Result<void*> memory_map_object(HandleValue memory, abi::MemoryFlags flags, uint64_t* size_out);
+// The handle this agent's creator gave it at spawn (once; NotFound if none).
+Result<HandleValue> bootstrap_handle();
+
 } // namespace gehri::system

@@ -20,7 +20,10 @@ Result<ChildAgent> spawn(const Handle& spawner, const SpawnOptions& options)
     request.priority_class = options.priority_class;
     request.weight = options.weight;
     request.flags = options.may_spawn ? static_cast<uint32_t>(abi::SpawnFlags::MaySpawn) : 0;
+    request.bootstrap_handle = options.bootstrap != nullptr ? options.bootstrap->value() : invalid_handle;
     HandleValue child = TRY(system::spawn(spawner.value(), request));
+    if (options.bootstrap != nullptr)
+        (void)options.bootstrap->release(); // the kernel moved it to the child
     return ChildAgent(Handle(child));
 }
 

@@ -112,4 +112,98 @@ Result<size_t> boot_file_read(HandleValue agent, StringView path, uint64_t offse
         path.length(), offset, reinterpret_cast<uint64_t>(buffer), length)));
 }
 
+
+namespace {
+
+int64_t call6(Syscall number, uint64_t a = 0, uint64_t b = 0, uint64_t c = 0, uint64_t d = 0, uint64_t e = 0, uint64_t f = 0)
+{
+    return raw::syscall6(static_cast<uint64_t>(number), a, b, c, d, e, f);
+}
+
+uint64_t address(const void* pointer) { return reinterpret_cast<uint64_t>(pointer); }
+
+} // namespace
+
+Result<void> channel_create(HandleValue (&out)[2])
+{
+    TRY(checked(call6(Syscall::ChannelCreate, address(out))));
+    return {};
+}
+
+Result<void> channel_write(HandleValue channel, const void* bytes, size_t length, const HandleValue* handles, size_t handle_count)
+{
+    TRY(checked(call6(Syscall::ChannelWrite, channel, address(bytes), length, address(handles), handle_count)));
+    return {};
+}
+
+Result<size_t> channel_read(HandleValue channel, void* bytes, size_t capacity, HandleValue* handles, size_t handle_capacity, abi::ReadInfo& io)
+{
+    return TRY(checked(call6(Syscall::ChannelRead, channel, address(bytes), capacity, address(handles), handle_capacity, address(&io))));
+}
+
+Result<size_t> wait_many(abi::WaitItem* items, size_t count, uint64_t timeout_ns)
+{
+    return TRY(checked(call6(Syscall::WaitMany, address(items), count, timeout_ns)));
+}
+
+Result<HandleValue> topic_namespace_create() { return static_cast<HandleValue>(TRY(checked(call6(Syscall::TopicNamespaceCreate)))); }
+
+Result<HandleValue> topic_publisher(HandleValue topics, StringView name, abi::TopicFlags flags)
+{
+    return static_cast<HandleValue>(
+        TRY(checked(call6(Syscall::TopicPublisher, topics, address(name.characters()), name.length(), static_cast<uint64_t>(flags)))));
+}
+
+Result<HandleValue> topic_subscribe(HandleValue topics, StringView name, const abi::SubscribeOptions& options)
+{
+    return static_cast<HandleValue>(TRY(checked(call6(Syscall::TopicSubscribe, topics, address(name.characters()), name.length(), address(&options)))));
+}
+
+Result<uint64_t> topic_publish(HandleValue publisher, const void* bytes, size_t length)
+{
+    return TRY(checked(call6(Syscall::TopicPublish, publisher, address(bytes), length)));
+}
+
+Result<size_t> topic_take(HandleValue subscription, void* bytes, size_t capacity, abi::ReadInfo& io)
+{
+    return TRY(checked(call6(Syscall::TopicTake, subscription, address(bytes), capacity, address(&io))));
+}
+
+Result<HandleValue> blackboard_create() { return static_cast<HandleValue>(TRY(checked(call6(Syscall::BlackboardCreate)))); }
+
+Result<size_t> blackboard_get(HandleValue board, const void* key, size_t key_length, void* value, size_t capacity, abi::EntryInfo& out)
+{
+    return TRY(checked(call6(Syscall::BlackboardGet, board, address(key), key_length, address(value), capacity, address(&out))));
+}
+
+Result<uint64_t> blackboard_put(HandleValue board, const void* key, size_t key_length, const void* value, size_t length, uint64_t expected)
+{
+    return TRY(checked(call6(Syscall::BlackboardPut, board, address(key), key_length, address(value), length, expected)));
+}
+
+Result<uint64_t> blackboard_delete(HandleValue board, const void* key, size_t key_length, uint64_t expected)
+{
+    return TRY(checked(call6(Syscall::BlackboardDelete, board, address(key), key_length, expected)));
+}
+
+Result<HandleValue> blackboard_watch(HandleValue board, const void* pattern, size_t length, abi::WatchScope scope, uint32_t capacity)
+{
+    return static_cast<HandleValue>(
+        TRY(checked(call6(Syscall::BlackboardWatch, board, address(pattern), length, static_cast<uint64_t>(scope), capacity))));
+}
+
+Result<size_t> watch_next(HandleValue watch, void* key, size_t capacity, abi::WatchEventInfo& io)
+{
+    return TRY(checked(call6(Syscall::WatchNext, watch, address(key), capacity, address(&io))));
+}
+
+Result<HandleValue> memory_create(size_t size) { return static_cast<HandleValue>(TRY(checked(call6(Syscall::MemoryCreate, size)))); }
+
+Result<void*> memory_map_object(HandleValue memory, abi::MemoryFlags flags, uint64_t* size_out)
+{
+    return reinterpret_cast<void*>(TRY(checked(call6(Syscall::MemoryMapObject, memory, static_cast<uint64_t>(flags), address(size_out)))));
+}
+
+Result<HandleValue> bootstrap_handle() { return static_cast<HandleValue>(TRY(checked(call6(Syscall::BootstrapHandle)))); }
+
 } // namespace gehri::system

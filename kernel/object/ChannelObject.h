@@ -1,0 +1,80 @@
+#pragma once
+
+#include <kernel/ipc/Channel.h>
+#include <kernel/ipc/RefCounted.h>
+#include <kernel/object/KernelObject.h>
+#include <kernel/sched/WaitQueue.h>
+
+namespace gehri::object {
+
+class Thread;
+
+// The portable channel (kernel/ipc/Channel.h), shared by its two endpoint objects: it lives
+// until both are gone.
+class ChannelCore final : public ipc::RefCounted<ChannelCore> {
+public:
+    static Result<ipc::RefPtr<ChannelCore>> create(ipc::QueueLimits limits);
+    ipc::Channel& channel() { return *m_channel; }
+
+private:
+    explicit ChannelCore(OwnPtr<ipc::Channel> channel)
+        : m_channel(std::move(channel))
+    {
+    }
+    OwnPtr<ipc::Channel> m_channel;
+};
+
+// One end of a channel as a kernel object: what a channel handle names. When the last
+// reference goes (every handle closed, no message carries it), the end closes and its peer sees
+// peer_closed.
+class ChannelEndpointObject final : public KernelObject {
+public:
+    static constexpr ObjectType object_type = ObjectType::ChannelEndpoint;
+
+    struct Pair {
+        RefPtr<ChannelEndpointObject> first;
+        RefPtr<ChannelEndpointObject> second;
+    };
+    static Result<Pair> create_pair(ipc::QueueLimits limits = {});
+    ~ChannelEndpointObject() override;
+
+    ipc::ChannelEndpoint& endpoint() { return m_core->channel().endpoint(m_index); }
+    ipc::SignalSource* signal_source() override { return &endpoint().signal_source(); }
+    // Whether `object` is this end or its peer: neither may travel through this channel, or
+    // the channel would keep itself alive through its own queue.
+    bool is_same_channel(const KernelObject& object) const;
+
+    // The blocking half of a read: sleeps until this end is readable or its peer closed (then
+    // the caller reads again), TimedOut at the deadline, Interrupted if the agent of `reader`
+    // (null: kernel code) is killed. The channel's hot path: the end keeps one observer and
+    // one wait queue for its readers, so a blocking read registers nothing.
+    Result<void> wait_readable(uint64_t deadline_ns, Thread* reader);
+
+private:
+    ChannelEndpointObject(ipc::RefPtr<ChannelCore> core, unsigned index)
+        : KernelObject(object_type)
+        , m_core(std::move(core))
+        , m_index(index)
+        , m_reader_waker(*this)
+    {
+    }
+
+    // Called under the channel's lock when readable or peer_closed changes: wakes blocked
+    // readers, if there are any (most writes find none, and pay nothing more).
+    class ReaderWaker final : public ipc::SignalObserver {
+    public:
+        explicit ReaderWaker(ChannelEndpointObject& end);
+        void on_signals_changed(ipc::Signals current, bool source_gone) override;
+
+    private:
+        ChannelEndpointObject& m_end;
+    };
+
+    ipc::RefPtr<ChannelCore> m_core;
+    unsigned m_index;
+    sched::WaitQueue m_readers;
+    uint32_t m_waiting_readers { 0 };
+    ReaderWaker m_reader_waker;
+};
+
+} // namespace gehri::object

@@ -1,0 +1,149 @@
+#include <kernel/object/ChannelObject.h>
+#include <kernel/object/HandleTransfer.h>
+#include <kernel/object/SignalWait.h>
+#include <kernel/syscall/Handlers.h>
+#include <kernel/syscall/UserCopy.h>
+
+namespace gehri::syscall {
+
+namespace {
+
+using object::ChannelEndpointObject;
+
+// Lifts the handles a message carries out of the sender's table into the message's token slots.
+Result<void> attach_handles(Caller& caller, ChannelEndpointObject& channel, UserPointer<const HandleValue> handles, size_t count,
+    ipc::Message& message)
+{
+    HandleValue values[abi::max_message_handles];
+    TRY(copy_from_user(values, UserPointer<const void>(handles.address()), count * sizeof(HandleValue)));
+    auto& table = caller.agent().handles();
+    for (size_t i = 0; i < count; ++i) {
+        auto object = TRY(table.get_any_with_rights(values[i], Rights::Transfer));
+        if (channel.is_same_channel(*object))
+            return Error::InvalidArgument;
+    }
+    return object::mint_transfer_tokens(table, values, count, message.writable_handles().data());
+}
+
+} // namespace
+
+Result<uint64_t> sys_channel_create(Caller& caller, UserPointer<HandleValue> out)
+{
+    if (!is_user_range(out.address(), 2 * sizeof(HandleValue)))
+        return Error::BadAddress;
+    auto pair = TRY(ChannelEndpointObject::create_pair());
+    auto& table = caller.agent().handles();
+    HandleValue values[2];
+    values[0] = TRY(table.add(std::move(pair.first), abi::channel_rights));
+    auto second = table.add(std::move(pair.second), abi::channel_rights);
+    if (second.is_error()) {
+        (void)table.close(values[0]);
+        return second.error();
+    }
+    values[1] = second.value();
+    auto copied = copy_to_user(UserPointer<void>(out.address()), values, sizeof(values));
+    if (copied.is_error()) {
+        (void)table.close(values[0]);
+        (void)table.close(values[1]);
+        return copied.error();
+    }
+    return 0;
+}
+
+Result<uint64_t> sys_channel_write(Caller& caller, HandleArgument handle, UserPointer<const void> bytes, Length length,
+    UserPointer<const HandleValue> handles, Length handle_count)
+{
+    auto channel = TRY(caller.agent().handles().get_object_with_rights<ChannelEndpointObject>(handle.value, Rights::Write));
+    if (length.value > abi::max_message_bytes || handle_count.value > abi::max_message_handles)
+        return Error::TooLarge;
+    ipc::Message message;
+    TRY(message.initialize(caller.agent().id(), length.value, handle_count.value));
+    for (auto& token : message.writable_handles())
+        token = 0; // unfilled slots are skipped if the message dies early
+    TRY(copy_from_user(message.writable_bytes().data(), bytes, length.value));
+    if (handle_count.value != 0)
+        TRY(attach_handles(caller, *channel, handles, handle_count.value, message));
+    TRY(channel->endpoint().write(std::move(message)));
+    return 0;
+}
+
+Result<uint64_t> sys_channel_read(Caller& caller, HandleArgument handle, UserPointer<void> bytes, Length capacity,
+    UserPointer<HandleValue> handles, Length handle_capacity, UserPointer<abi::ReadInfo> io)
+{
+    auto& table = caller.agent().handles();
+    auto channel = TRY(table.get_object_with_rights<ChannelEndpointObject>(handle.value, Rights::Read));
+    abi::ReadInfo info = TRY(copy_from_user(UserPointer<const abi::ReadInfo>(io.address())));
+    // Checked before a message is taken, so that a bad buffer does not lose it (a buffer that is
+    // in user space but unmapped still can: the copy then faults after the dequeue).
+    if (!is_user_range(bytes.address(), capacity.value) || !is_user_range(handles.address(), handle_capacity.value * sizeof(HandleValue)))
+        return Error::BadAddress;
+    uint64_t deadline = info.timeout_ns == 0 ? 0 : deadline_after(info.timeout_ns);
+    ipc::Message message;
+    ipc::ChannelEndpoint::Pending needed {};
+    for (;;) {
+        auto read = channel->endpoint().read_fitting(message, capacity.value, handle_capacity.value, needed);
+        if (read.is_ok())
+            break;
+        if (read.error() == Error::BufferTooSmall) {
+            info.byte_count = static_cast<uint32_t>(needed.bytes);
+            info.handle_count = static_cast<uint32_t>(needed.handles);
+            TRY(copy_to_user(io, info));
+            return Error::BufferTooSmall;
+        }
+        if (read.error() != Error::WouldBlock || info.timeout_ns == 0)
+            return read.error();
+        TRY(channel->wait_readable(deadline, &caller.thread));
+    }
+    info.sender = message.sender();
+    info.sequence = 0;
+    info.byte_count = static_cast<uint32_t>(message.size());
+    info.handle_count = static_cast<uint32_t>(message.handles().size());
+    TRY(copy_to_user(bytes, message.bytes().data(), message.size()));
+    if (info.handle_count != 0) {
+        HandleValue values[abi::max_message_handles];
+        auto tokens = message.handles();
+        message.forget_handles(); // redeem consumes every token, installed or not
+        TRY(object::redeem_transfer_tokens(table, tokens.data(), tokens.size(), values));
+        auto copied = copy_to_user(UserPointer<void>(handles.address()), values, tokens.size() * sizeof(HandleValue));
+        if (copied.is_error()) {
+            for (size_t i = 0; i < tokens.size(); ++i)
+                (void)table.close(values[i]);
+            return copied.error();
+        }
+    }
+    TRY(copy_to_user(io, info));
+    return info.byte_count;
+}
+
+Result<uint64_t> sys_wait_many(Caller& caller, UserPointer<abi::WaitItem> items, Length count, uint64_t timeout_ns)
+{
+    if (count.value == 0 || count.value > abi::max_wait_items)
+        return Error::InvalidArgument;
+    abi::WaitItem copied[abi::max_wait_items];
+    TRY(copy_from_user(copied, UserPointer<const void>(items.address()), count.value * sizeof(abi::WaitItem)));
+    // The references keep every source alive while it is observed.
+    RefPtr<object::KernelObject> objects[abi::max_wait_items];
+    object::WaitTarget targets[abi::max_wait_items];
+    auto& table = caller.agent().handles();
+    for (size_t i = 0; i < count.value; ++i) {
+        if (copied[i].reserved != 0 || copied[i].interest == 0 || (copied[i].interest & ~ipc::signal::all) != 0)
+            return Error::InvalidArgument;
+        objects[i] = TRY(table.get_any_with_rights(copied[i].handle, Rights::Wait));
+        ipc::SignalSource* source = objects[i]->signal_source();
+        if (source == nullptr)
+            return Error::WrongObjectType;
+        targets[i] = { source, copied[i].interest, 0 };
+    }
+    uint64_t deadline = timeout_ns == 0 ? 0 : deadline_after(timeout_ns);
+    Result<size_t> ready = Error::WouldBlock;
+    while (ready.is_error() && ready.error() == Error::WouldBlock)
+        ready = object::wait_for_any(targets, count.value, deadline, &caller.thread);
+    if (ready.is_error())
+        return ready.error();
+    for (size_t i = 0; i < count.value; ++i)
+        copied[i].observed = targets[i].observed;
+    TRY(copy_to_user(UserPointer<void>(items.address()), copied, count.value * sizeof(abi::WaitItem)));
+    return ready.value();
+}
+
+} // namespace gehri::syscall
