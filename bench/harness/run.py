@@ -294,8 +294,8 @@ def main(argv: list[str]) -> int:
         elf = arguments.kernel or arguments.build / "kernel" / "kernel" / "gehri.elf"
         iso = out / "gehri-bench.iso"
         # The agents the user-mode workloads run (bench, pingpong, ipcbench) come in the initrd.
-        initrd = arguments.build / "kernel" / "initrd.cpio"
-        run([str(ROOT / "tools" / "make-iso"), "--initrd", str(initrd), str(elf), str(iso), GEHRI_CMDLINE])
+        gehri_initrd = arguments.build / "kernel" / "initrd.cpio"
+        run([str(ROOT / "tools" / "make-iso"), "--initrd", str(gehri_initrd), str(elf), str(iso), GEHRI_CMDLINE])
         logs["gehri"] = run_guest("Gehri", ["-cdrom", str(iso), "-boot", "d"], out / "gehri.log", arguments.timeout)
     if not arguments.skip_linux:
         append = LINUX_APPEND + f" ddswidths={arguments.dds_widths} ddsdeadline={arguments.dds_deadline}"
