@@ -44,7 +44,7 @@ class MainTableTest(unittest.TestCase):
         gehri = {"kernel_thread_switch": measured("kernel_thread_switch", 664), "null_syscall": unavailable("null_syscall")}
         linux = {"context_switch_threads": measured("context_switch_threads", 1774), "null_syscall": measured("null_syscall", 327)}
         table = report.main_table(gehri, linux)
-        self.assertEqual(row_of(table, "Null system call"), ["Null system call", "not yet", "327", "—", "≤ 1× Linux"])
+        self.assertEqual(row_of(table, "Null system call"), ["Null system call", "not yet", "327", "—", "≤ 150; ≤ 1× Linux"])
         switch = row_of(table, "Context switch: Gehri kernel threads vs Linux threads")
         self.assertEqual(switch[1:4], ["664", "1,774", "0.37×"])
         self.assertEqual(switch[4], "≤ 1× Linux ✓")
@@ -56,15 +56,22 @@ class MainTableTest(unittest.TestCase):
         gehri = {"fanout_100": measured("fanout_100", 500_000)}
         linux = {"fanout_100": measured("fanout_100", 973_000), "dds_fanout_100": measured("dds_fanout_100", 4_000_000)}
         cells = row_of(report.main_table(gehri, linux), "64-B message to 100 processes, all acknowledged")
-        self.assertEqual(cells[4], "≤ 1× Linux ✓; ≤ 0.1× DDS (4,000,000) ✗")
+        self.assertEqual(cells[4], "≤ 97,000 ✗; ≤ 1× Linux ✓; ≤ 0.1× DDS (4,000,000) ✗")
         linux["dds_fanout_100"] = unavailable("dds_fanout_100", "discovery incomplete")
         cells = row_of(report.main_table(gehri, linux), "64-B message to 100 processes, all acknowledged")
-        self.assertEqual(cells[4], "≤ 1× Linux ✓; ≤ 0.1× DDS")
+        self.assertEqual(cells[4], "≤ 97,000 ✗; ≤ 1× Linux ✓; ≤ 0.1× DDS")
 
     def test_missed_target(self):
         gehri = {"null_syscall": measured("null_syscall", 400)}
         linux = {"null_syscall": measured("null_syscall", 327)}
-        self.assertEqual(row_of(report.main_table(gehri, linux), "Null system call")[3:], ["1.22×", "≤ 1× Linux ✗"])
+        self.assertEqual(row_of(report.main_table(gehri, linux), "Null system call")[3:], ["1.22×", "≤ 150 ✗; ≤ 1× Linux ✗"])
+
+    def test_absolute_goal_is_judged_on_gehri_alone(self):
+        gehri = {"null_syscall": measured("null_syscall", 80), "memory_per_blocked_agent": measured("memory_per_blocked_agent", 95, unit="KiB")}
+        linux = {"null_syscall": measured("null_syscall", 327), "memory_per_blocked_process": measured("memory_per_blocked_process", 97, unit="KiB")}
+        table = report.main_table(gehri, linux)
+        self.assertEqual(row_of(table, "Null system call")[4], "≤ 150 ✓; ≤ 1× Linux ✓")
+        self.assertEqual(row_of(table, "Memory per blocked agent / process")[4], "≤ 24 KiB ✗; ≤ 1× Linux ✓")
 
 
 class DdsTableTest(unittest.TestCase):
