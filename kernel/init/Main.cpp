@@ -4,6 +4,7 @@
 #include <kernel/arch/x86_64/QemuExit.h>
 #include <kernel/arch/x86_64/Smp.h>
 #include <kernel/audit/KernelAuditLog.h>
+#include <kernel/time/Clock.h>
 #include <kernel/bench/Benchmarks.h>
 #include <kernel/boot/CommandLine.h>
 #include <kernel/boot/Multiboot2.h>
@@ -81,6 +82,7 @@ void kernel_main(uint32_t multiboot_magic, uint32_t multiboot_info_physical)
 
     arch::crash_if_requested(command_line);
 
+    audit::set_time_source(time::now_ns);
     if (auto audit_started = audit::initialize_kernel_log(); audit_started.is_error())
         PANIC("cannot start the audit log ({})", error_name(audit_started.error()));
     if (auto governance = govern::initialize(); governance.is_error())
