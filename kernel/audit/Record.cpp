@@ -19,7 +19,6 @@ StringView record_kind_name(RecordKind kind)
     case RecordKind::ProposalOpened: return "ProposalOpened";
     case RecordKind::QuarantineLifted: return "QuarantineLifted";
     case RecordKind::ResourceEffect: return "ResourceEffect";
-    case RecordKind::PolicyRejected: return "PolicyRejected";
     }
     return {};
 }

@@ -33,10 +33,8 @@ enum class RecordKind : uint16_t {
     ProposalOpened = 11,
     QuarantineLifted = 12,
     ResourceEffect = 13,
-    // The boot image's policy file was refused (docs/policy.md).
-    PolicyRejected = 14,
 };
-constexpr uint16_t record_kind_count = 15;
+constexpr uint16_t record_kind_count = 14;
 
 StringView record_kind_name(RecordKind kind);
 bool parse_record_kind(StringView name, RecordKind& out);

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <kernel/boot/Initrd.h>
 #include <kernel/collective/BreakGlass.h>
 #include <kernel/govern/EventQueues.h>
 #include <kernel/lib/Format.h>
@@ -9,10 +8,9 @@
 // serialized by its own lock, acting on the system through the KernelOutbox.
 namespace gehri::govern {
 
-// Once at boot, after the audit log and the initrd: builds the services under the initrd's
-// etc/policy (or the built-in policy; see BootPolicy.h and policy_refused() in Collective.h)
-// and starts the kernel thread that reverts resource effects when they expire.
-Result<void> initialize(const boot::Initrd*);
+// Once at boot, after the audit log: builds the services and starts the kernel thread that
+// reverts resource effects when they expire.
+Result<void> initialize();
 bool is_initialized();
 
 // --- Break-glass: the human's controls ----------------------------------------------------

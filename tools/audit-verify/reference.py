@@ -11,7 +11,7 @@ import hashlib
 
 KINDS = ["LogStart", "Checkpoint", "Gap", "ProposalOutcome", "AuctionClearing", "LeaseGranted",
          "LeaseLost", "Quarantine", "BreakGlass", "AgentFault", "PolicyDenial",
-         "ProposalOpened", "QuarantineLifted", "ResourceEffect", "PolicyRejected"]
+         "ProposalOpened", "QuarantineLifted", "ResourceEffect"]
 
 
 def varint(value):
