@@ -1,4 +1,5 @@
-// The compiler emits calls to these four even in freestanding code.
+// The compiler emits calls to these even in freestanding code. The kernel and libgehri (every
+// agent) both link this file.
 #include <stddef.h>
 #include <stdint.h>
 
