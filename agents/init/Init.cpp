@@ -117,6 +117,7 @@ private:
                 .priority_class = static_cast<uint32_t>(spec.scheduling_class),
                 .weight = static_cast<uint32_t>(weight == 0 ? 1 : weight),
                 .may_spawn = may_spawn,
+                .handle_capacity = spec.handles,
                 .bootstrap = topics ? &topics : nullptr,
             });
         if (child.is_error()) {

@@ -17,7 +17,7 @@
 // rsp, r12-r15 and the FPU/SSE registers are preserved.
 namespace gehri::abi {
 
-constexpr uint32_t syscall_abi_version = 4;
+constexpr uint32_t syscall_abi_version = 5;
 
 enum class Syscall : uint64_t {
     Null = 0, // does nothing, returns 0: the cost of the round trip itself
@@ -214,8 +214,12 @@ struct SpawnRequest {
     // A handle of the caller's (needs Transfer) that moves to the child, which finds it with
     // BootstrapHandle; 0 for none.
     uint32_t bootstrap_handle { 0 };
+    // Room in the child's handle table: 0 for the default (256), at most 4096. A coordinator
+    // that talks to a thousand children needs a handle per child.
+    uint32_t handle_capacity { 0 };
+    uint32_t reserved { 0 }; // must be 0
 };
-static_assert(sizeof(SpawnRequest) == 64);
+static_assert(sizeof(SpawnRequest) == 72);
 
 constexpr uint64_t default_memory_quota = 1024 * 1024;
 constexpr uint64_t max_path_length = 128;
