@@ -53,6 +53,8 @@ Result<void> AgentFleet::start(uint32_t drone, const Drone& state)
         }));
     // The drone is supervised through WaitChild (this agent is its parent); the handle would
     // cost a table slot per drone, and the channel is all the coordinator needs.
+    auto info = child.info();
+    m_links[drone].agent_id = info.is_ok() ? info.value().id : 0;
     (void)child.release_handle().close();
     ++m_spawned;
     m_links[drone].channel = std::move(pair.first);

@@ -13,6 +13,7 @@ class AgentFleet final : public Fleet {
 public:
     struct Link {
         Channel channel;
+        uint64_t agent_id { 0 }; // of the drone's current incarnation
     };
 
     static constexpr uint64_t drone_memory_quota = 192 * 1024;
@@ -33,6 +34,7 @@ public:
     // Ends every mind (closing its channel ends the drone agent cleanly).
     void stop_all();
     uint64_t spawned() const { return m_spawned; }
+    uint64_t agent_id(uint32_t drone) const { return drone < m_links.size() ? m_links[drone].agent_id : 0; }
 
 private:
     Result<const Channel*> link(uint32_t drone) const;

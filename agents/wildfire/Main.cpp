@@ -4,6 +4,7 @@
 // reports, runs the auctions, the vote and the trust that catches the rogues, and applies their
 // actions. It reads etc/wildfire.conf from the boot image.
 #include "AgentFleet.h"
+#include "Decisions.h"
 #include <user/libgehri/Gehri.h>
 #include <user/wildfire/ReportText.h>
 #include <user/wildfire/RunConfig.h>
@@ -86,7 +87,8 @@ int main(Agent& self)
     }
     auto arena = map_array<uint8_t>(bytes);
     auto links = map_array<AgentFleet::Link>(scenario_config.drones);
-    if (arena.is_error() || links.is_error()) {
+    auto reported = map_array<uint8_t>(scenario_config.drones);
+    if (arena.is_error() || links.is_error() || reported.is_error()) {
         println("wildfire: no memory for {} drones ({} KiB of world)", scenario_config.drones, bytes / 1024);
         return 1;
     }
@@ -104,6 +106,7 @@ int main(Agent& self)
     uint64_t spawn_ms = (system::clock_now_ns() - started_ns) / 1'000'000;
     println("wildfire: {} drone agents up in {} ms; the fire has burned {} ticks before the alarm", fleet.spawned(), spawn_ms, scenario_config.head_start);
 
+    Decisions decisions(self.handle(), fleet, reported.value());
     uint64_t run_started_ns = system::clock_now_ns();
     uint64_t first_tick = scenario.tick();
     uint32_t summary_every = config.value().summary_every;
@@ -111,16 +114,20 @@ int main(Agent& self)
     while (scenario.tick() < scenario_config.ticks && !(scenario_config.stop_when_contained && report.contained)) {
         scenario.step();
         reap_children();
+        decisions.after_tick(scenario);
         report = scenario.report();
         if (summary_every != 0 && (scenario.tick() - first_tick) % summary_every == 0)
             print_summary(scenario, run_started_ns, first_tick);
     }
-    print_summary(scenario, run_started_ns, first_tick);
+    if (summary_every == 0 || (scenario.tick() - first_tick) % summary_every != 0)
+        print_summary(scenario, run_started_ns, first_tick);
+    decisions.final_report(scenario.report());
     fleet.stop_all();
     char line[512];
     BufferSink sink(line, sizeof(line));
     format_report(sink, scenario_config, scenario.report());
     println("wildfire: report {}", StringView(line, sink.length()));
-    println("wildfire: {} drone agents started in all ({} restarts after crashes); done", fleet.spawned(), report.restarts);
+    println("wildfire: {} drone agents started in all ({} restarts after crashes); {} decisions in the audit log; done", fleet.spawned(),
+        report.restarts, decisions.records());
     return 0;
 }
