@@ -3,7 +3,7 @@
 // taken twice, redraws a few frames (a frame counter) and exits; the kernel then gives the
 // screen back to its text console. The boot test display-demo checks the picture.
 //
-// Argument: how many frames to draw, 100 ms apart (0: 50). Exit status: 0 done, 2 no usable
+// Argument: how many frames to draw, 100 ms apart (0: 100). Exit status: 0 done, 2 no usable
 // framebuffer (NotSupported), 3 no Display right (AccessDenied), 1 anything else wrong.
 #include <user/libgehri/Display.h>
 #include <user/libgehri/Gehri.h>
@@ -20,7 +20,7 @@ constexpr uint32_t bar_count = sizeof(bar_colours) / sizeof(bar_colours[0]);
 constexpr uint32_t text_colour = 0xFFFFFF;
 constexpr uint32_t strip_colour = 0x000000;
 constexpr uint64_t frame_interval_ns = 100'000'000;
-constexpr uint64_t default_frames = 50;
+constexpr uint64_t default_frames = 100;
 
 int exit_status_for(gehri::Error error)
 {
