@@ -1,16 +1,48 @@
+#include <kernel/arch/Cpu.h>
 #include <kernel/console/SharedScreen.h>
 #include <kernel/console/TextPainter.h>
 
 namespace gehri::console {
 
+namespace {
+// As the console's own lock in panic mode: long enough for a healthy holder to finish a
+// repaint, not forever (the holder may be the code that crashed).
+constexpr size_t panic_lock_attempts = 1'000'000;
+} // namespace
+
 void SharedScreen::write(StringView text)
 {
     if (m_console == nullptr)
         return;
+    if (in_panic_mode()) {
+        write_in_panic_mode(text);
+        return;
+    }
     InterruptSafeGuard guard(m_lock);
     m_console->write(text);
     if (m_lent && m_frozen)
         paint_banner();
+}
+
+void SharedScreen::write_in_panic_mode(StringView text)
+{
+    // The console writes with interrupts off in panic mode.
+    bool locked = false;
+    if (!__atomic_load_n(&m_lock_abandoned, __ATOMIC_RELAXED)) {
+        locked = m_lock.try_lock();
+        for (size_t attempt = 0; !locked && attempt < panic_lock_attempts; ++attempt) {
+            arch::cpu_relax();
+            locked = m_lock.try_lock();
+        }
+        if (!locked)
+            __atomic_store_n(&m_lock_abandoned, true, __ATOMIC_RELAXED);
+    }
+    // The holder's picture gives way to the report; the agent no longer matters.
+    m_lent = false;
+    m_console->set_painting(true);
+    m_console->write(text);
+    if (locked)
+        m_lock.unlock();
 }
 
 Result<void> SharedScreen::lend()

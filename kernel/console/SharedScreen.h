@@ -18,6 +18,8 @@ namespace gehri::console {
 // borrower thread may still draw for up to a scheduler tick after the freeze). On resume the
 // banner is simply no longer painted: the borrower's next frame covers it.
 //
+// A crash report takes the screen back for good: it must be seen, whoever held the screen.
+//
 // Thread-safe: one interrupt-safe lock, taken inside the console's (write) or alone.
 class SharedScreen final : public ConsoleDevice {
 public:
@@ -59,6 +61,7 @@ public:
 private:
     // Lock held.
     void paint_banner();
+    void write_in_panic_mode(StringView text);
 
     TextConsole* m_console { nullptr };
     PixelSurface m_surface;
@@ -66,6 +69,7 @@ private:
     mutable Spinlock m_lock; // the fields below, and drawing
     bool m_lent { false };
     bool m_frozen { false };
+    bool m_lock_abandoned { false };
 };
 
 } // namespace gehri::console
