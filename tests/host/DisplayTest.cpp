@@ -306,7 +306,7 @@ TEST(SharedScreen, WithoutAConsoleThereIsNothingToLend)
 
 TEST(LibgehriDisplay, DrawsInTheFramebuffersFormat)
 {
-    abi::DisplayInfo info { .width = 40, .height = 20, .pitch = 40 * 4 + 8, .bits_per_pixel = 32, .red_shift = 0, .green_shift = 8, .blue_shift = 16 };
+    gehri::abi::DisplayInfo info { .width = 40, .height = 20, .pitch = 40 * 4 + 8, .bits_per_pixel = 32, .red_shift = 0, .green_shift = 8, .blue_shift = 16 };
     Pixels memory(40, 20, info.pitch, bgr);
     auto made = Display::over(memory.memory.data(), info);
     ASSERT_TRUE(made.is_ok());
@@ -336,7 +336,7 @@ TEST(LibgehriDisplay, DrawsInTheFramebuffersFormat)
 TEST(LibgehriDisplay, RefusesWhatItCannotDrawOn)
 {
     std::vector<uint8_t> memory(64 * 4);
-    abi::DisplayInfo info { .width = 8, .height = 8, .pitch = 32, .bits_per_pixel = 24 };
+    gehri::abi::DisplayInfo info { .width = 8, .height = 8, .pitch = 32, .bits_per_pixel = 24 };
     EXPECT_EQ(Display::over(memory.data(), info).error(), Error::InvalidArgument);
     info.bits_per_pixel = 32;
     EXPECT_EQ(Display::over(nullptr, info).error(), Error::InvalidArgument);

@@ -3,9 +3,11 @@
 #include <kernel/console/BitmapFont.h>
 #include <kernel/console/PixelSurface.h>
 #include <kernel/console/TextPainter.h>
-#include <user/libgehri/Agent.h>
+#include <user/libgehri/System.h>
 
 namespace gehri {
+
+class Agent;
 
 // The screen, for the one agent that holds it (docs/display.md): the boot framebuffer mapped
 // into this agent, and simple drawing on it. Colours are 0x00RRGGBB and are converted to the
@@ -20,12 +22,7 @@ public:
     // Takes the screen. `self` is the agent's handle to itself, which must carry
     // Rights::Display (the manifest's `display` capability): AccessDenied otherwise;
     // NotSupported without a usable 32-bit framebuffer; Busy while any agent holds it.
-    static Result<Display> acquire(Agent& self)
-    {
-        abi::DisplayInfo info;
-        void* pixels = TRY(system::display_acquire(self.handle().value(), info));
-        return over(static_cast<uint8_t*>(pixels), info);
-    }
+    static Result<Display> acquire(Agent& self); // runtime/Display.cpp
 
     // A display over pixels the caller provides (pitch * height bytes): for drawing off
     // screen, and for tests. InvalidArgument for a null buffer, another pixel size, or shifts
