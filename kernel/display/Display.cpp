@@ -78,7 +78,7 @@ void give_back(object::Agent& agent, const Acquired& acquired)
     (void)agent.memory().unmap_region(start, start + pages.size);
     s_holder = 0;
     screen->take_back();
-    log::debug("display: agent {} could not be told where the screen is; the console has it again", agent.id());
+    log::info("display: agent {} could not be told where the screen is (bad pointer); the console has it again", agent.id());
 }
 
 void agent_exited(object::AgentId agent)
