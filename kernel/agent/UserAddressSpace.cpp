@@ -58,6 +58,27 @@ Result<void> UserAddressSpace::map_shared(mm::VirtualAddress start, PageFlags fl
     return {};
 }
 
+Result<void> UserAddressSpace::map_device(mm::VirtualAddress start, mm::PhysicalAddress physical, uint64_t length, PageFlags flags)
+{
+    if (physical % mm::page_size != 0 || length == 0 || length % mm::page_size != 0 || physical + length < physical)
+        return Error::InvalidArgument;
+    InterruptSafeGuard guard(m_lock);
+    if (start > mm::user_space_end || length > mm::user_space_end - start)
+        return Error::InvalidArgument;
+    Region* region = TRY(begin_region(start, start + length, flags, false, false));
+    region->device = true;
+    for (uint64_t offset = 0; offset < length; offset += mm::page_size) {
+        auto mapped = m_space->map(start + offset, physical + offset, flags | PageFlags::User);
+        if (mapped.is_error()) {
+            unmap_pages(*region);
+            --m_region_count;
+            return mapped.error();
+        }
+        region->end += mm::page_size;
+    }
+    return {};
+}
+
 void UserAddressSpace::end_shared(Region& region)
 {
     // Under our lock: dropping the last reference frees the frames (PhysicalMemory's own lock).
@@ -130,8 +151,8 @@ void UserAddressSpace::unmap_pages(const Region& region)
 {
     for (mm::VirtualAddress page = region.start; page < region.end; page += mm::page_size) {
         auto frame = m_space->unmap(page);
-        if (region.shared != nullptr)
-            continue; // the frames belong to the shared pages
+        if (region.shared != nullptr || region.device)
+            continue; // the frames belong to the shared pages, or to the device
         if (frame.is_error()) {
             // Only demand-zero regions have holes: the pages never touched.
             VERIFY(region.demand_zero);
@@ -168,7 +189,7 @@ Result<void> UserAddressSpace::unmap_region(mm::VirtualAddress start, mm::Virtua
         if (region.start != start || region.end != end)
             continue;
         unmap_pages(region);
-        if (region.shared == nullptr)
+        if (region.shared == nullptr && !region.device)
             m_committed -= end - start;
         end_shared(region);
         remove_region(i);
@@ -234,7 +255,7 @@ void UserAddressSpace::release()
         if (!m_space)
             return;
         for (size_t i = 0; i < m_region_count; ++i) {
-            if (m_regions[i].shared == nullptr)
+            if (m_regions[i].shared == nullptr && !m_regions[i].device)
                 m_committed -= m_regions[i].end - m_regions[i].start;
             unmap_pages(m_regions[i]);
             end_shared(m_regions[i]);

@@ -51,6 +51,10 @@ public:
     // them. The region holds a reference to the pages until it is unmapped. Its bytes are not
     // charged here (the memory object's creator pays for them). Errors as map_region.
     Result<void> map_shared(mm::VirtualAddress start, mm::PageFlags flags, SharedPages& pages);
+    // Maps the physical range [physical, physical + length) (page multiples) at `start`: device
+    // memory such as a framebuffer, which belongs to no allocator. Its frames are never freed
+    // (unmapping only removes the mapping) and its bytes are not charged. Errors as map_region.
+    Result<void> map_device(mm::VirtualAddress start, mm::PhysicalAddress physical, uint64_t length, mm::PageFlags flags);
     // A free page-aligned range of `length` bytes with a free page on both sides (guards),
     // between `low` and `high`, as high as possible. NotFound if there is none.
     Result<mm::VirtualAddress> find_free_range(uint64_t length, mm::VirtualAddress low, mm::VirtualAddress high) const;
@@ -94,6 +98,7 @@ private:
         mm::PageFlags flags;
         bool demand_zero;
         SharedPages* shared { nullptr }; // one reference while mapped; its frames are not ours
+        bool device { false }; // device memory: its frames are nobody's to free
     };
 
     UserAddressSpace(OwnPtr<mm::AddressSpace> space, uint64_t quota)
