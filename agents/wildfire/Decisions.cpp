@@ -27,6 +27,7 @@ void Decisions::after_tick(const Scenario& scenario)
         BufferSink sink(detail, sizeof(detail));
         format_to(sink, "drone-{} at tick {}: trust below 2% of the mean", i, tick);
         record("quarantine", agent, StringView(detail, sink.length()));
+        m_journal.add("tick {}: drone-{} (agent {}) quarantined by reputation{}", tick, i, agent, rogue ? ": a rogue" : "");
     }
     ScenarioReport report = scenario.report();
     if (report.decisions.votes != m_votes) {
@@ -36,6 +37,19 @@ void Decisions::after_tick(const Scenario& scenario)
         BufferSink sink(detail, sizeof(detail));
         format_to(sink, "tick {}: defend village {} first", tick, report.priority_village);
         record("village-vote", 0, StringView(detail, sink.length()));
+        m_journal.add("tick {}: the swarm voted to defend village {} first", tick, report.priority_village);
+    }
+    if (report.crashes != m_crashes) {
+        m_journal.add("tick {}: {} drone(s) crashed (page fault), died alone", tick, report.crashes - m_crashes);
+        m_crashes = report.crashes;
+    }
+    if (report.restarts != m_restarts) {
+        m_journal.add("tick {}: {} drone(s) restarted by the supervisor", tick, report.restarts - m_restarts);
+        m_restarts = report.restarts;
+    }
+    if (report.contained && m_contained_tick == 0) {
+        m_contained_tick = report.containment_tick;
+        m_journal.add("tick {}: the fire is CONTAINED", report.containment_tick);
     }
 }
 

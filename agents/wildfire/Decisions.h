@@ -1,6 +1,7 @@
 #pragma once
 
 #include "AgentFleet.h"
+#include "Journal.h"
 #include <user/wildfire/Scenario.h>
 
 namespace gehri::wildfire {
@@ -20,6 +21,7 @@ public:
     void after_tick(const Scenario& scenario);
     void final_report(const ScenarioReport& report);
     uint32_t records() const { return m_records; }
+    const Journal& journal() const { return m_journal; }
 
 private:
     void record(StringView what, uint64_t subject, StringView detail);
@@ -29,6 +31,10 @@ private:
     Span<uint8_t> m_quarantined; // one per drone: already reported
     uint64_t m_votes { 0 };
     uint32_t m_records { 0 };
+    Journal m_journal;
+    uint32_t m_crashes { 0 };
+    uint32_t m_restarts { 0 };
+    uint64_t m_contained_tick { 0 };
 };
 
 } // namespace gehri::wildfire

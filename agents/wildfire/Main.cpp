@@ -5,6 +5,8 @@
 // actions. It reads etc/wildfire.conf from the boot image.
 #include "AgentFleet.h"
 #include "Decisions.h"
+#include "LiveView.h"
+#include <kernel/lib/Optional.h>
 #include <user/libgehri/Gehri.h>
 #include <user/wildfire/ReportText.h>
 #include <user/wildfire/RunConfig.h>
@@ -60,12 +62,18 @@ uint32_t drones_up(const Scenario& scenario)
     return up;
 }
 
-void print_summary(const Scenario& scenario, uint64_t started_ns, uint64_t first_tick)
+LiveRates rates_since(const Scenario& scenario, uint64_t started_ns, uint64_t first_tick)
 {
     ScenarioReport report = scenario.report();
     uint64_t elapsed_ns = system::clock_now_ns() - started_ns;
     uint64_t ms = elapsed_ns / 1'000'000 ? elapsed_ns / 1'000'000 : 1;
-    LiveRates rates { ms, report.messages.total() * 1000 / ms, report.decisions.total() * 1000 / ms, (report.ticks - first_tick) * 10'000 / ms };
+    return { ms, report.messages.total() * 1000 / ms, report.decisions.total() * 1000 / ms, (report.ticks - first_tick) * 10'000 / ms };
+}
+
+void print_summary(const Scenario& scenario, uint64_t started_ns, uint64_t first_tick)
+{
+    ScenarioReport report = scenario.report();
+    LiveRates rates = rates_since(scenario, started_ns, first_tick);
     char line[320];
     BufferSink sink(line, sizeof(line));
     format_summary(sink, report, drones_up(scenario), static_cast<uint32_t>(scenario.drones().size()), rates);
@@ -107,6 +115,18 @@ int main(Agent& self)
     println("wildfire: {} drone agents up in {} ms; the fire has burned {} ticks before the alarm", fleet.spawned(), spawn_ms, scenario_config.head_start);
 
     Decisions decisions(self.handle(), fleet, reported.value());
+    Optional<LiveView> view;
+    if (config.value().view == ViewMode::Live) {
+        auto opened = LiveView::open(self, scenario_config);
+        if (opened.is_ok()) {
+            view.emplace(opened.release_value());
+            println("wildfire: drawing the swarm on the screen (map cells {} px, panel at x={})", view.value().scale(), view.value().panel_x());
+        } else {
+            println("wildfire: no live view ({}): text summaries only", error_name(opened.error()));
+        }
+    }
+    constexpr uint64_t frame_interval_ns = 200'000'000;
+    uint64_t next_frame_ns = 0;
     uint64_t run_started_ns = system::clock_now_ns();
     uint64_t first_tick = scenario.tick();
     uint32_t summary_every = config.value().summary_every;
@@ -116,6 +136,11 @@ int main(Agent& self)
         reap_children();
         decisions.after_tick(scenario);
         report = scenario.report();
+        bool finished = scenario.tick() >= scenario_config.ticks || report.contained;
+        if (view.has_value() && (system::clock_now_ns() >= next_frame_ns || finished)) {
+            view.value().draw(scenario, fleet, rates_since(scenario, run_started_ns, first_tick), drones_up(scenario), decisions.journal());
+            next_frame_ns = system::clock_now_ns() + frame_interval_ns;
+        }
         if (summary_every != 0 && (scenario.tick() - first_tick) % summary_every == 0)
             print_summary(scenario, run_started_ns, first_tick);
     }
@@ -129,5 +154,11 @@ int main(Agent& self)
     println("wildfire: report {}", StringView(line, sink.length()));
     println("wildfire: {} drone agents started in all ({} restarts after crashes); {} decisions in the audit log; done", fleet.spawned(),
         report.restarts, decisions.records());
+    if (view.has_value()) {
+        // The screen is ours until we end: keep the final picture up until a human ends it.
+        println("wildfire: the final picture stays on screen; 'kill {}' on the console ends it", self.id());
+        for (;;)
+            (void)system::sleep_ns(60'000'000'000);
+    }
     return 0;
 }

@@ -115,6 +115,8 @@ public:
     bool is_quarantined(uint32_t drone) const { return m_books[drone].quarantined; }
     uint64_t tick() const { return m_world.tick(); }
     const SectorGrid& grid() const { return m_grid; }
+    // Per sector: drones holding a lease on it now.
+    Span<const uint32_t> sector_assignments() const { return m_buffers.assigned; }
     // Peers 0..drones-1 are the drones, peer `drones` the coordinator.
     const collective::EigenTrust& trust() const { return m_trust; }
     // One marker per drone: crashed, quarantined, rogue (not yet caught) or plain.
