@@ -13,7 +13,6 @@ namespace gehri::wildfire {
 // coordinator then treats the drone as crashed.
 class Fleet {
 public:
-    virtual ~Fleet() = default;
 
     // Starts drone `drone`'s mind (again, after a crash) in `state`.
     virtual Result<void> start(uint32_t drone, const Drone& state) = 0;
@@ -29,6 +28,10 @@ public:
 
     virtual Result<void> post_act(uint32_t drone, const ActRequest& request) = 0;
     virtual Result<ActReply> collect_act(uint32_t drone) = 0;
+
+protected:
+    // Never deleted through this interface (no allocator needed in freestanding code).
+    ~Fleet() = default;
 };
 
 } // namespace gehri::wildfire
