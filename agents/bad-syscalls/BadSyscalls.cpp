@@ -277,6 +277,12 @@ void lifecycle(gehri::Agent& self)
     bad.memory_quota = 4097;
     expect_error("spawn quota not a page multiple", spawn_with(agent, bad), Error::InvalidArgument);
     bad = request;
+    bad.handle_capacity = 4097;
+    expect_error("spawn with a handle table above 4096", spawn_with(agent, bad), Error::InvalidArgument);
+    bad = request;
+    bad.reserved = 1;
+    expect_error("spawn with reserved bits set", spawn_with(agent, bad), Error::InvalidArgument);
+    bad = request;
     bad.program = kernel_address;
     expect_error("spawn program in the kernel", spawn_with(agent, bad), Error::BadAddress);
     bad.program = unmapped;

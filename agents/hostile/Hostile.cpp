@@ -168,6 +168,34 @@ void proposals(uint64_t me, uint64_t self_id, uint64_t other_voter)
 
 } // namespace
 
+// AuditRecord: bad notes are refused; a flood is cut off by the agents' shared budget.
+void audit_records(uint64_t me, uint64_t subject)
+{
+    expect_true("record a decision", system::audit_record(me, "quarantine", subject, "hostile test: a decision an agent took").is_ok());
+    expect_error("record with no name", system::audit_record(me, "", subject, "x"), Error::InvalidArgument);
+    expect_error("record a name with capitals", system::audit_record(me, "Quarantine", subject, "x"), Error::InvalidArgument);
+    expect_error("record a name of 33 bytes", system::audit_record(me, "abcdefghijklmnopqrstuvwxyz0123456", subject, "x"), Error::InvalidArgument);
+    char long_detail[65];
+    for (char& c : long_detail)
+        c = 'x';
+    expect_error("record a detail of 65 bytes", system::audit_record(me, "vote", subject, StringView(long_detail, sizeof(long_detail))), Error::InvalidArgument);
+    expect_error("record from kernel memory", system::audit_record(me, StringView(reinterpret_cast<const char*>(0xffffffff80000000ull), 4), subject, "x"), Error::BadAddress);
+    abi::AuditNote* nowhere = reinterpret_cast<abi::AuditNote*>(0x10);
+    expect_true("record through a bad note pointer", system::raw::syscall3(abi::Syscall::AuditRecord, me, reinterpret_cast<uint64_t>(nowhere)) == abi::encode_error(Error::BadAddress));
+    auto without_govern = system::handle_duplicate(me, Rights::Read);
+    expect_true("duplicate the self handle without Govern", without_govern.is_ok());
+    if (without_govern.is_ok()) {
+        expect_error("record without the Govern right", system::audit_record(without_govern.value(), "vote", 0, "x"), Error::AccessDenied);
+        (void)system::handle_close(without_govern.value());
+    }
+    bool cut_off = false;
+    for (int i = 0; i < 200 && !cut_off; ++i) {
+        auto flood = system::audit_record(me, "flood", 0, "");
+        cut_off = flood.is_error() && flood.error() == Error::QuotaExceeded;
+    }
+    expect_true("a flood of records is cut off by the rate limit", cut_off);
+}
+
 int main(gehri::Agent& self)
 {
     uint64_t me = self.handle().value();
@@ -181,6 +209,7 @@ int main(gehri::Agent& self)
     expect_error("rate oneself", system::reputation_report(me, self.id(), 1, 0), Error::InvalidArgument);
     expect_true("rate the dead holder", system::reputation_report(me, child_id, 0, 1).is_ok());
     proposals(me, self.id(), child_id);
+    audit_records(me, child_id);
     gehri::println("hostile: {} passed, {} failed", s_passed, s_failed);
     return s_failed;
 }

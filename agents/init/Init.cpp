@@ -120,6 +120,7 @@ private:
                 .weight = static_cast<uint32_t>(weight == 0 ? 1 : weight),
                 .may_spawn = may_spawn,
                 .may_display = may_display,
+                .handle_capacity = spec.handles,
                 .bootstrap = topics ? &topics : nullptr,
             });
         if (child.is_error()) {

@@ -1,4 +1,5 @@
 #include <kernel/agent/Faults.h>
+#include <kernel/audit/KernelAuditLog.h>
 #include <kernel/log/Log.h>
 #include <kernel/object/Thread.h>
 
@@ -14,6 +15,13 @@ void kill_for_fault(sched::UserState& state, const UserFault& fault)
     else
         log::warn("agent {} ({}) killed: {}, rip {:#x}, rsp {:#x}", agent.id(), agent.name(), fault.description, fault.instruction_pointer,
             fault.stack_pointer);
+    if (audit::kernel_log_ready()) {
+        // A full ring drops the record and says so with a Gap record: a fault is never hidden.
+        (void)audit::kernel_log().append(audit::RecordKind::AgentFault, agent.id(),
+            { audit::Field::string("fault", fault.description), audit::Field::integer("vector", fault.vector),
+                audit::Field::integer("address", static_cast<int64_t>(fault.has_address ? fault.address : 0)),
+                audit::Field::integer("rip", static_cast<int64_t>(fault.instruction_pointer)) });
+    }
     abi::ExitInfo info {
         .reason = abi::ExitReason::Faulted,
         .status = 0,

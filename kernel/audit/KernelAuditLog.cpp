@@ -42,7 +42,7 @@ private:
     void flush()
     {
         if (m_length > 0)
-            console::write({ s_line, m_length });
+            console::write_line({ s_line, m_length });
         m_length = 0;
     }
     size_t m_length { 0 };

@@ -19,6 +19,7 @@ StringView record_kind_name(RecordKind kind)
     case RecordKind::ProposalOpened: return "ProposalOpened";
     case RecordKind::QuarantineLifted: return "QuarantineLifted";
     case RecordKind::ResourceEffect: return "ResourceEffect";
+    case RecordKind::SwarmDecision: return "SwarmDecision";
     }
     return {};
 }

@@ -33,8 +33,10 @@ enum class RecordKind : uint16_t {
     ProposalOpened = 11,
     QuarantineLifted = 12,
     ResourceEffect = 13,
+    // Agents' decisions (the AuditRecord system call): who decided is the record's agent.
+    SwarmDecision = 14,
 };
-constexpr uint16_t record_kind_count = 14;
+constexpr uint16_t record_kind_count = 15;
 
 StringView record_kind_name(RecordKind kind);
 bool parse_record_kind(StringView name, RecordKind& out);

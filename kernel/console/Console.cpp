@@ -9,6 +9,7 @@ ConsoleDevice* s_devices[max_devices];
 constinit PlainTextFilter s_filters[max_devices];
 size_t s_device_count;
 constinit Spinlock s_lock;
+constinit bool s_at_line_start = true; // the last byte written was a newline (or nothing was)
 constinit bool s_panic_mode = false;
 constinit bool s_lock_abandoned = false;
 
@@ -62,6 +63,22 @@ void write(StringView text)
     }
     InterruptSafeGuard guard(s_lock);
     write_to_devices(text);
+    if (!text.is_empty())
+        s_at_line_start = text[text.length() - 1] == '\n';
+}
+
+void write_line(StringView text)
+{
+    if (__atomic_load_n(&s_panic_mode, __ATOMIC_ACQUIRE)) {
+        write_in_panic_mode(text);
+        return;
+    }
+    InterruptSafeGuard guard(s_lock);
+    if (!s_at_line_start)
+        write_to_devices("\n");
+    write_to_devices(text);
+    if (!text.is_empty())
+        s_at_line_start = text[text.length() - 1] == '\n';
 }
 
 void enter_panic_mode()

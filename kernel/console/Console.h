@@ -26,6 +26,9 @@ constexpr size_t max_devices = 4;
 
 void add_device(ConsoleDevice& device);
 void write(StringView text);
+// Writes `text` starting on a line of its own: a newline first if the console is mid-line
+// (a prompt, say), so that line-oriented readers (the audit verifier) see it whole.
+void write_line(StringView text);
 
 // For crash reports: from now on a writer waits only a bounded time for the console lock
 // and then writes anyway, because the lock holder may be the code that crashed (on this CPU

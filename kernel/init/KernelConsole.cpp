@@ -85,7 +85,6 @@ void run_pending_keys()
         console::print("\n[keyboard] ");
         govern::run_break_glass_line("resume", collective::CommandSource::Keyboard, sink);
     }
-    audit::export_kernel_log_to_console();
 }
 
 int try_read_byte()
@@ -99,6 +98,9 @@ int read_byte_waiting()
 {
     for (;;) {
         run_pending_keys();
+        // Whatever was decided since the last look (break-glass keys, agents' faults, swarm
+        // decisions) goes out as AUDIT lines within one poll interval.
+        audit::export_kernel_log_to_console();
         int byte = try_read_byte();
         if (byte >= 0)
             return byte;

@@ -17,7 +17,7 @@
 // rsp, r12-r15 and the FPU/SSE registers are preserved.
 namespace gehri::abi {
 
-constexpr uint32_t syscall_abi_version = 5;
+constexpr uint32_t syscall_abi_version = 6;
 
 enum class Syscall : uint64_t {
     Null = 0, // does nothing, returns 0: the cost of the round trip itself
@@ -147,6 +147,11 @@ enum class Syscall : uint64_t {
     // (self: Read, CollectiveEvent* out, timeout_ns) -> 0 with the oldest event; TimedOut if
     // none came (timeout 0 polls).
     EventTake = 73,
+    // (self: Govern, const AuditNote*) -> the record's sequence number: a decision an agent
+    // took (a swarm's coordinator quarantining a member, say) goes into the kernel's audit log
+    // as a SwarmDecision record, stamped with the caller's id. QuotaExceeded past the kernel-wide
+    // rate for agents' records (so no agent can crowd the kernel's own records out).
+    AuditRecord = 74,
     Count,
 };
 
@@ -221,8 +226,12 @@ struct SpawnRequest {
     // A handle of the caller's (needs Transfer) that moves to the child, which finds it with
     // BootstrapHandle; 0 for none.
     uint32_t bootstrap_handle { 0 };
+    // Room in the child's handle table: 0 for the default (256), at most 4096. A coordinator
+    // that talks to a thousand children needs a handle per child.
+    uint32_t handle_capacity { 0 };
+    uint32_t reserved { 0 }; // must be 0
 };
-static_assert(sizeof(SpawnRequest) == 64);
+static_assert(sizeof(SpawnRequest) == 72);
 
 constexpr uint64_t default_memory_quota = 1024 * 1024;
 constexpr uint64_t max_path_length = 128;
@@ -309,6 +318,19 @@ struct AuctionRequest {
     uint64_t closes_in_ns { 0 };
 };
 static_assert(sizeof(AuctionRequest) == 48);
+
+// AuditRecord's request. `what` names the decision ([a-z0-9_-], 1..32 bytes), `detail` says
+// more (any bytes, up to 64).
+struct AuditNote {
+    uint64_t what { 0 }; // const char*
+    uint64_t what_length { 0 };
+    uint64_t subject { 0 }; // the agent the decision is about (0: none)
+    uint64_t detail { 0 }; // const char*
+    uint64_t detail_length { 0 };
+};
+static_assert(sizeof(AuditNote) == 40);
+constexpr size_t audit_note_max_what = 32;
+constexpr size_t audit_note_max_detail = 64;
 
 // EventTake's answer: collective::Event (kernel/collective/Outbox.h documents each kind).
 struct CollectiveEvent {

@@ -1,4 +1,9 @@
+#include <kernel/audit/KernelAuditLog.h>
+#include <kernel/collective/TokenBucket.h>
 #include <kernel/govern/Collective.h>
+#include <kernel/lib/Optional.h>
+#include <kernel/lib/Spinlock.h>
+#include <kernel/time/Clock.h>
 #include <kernel/object/Agent.h>
 #include <kernel/syscall/Handlers.h>
 #include <kernel/syscall/UserCopy.h>
@@ -28,7 +33,58 @@ Result<uint32_t> to_u32(uint64_t raw)
     return static_cast<uint32_t>(raw);
 }
 
+bool is_decision_name(StringView what)
+{
+    if (what.is_empty())
+        return false;
+    for (char c : what) {
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+            return false;
+    }
+    return true;
+}
+
+// Agents' audit records share one budget (a burst of 64, then 32 a second): the log's ring
+// is finite, and a flood of them must not push out the kernel's own records.
+class AgentRecordBudget {
+public:
+    Result<void> charge(uint64_t now)
+    {
+        InterruptSafeGuard guard(m_lock);
+        if (!m_bucket.has_value())
+            m_bucket.emplace(TRY(collective::TokenBucket::per_second(64, 32, now)));
+        return m_bucket.value().try_charge(1, now);
+    }
+
+private:
+    Spinlock m_lock;
+    Optional<collective::TokenBucket> m_bucket;
+};
+
+AgentRecordBudget s_agent_record_budget;
+
 } // namespace
+
+Result<uint64_t> sys_audit_record(Caller& caller, HandleArgument self, UserPointer<const abi::AuditNote> note_pointer)
+{
+    TRY(check_self(caller, self, Rights::Govern));
+    abi::AuditNote note = TRY(copy_from_user(note_pointer));
+    if (note.what_length == 0 || note.what_length > abi::audit_note_max_what || note.detail_length > abi::audit_note_max_detail)
+        return Error::InvalidArgument;
+    char what[abi::audit_note_max_what];
+    char detail[abi::audit_note_max_detail];
+    TRY(copy_from_user(what, UserPointer<const void>(note.what), note.what_length));
+    TRY(copy_from_user(detail, UserPointer<const void>(note.detail), note.detail_length));
+    StringView what_text(what, note.what_length);
+    if (!is_decision_name(what_text))
+        return Error::InvalidArgument;
+    if (!audit::kernel_log_ready())
+        return Error::NotSupported;
+    TRY(s_agent_record_budget.charge(time::now_ns()));
+    return audit::kernel_log().append(audit::RecordKind::SwarmDecision, caller.agent().id(),
+        { audit::Field::string("what", what_text), audit::Field::integer("subject", static_cast<int64_t>(note.subject)),
+            audit::Field::string("detail", StringView(detail, note.detail_length)) });
+}
 
 Result<uint64_t> sys_proposal_open(Caller& caller, HandleArgument self, UserPointer<const abi::ProposalRequest> request)
 {

@@ -77,6 +77,7 @@ Result<uint64_t> sys_auction_open(Caller&, HandleArgument self, UserPointer<cons
 Result<uint64_t> sys_auction_bid(Caller&, HandleArgument self, uint64_t auction, uint64_t amount);
 Result<uint64_t> sys_reputation_report(Caller&, HandleArgument self, uint64_t ratee, uint64_t satisfied, uint64_t unsatisfied);
 Result<uint64_t> sys_event_take(Caller&, HandleArgument self, UserPointer<abi::CollectiveEvent> out, uint64_t timeout_ns);
+Result<uint64_t> sys_audit_record(Caller&, HandleArgument self, UserPointer<const abi::AuditNote> note);
 
 // A deadline in the scheduler's clock `timeout_ns` from now (abi::wait_forever: none).
 uint64_t deadline_after(uint64_t timeout_ns);

@@ -44,6 +44,9 @@ Result<uint64_t> sys_spawn(Caller& caller, HandleArgument spawner, UserPointer<c
     uint64_t quota = request.memory_quota == 0 ? abi::default_memory_quota : request.memory_quota;
     if (quota % mm::page_size != 0)
         return Error::InvalidArgument;
+    if (request.reserved != 0 || request.handle_capacity > object::HandleTable::max_capacity)
+        return Error::InvalidArgument;
+    size_t handle_capacity = request.handle_capacity == 0 ? object::HandleTable::default_capacity : request.handle_capacity;
     char program_buffer[abi::max_path_length];
     char name_buffer[Agent::max_name_length];
     StringView program = TRY(copy_string(request.program, request.program_length, program_buffer, sizeof(program_buffer)));
@@ -79,6 +82,7 @@ Result<uint64_t> sys_spawn(Caller& caller, HandleArgument spawner, UserPointer<c
             .parent = parent.get(),
             .may_spawn = may_spawn,
             .may_display = may_display,
+            .handle_capacity = handle_capacity,
             .bootstrap = bootstrap,
             .bootstrap_rights = bootstrap_rights,
         },

@@ -208,6 +208,7 @@ constexpr SyscallDescriptor s_assigned[] = {
     { abi::Syscall::AuctionBid, "auction_bid", invoke<sys_auction_bid> },
     { abi::Syscall::ReputationReport, "reputation_report", invoke<sys_reputation_report> },
     { abi::Syscall::EventTake, "event_take", invoke<sys_event_take> },
+    { abi::Syscall::AuditRecord, "audit_record", invoke<sys_audit_record> },
 };
 
 constexpr uint64_t s_count = static_cast<uint64_t>(abi::Syscall::Count);

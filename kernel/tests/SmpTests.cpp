@@ -362,7 +362,12 @@ struct CurrentChecker {
     {
         auto& checker = *static_cast<CurrentChecker*>(argument);
         while (!load(checker.stop)) {
-            if (&kernel_scheduler().current_thread() != load(checker.self))
+            // The spawner learns who this thread is only after spawn returns, and the thread may
+            // run before that: nothing to compare against until then.
+            Thread* self = load(checker.self);
+            if (self == nullptr)
+                continue;
+            if (&kernel_scheduler().current_thread() != self)
                 store(checker.wrong, checker.wrong + 1);
             store(checker.checks, checker.checks + 1);
             store(checker.cpus_seen, checker.cpus_seen | (uint64_t(1) << arch::current_cpu_index()));

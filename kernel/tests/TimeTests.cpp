@@ -83,6 +83,21 @@ void observing_tick_handler(arch::InterruptFrame& frame)
     s_ticks.interrupts_were_off = !arch::interrupts_enabled();
 }
 
+// Takes this CPU's timer from the scheduler for a test: the observing handler counts instead of
+// the scheduler's (which would re-arm its own tick), and a tick the scheduler armed before is
+// stopped, or let fire now if it is already pending, so that it cannot be counted as the
+// test's. Interrupts must be off; the caller restores the handler.
+void take_timer_for_test()
+{
+    s_ticks = {};
+    s_ticks.cpu = arch::current_cpu_index();
+    s_ticks.previous = time::set_tick_handler(observing_tick_handler);
+    time::stop_timer();
+    wait_with_interrupts_until([] { return false; }, 2 * millisecond);
+    s_ticks.calls = 0;
+    s_ticks.first_call_ns = 0;
+}
+
 } // namespace
 
 KERNEL_TEST(time_clock_is_running_and_monotonic)
@@ -194,9 +209,7 @@ KERNEL_TEST(timer_periodic_delivers_ticks_at_its_rate)
 KERNEL_TEST(timer_oneshot_fires_once_not_early_and_calls_the_tick_handler)
 {
     arch::InterruptState state = arch::save_and_disable_interrupts();
-    s_ticks = {};
-    s_ticks.cpu = arch::current_cpu_index();
-    s_ticks.previous = time::set_tick_handler(observing_tick_handler);
+    take_timer_for_test();
     uint64_t before = time::timer_interrupt_count();
     uint64_t armed_at = time::now_ns();
     time::arm_oneshot_ns(3 * millisecond);
@@ -217,6 +230,7 @@ KERNEL_TEST(timer_oneshot_fires_once_not_early_and_calls_the_tick_handler)
 KERNEL_TEST(timer_rearming_replaces_the_pending_oneshot)
 {
     arch::InterruptState state = arch::save_and_disable_interrupts();
+    take_timer_for_test();
     uint64_t before = time::timer_interrupt_count();
     time::arm_oneshot_ns(10'000 * millisecond);
     time::arm_oneshot_ns(2 * millisecond);
@@ -229,5 +243,6 @@ KERNEL_TEST(timer_rearming_replaces_the_pending_oneshot)
     time::arm_oneshot_ns(0);
     wait_with_interrupts_until([&] { return time::timer_interrupt_count() != before; }, 5'000 * millisecond);
     EXPECT_EQ(time::timer_interrupt_count() - before, 1u);
+    time::set_tick_handler(s_ticks.previous);
     arch::restore_interrupts(state);
 }

@@ -125,6 +125,7 @@ TEST(Manifest, AppliesDefaults)
     EXPECT_EQ(agent.scheduling_class, SchedulingClass::Normal);
     EXPECT_EQ(agent.weight, 100u);
     EXPECT_EQ(agent.memory, 1u << 20);
+    EXPECT_EQ(agent.handles, 0u);
     EXPECT_EQ(agent.restart.strategy, RestartStrategy::OneForOne);
     EXPECT_EQ(agent.restart.max_restarts, 3u);
     EXPECT_EQ(agent.restart.window_ms, 10'000u);
@@ -165,12 +166,14 @@ TEST(Manifest, AcceptsTheEdgesOfEveryRange)
 {
     auto parsed = parse("[agent a]\nprogram = a\nreplicas = 100000\nweight = 10000\nmemory = 1TiB\nrestart = one-for-one max=1000 within=24h\n"
                         "[agent b]\nprogram = b\nreplicas = 1\nweight = 1\nmemory = 4096B\nrestart = one-for-one max=1 within=1ms\n"
-                        "[agent c]\nprogram = c\nmemory = 00004KiB\n");
+                        "[agent c]\nprogram = c\nmemory = 00004KiB\nhandles = 4096\n[agent d]\nprogram = d\nhandles = 16\n");
     ASSERT_TRUE(parsed->result.is_ok()) << parsed->diagnostic.c_str();
     EXPECT_EQ(parsed->result.value().agent(0).memory, 1ull << 40);
     EXPECT_EQ(parsed->result.value().agent(0).restart.window_ms, 86'400'000u);
     EXPECT_EQ(parsed->result.value().agent(1).memory, 4096u);
     EXPECT_EQ(parsed->result.value().agent(2).memory, 4096u);
+    EXPECT_EQ(parsed->result.value().agent(2).handles, 4096u);
+    EXPECT_EQ(parsed->result.value().agent(3).handles, 16u);
 }
 
 TEST(Manifest, EveryErrorNamesItsLine)
@@ -179,7 +182,7 @@ TEST(Manifest, EveryErrorNamesItsLine)
         { "", 0, Error::BadFormat, "no agents defined (expected at least one [agent NAME] section)" },
         { "# only a comment\n\n", 0, Error::BadFormat, "no agents defined (expected at least one [agent NAME] section)" },
         { "program = a\n", 1, Error::BadFormat, "'program' is outside an [agent NAME] section" },
-        { "[agent a]\nprogram = a\nreplics = 3\n", 3, Error::BadFormat, "unknown key 'replics' (expected program, replicas, class, weight, memory, restart or capabilities)" },
+        { "[agent a]\nprogram = a\nreplics = 3\n", 3, Error::BadFormat, "unknown key 'replics' (expected program, replicas, class, weight, memory, handles, restart or capabilities)" },
         { "[agent a]\nprogram = a\njust words\n", 3, Error::BadFormat, "expected 'key = value' or '[agent NAME]', not 'just words'" },
         { "[agent a]\n = a\n", 2, Error::BadFormat, "missing key before '='" },
         { "[agent a]\nprogram =\n", 2, Error::BadFormat, "key 'program' has no value" },
@@ -208,6 +211,8 @@ TEST(Manifest, EveryErrorNamesItsLine)
         { "[agent a]\nprogram = a\nreplicas = 18446744073709551616\n", 3, Error::OutOfRange, "replicas: value overflow in '18446744073709551616'" },
         { "[agent a]\nprogram = a\nreplicas = 18446744073709551615\n", 3, Error::OutOfRange, "replicas must be between 1 and 100000, not 18446744073709551615" },
         { "[agent a]\nprogram = a\nweight = 0\n", 3, Error::OutOfRange, "weight must be between 1 and 10000, not 0" },
+        { "[agent a]\nprogram = a\nhandles = 15\n", 3, Error::OutOfRange, "handles must be between 16 and 4096, not 15" },
+        { "[agent a]\nprogram = a\nhandles = 4097\n", 3, Error::OutOfRange, "handles must be between 16 and 4096, not 4097" },
         { "[agent a]\nprogram = a\nclass = urgent\n", 3, Error::BadFormat, "unknown class 'urgent' (expected emergency, interactive, normal or batch)" },
         { "[agent a]\nprogram = a\nclass = Normal\n", 3, Error::BadFormat, "unknown class 'Normal' (expected emergency, interactive, normal or batch)" },
         { "[agent a]\nprogram = a\nmemory = 256\n", 3, Error::BadFormat, "memory: '256' needs a unit (B, KiB, MiB, GiB or TiB)" },

@@ -5,9 +5,9 @@ namespace gehri::swarm {
 
 namespace {
 
-enum class Key : uint8_t { Program, Replicas, Class, Weight, Memory, Restart, Capabilities, Count };
+enum class Key : uint8_t { Program, Replicas, Class, Weight, Memory, Handles, Restart, Capabilities, Count };
 constexpr size_t key_count = static_cast<size_t>(Key::Count);
-constexpr StringView key_names[key_count] = { "program", "replicas", "class", "weight", "memory", "restart", "capabilities" };
+constexpr StringView key_names[key_count] = { "program", "replicas", "class", "weight", "memory", "handles", "restart", "capabilities" };
 
 struct Unit {
     StringView name;
@@ -239,7 +239,7 @@ Result<void> Parser::set(StringView key_name, StringView value)
             return fail(Error::BadFormat, "key '{}' has no value", key_name);
         return set(static_cast<Key>(i), value);
     }
-    return fail(Error::BadFormat, "unknown key '{}' (expected program, replicas, class, weight, memory, restart or capabilities)", key_name);
+    return fail(Error::BadFormat, "unknown key '{}' (expected program, replicas, class, weight, memory, handles, restart or capabilities)", key_name);
 }
 
 Result<void> Parser::set(Key key, StringView value)
@@ -265,6 +265,9 @@ Result<void> Parser::set(Key key, StringView value)
         m_agent->memory = bytes;
         return {};
     }
+    case Key::Handles:
+        m_agent->handles = static_cast<uint32_t>(TRY(ranged("handles", value, min_handles, max_handles)));
+        return {};
     case Key::Restart:
         return parse_restart(value);
     case Key::Capabilities:

@@ -44,6 +44,8 @@ constexpr uint32_t max_weight = 10'000;
 constexpr uint64_t min_memory = 4 * 1024;
 constexpr uint64_t max_memory = 1ull << 40;
 constexpr uint64_t default_memory = 1024 * 1024;
+constexpr uint32_t min_handles = 16;
+constexpr uint32_t max_handles = 4096; // the kernel's largest handle table
 constexpr uint32_t max_restarts_limit = 1'000;
 constexpr uint64_t max_restart_window_ms = 24ull * 60 * 60 * 1000;
 constexpr size_t max_name_length = 32;
@@ -57,6 +59,7 @@ struct AgentSpec {
     SchedulingClass scheduling_class { SchedulingClass::Normal };
     uint32_t weight { 100 };
     uint64_t memory { default_memory }; // quota per replica, bytes
+    uint32_t handles { 0 }; // room in its handle table; 0: the kernel's default
     RestartPolicy restart;
     Capability capabilities[max_capabilities];
     size_t capability_count { 0 };

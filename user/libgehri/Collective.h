@@ -40,4 +40,10 @@ Result<void> reputation_report(HandleValue self, uint64_t ratee, uint32_t satisf
 // The oldest collective event for this agent; TimedOut if none came within timeout_ns (0 polls).
 Result<abi::CollectiveEvent> event_take(HandleValue self, uint64_t timeout_ns);
 
+// Records a decision this agent took in the kernel's audit log (a SwarmDecision record with
+// this agent's id): `what` in [a-z0-9_-] (1..32 bytes), about agent `subject` (0: none),
+// `detail` up to 64 bytes. Needs Govern on `self`. Returns the record's sequence number;
+// QuotaExceeded when agents record faster than the kernel allows.
+Result<uint64_t> audit_record(HandleValue self, StringView what, uint64_t subject, StringView detail);
+
 } // namespace gehri::system

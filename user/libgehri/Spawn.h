@@ -15,6 +15,7 @@ struct SpawnOptions {
     bool may_spawn { false };
     // The child may take the screen (Display::acquire); the spawner handle needs Rights::Display.
     bool may_display { false };
+    uint32_t handle_capacity { 0 }; // 0: the default (256); at most 4096
     // A handle (with Transfer) that moves to the child, which gets it from bootstrap_handle();
     // on success *bootstrap is emptied. Null: none.
     Handle* bootstrap { nullptr };

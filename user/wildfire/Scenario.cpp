@@ -32,14 +32,21 @@ Result<void> Scenario::validate(const ScenarioConfig& config)
         return Error::InvalidArgument;
     if (config.max_units_per_sector == 0 || config.max_open_sectors == 0 || config.bids_per_drone == 0)
         return Error::InvalidArgument;
-    if (config.max_vote_candidates < 2 || config.max_vote_candidates > Tally::max_options)
+    if (config.max_vote_candidates < 2 || config.max_vote_candidates > max_candidates)
+        return Error::InvalidArgument;
+    if (config.max_open_sectors > max_offer_sectors || config.bids_per_drone > max_bids_per_drone || config.drone.observe_radius > max_observe_radius)
         return Error::InvalidArgument;
     if (World::cells_needed(config.world) == 0 || config.sector_size < 4)
         return Error::InvalidArgument;
     return {};
 }
 
-Scenario::Buffers Scenario::layout(const ScenarioConfig& config, Arena& arena)
+MindSettings Scenario::mind_settings(const ScenarioConfig& config)
+{
+    return { config.drone, config.world.seed, config.bids_per_drone };
+}
+
+Scenario::Buffers Scenario::layout(const ScenarioConfig& config, Arena& arena, Minds minds)
 {
     size_t cells = World::cells_needed(config.world);
     size_t window = static_cast<size_t>(2 * config.drone.observe_radius + 1) * static_cast<size_t>(2 * config.drone.observe_radius + 1);
@@ -72,25 +79,46 @@ Scenario::Buffers Scenario::layout(const ScenarioConfig& config, Arena& arena)
     b.pairs = arena.take<WitnessPair>(n * config.witnesses);
     b.electors = arena.take<Elector>(n);
     b.quarantined = arena.take<PeerIndex>(n + 1);
+    b.orders = arena.take<Orders>(n);
+    b.scores = arena.take<int64_t>(n * max_candidates);
+    b.posted = arena.take<uint8_t>(n);
+    if (minds == Minds::Local) {
+        b.local_fleet = arena.take<LocalFleet>(1);
+        LocalFleet fleet(arena, config.drones, window, mind_settings(config));
+        if (!b.local_fleet.is_empty())
+            b.local_fleet[0] = fleet;
+    }
     return b;
 }
 
-size_t Scenario::bytes_needed(const ScenarioConfig& config)
+size_t Scenario::bytes_needed(const ScenarioConfig& config, Minds minds)
 {
     if (validate(config).is_error())
         return 0;
     Arena arena = Arena::measuring();
-    (void)layout(config, arena);
+    (void)layout(config, arena, minds);
     return arena.failed() ? 0 : arena.used() + 64;
 }
 
 Result<Scenario> Scenario::create(const ScenarioConfig& config, Span<uint8_t> bytes)
 {
+    return create(config, bytes, nullptr);
+}
+
+Result<Scenario> Scenario::create(const ScenarioConfig& config, Span<uint8_t> bytes, Fleet& fleet)
+{
+    return create(config, bytes, &fleet);
+}
+
+Result<Scenario> Scenario::create(const ScenarioConfig& config, Span<uint8_t> bytes, Fleet* fleet)
+{
     TRY(validate(config));
     Arena arena(bytes);
-    Buffers buffers = layout(config, arena);
+    Buffers buffers = layout(config, arena, fleet ? Minds::Remote : Minds::Local);
     if (arena.failed())
         return Error::OutOfRange;
+    if (!fleet)
+        fleet = &buffers.local_fleet[0];
     auto world = TRY(World::create(config.world, buffers.world_cells));
     auto fire_map = TRY(FireMap::create(world.view(), buffers.belief_cells));
     auto grid = TRY(SectorGrid::create(config.world.width, config.world.height, config.sector_size));
@@ -102,11 +130,14 @@ Result<Scenario> Scenario::create(const ScenarioConfig& config, Span<uint8_t> by
     TRY(trust.set_pretrusted(Span<const PeerIndex>(&coordinator, 1)));
     for (uint32_t i = 0; i < config.head_start; ++i)
         world.step();
-    return Scenario(config, buffers, world, fire_map, grid, trust);
+    Scenario scenario(config, buffers, world, fire_map, grid, trust, *fleet);
+    TRY(scenario.start_minds());
+    return scenario;
 }
 
-Scenario::Scenario(const ScenarioConfig& config, const Buffers& buffers, World world, FireMap fire_map, SectorGrid grid, EigenTrust trust)
+Scenario::Scenario(const ScenarioConfig& config, const Buffers& buffers, World world, FireMap fire_map, SectorGrid grid, EigenTrust trust, Fleet& fleet)
     : m_config(config)
+    , m_fleet(&fleet)
     , m_buffers(buffers)
     , m_world(world)
     , m_fire_map(fire_map)
@@ -143,6 +174,13 @@ void Scenario::choose_rogues()
     }
 }
 
+Result<void> Scenario::start_minds()
+{
+    for (uint32_t i = 0; i < m_drones.size(); ++i)
+        TRY(m_fleet->start(i, m_drones[i]));
+    return {};
+}
+
 size_t Scenario::window_cells() const
 {
     return m_buffers.seen.size();
@@ -157,18 +195,35 @@ void Scenario::rate(uint32_t from, uint32_t to, bool satisfied)
         ++m_report.messages.feedback;
 }
 
+// Round 1: every live drone is shown its surroundings (all at once), then its report is merged
+// in drone order.
 void Scenario::observe_and_report()
 {
     for (uint32_t i = 0; i < m_drones.size(); ++i) {
-        Drone& drone = m_drones[i];
-        Span<Observation> cells = m_buffers.report_cells.slice(static_cast<size_t>(i) * window_cells(), window_cells());
-        ObservationReport& report = m_buffers.reports[i];
-        report = { i, {}, {} };
+        const Drone& drone = m_drones[i];
+        m_buffers.reports[i] = { i, {}, {} };
+        m_buffers.posted[i] = 0;
         if (drone.state() == DroneState::Crashed)
             continue;
         size_t seen = m_world.observe(drone.position(), m_config.drone.observe_radius, m_buffers.seen).value_or(0);
-        size_t count = drone.report(m_buffers.seen.first(seen), cells, m_config.world.seed);
-        report = { i, World::observed_area(drone.position(), m_config.drone.observe_radius, m_config.world.width, m_config.world.height), cells.first(count) };
+        if (m_fleet->post_sense(i, m_world.tick(), m_buffers.seen.first(seen)).is_error()) {
+            lose_mind(i);
+            continue;
+        }
+        m_buffers.posted[i] = 1;
+    }
+    for (uint32_t i = 0; i < m_drones.size(); ++i) {
+        if (!m_buffers.posted[i])
+            continue;
+        const Drone& drone = m_drones[i];
+        Span<Observation> cells = m_buffers.report_cells.slice(static_cast<size_t>(i) * window_cells(), window_cells());
+        auto count = m_fleet->collect_sense(i, cells);
+        if (count.is_error()) {
+            lose_mind(i);
+            continue;
+        }
+        ObservationReport& report = m_buffers.reports[i];
+        report = { i, World::observed_area(drone.position(), m_config.drone.observe_radius, m_config.world.width, m_config.world.height), cells.first(count.value()) };
         if (m_books[i].quarantined)
             continue; // isolated: the topic no longer carries its reports
         ++m_report.messages.observations;
@@ -233,6 +288,7 @@ void Scenario::judge_leases()
         if (!book.lease_active)
             continue;
         if (drone.take_released()) {
+            order(i, { OrderKind::TakeReleased, {} });
             if (!book.lease_judged && book.work > 0)
                 rate(coordinator, i, true);
             end_lease(i);
@@ -247,7 +303,7 @@ void Scenario::judge_leases()
         }
         rate(coordinator, i, false);
         end_lease(i);
-        drone.revoke();
+        order(i, { OrderKind::Revoke, {} });
         ++m_report.decisions.revocations;
         ++m_report.decisions.reauctions;
     }
@@ -276,10 +332,50 @@ void Scenario::update_trust()
         }
         if (m_books[peer].lease_active) {
             end_lease(peer);
-            m_drones[peer].revoke();
+            order(peer, { OrderKind::Revoke, {} });
             ++m_report.decisions.reauctions;
         }
     }
+}
+
+void Scenario::order(uint32_t drone, const Order& order)
+{
+    Drone& shadow = m_drones[drone];
+    switch (order.kind) {
+    case OrderKind::TakeReleased:
+        (void)shadow.take_released();
+        break;
+    case OrderKind::Revoke:
+        shadow.revoke();
+        break;
+    case OrderKind::Retarget:
+        shadow.retarget(order.lease.target);
+        break;
+    case OrderKind::Grant:
+        shadow.grant(order.lease);
+        break;
+    }
+    Orders& pending = m_buffers.orders[drone];
+    if (pending.count == max_orders) {
+        lose_mind(drone); // cannot happen: at most four orders come between two acts
+        return;
+    }
+    pending.items[pending.count++] = order;
+}
+
+// A mind that died or answered nonsense: the drone is down, as if it had crashed.
+void Scenario::lose_mind(uint32_t drone)
+{
+    DroneBook& book = m_books[drone];
+    if (book.lease_active) {
+        end_lease(drone);
+        ++m_report.decisions.reauctions;
+    }
+    m_drones[drone].crash();
+    (void)m_fleet->stop(drone);
+    m_buffers.orders[drone].count = 0;
+    book.crashed_at = m_world.tick();
+    ++m_report.mind_faults;
 }
 
 void Scenario::run_auctions()
@@ -290,7 +386,8 @@ void Scenario::run_auctions()
     UrgencyWeights weights;
     weights.priority_village = m_priority_village;
     size_t front_count = list_front_sectors(m_fire_map.view(), m_grid, { m_believed_villages, m_report.villages }, weights, m_buffers.front).value_or(0);
-    hold_vote(front_count);
+    VillageCandidate candidates[max_candidates];
+    uint32_t candidate_count = vote_candidates(front_count, candidates);
 
     for (size_t i = 0; i < front_count; ++i)
         m_buffers.sector_target[m_buffers.front[i].sector] = m_buffers.front[i].target;
@@ -298,7 +395,7 @@ void Scenario::run_auctions()
         if (m_books[i].lease_active && !m_drones[i].is_rogue()) {
             Point target = m_buffers.sector_target[m_drones[i].lease().sector];
             if (!(target == m_drones[i].lease().target)) {
-                m_drones[i].retarget(target);
+                order(i, { OrderKind::Retarget, { 0, {}, target } });
                 ++m_report.messages.awards;
             }
         }
@@ -312,38 +409,18 @@ void Scenario::run_auctions()
         if (wanted > have)
             m_buffers.demands[demand_count++] = { sector.sector, wanted - have };
     }
+    m_report.messages.announcements += demand_count;
+    if (candidate_count == 0 && demand_count == 0)
+        return;
+    consult(candidates, candidate_count, demand_count);
+    if (candidate_count > 0)
+        tally_vote(candidates, candidate_count);
     if (demand_count == 0)
         return;
-    m_report.messages.announcements += demand_count;
 
-    size_t bid_count = 0;
-    uint32_t per_drone = m_config.bids_per_drone;
-    for (uint32_t i = 0; i < m_drones.size(); ++i) {
-        const Drone& drone = m_drones[i];
-        if (m_books[i].quarantined || !drone.is_free())
-            continue;
-        // Keep the drone's cheapest per_drone bids (a tiny insertion-sorted window).
-        size_t first = bid_count;
-        for (size_t d = 0; d < demand_count; ++d) {
-            uint32_t sector = m_buffers.demands[d].sector;
-            uint64_t cost = drone.bid_cost(m_buffers.sector_target[sector], m_config.drone);
-            if (cost == Drone::no_bid)
-                continue;
-            size_t kept = bid_count - first;
-            if (kept == per_drone && cost >= m_buffers.bids[bid_count - 1].cost)
-                continue;
-            size_t slot = kept < per_drone ? bid_count++ : bid_count - 1;
-            while (slot > first && m_buffers.bids[slot - 1].cost > cost) {
-                m_buffers.bids[slot] = m_buffers.bids[slot - 1];
-                --slot;
-            }
-            m_buffers.bids[slot] = { i, sector, cost };
-        }
-    }
-    m_report.messages.bids += bid_count;
     uint64_t max_cost = static_cast<uint64_t>(2 * (m_config.world.width + m_config.world.height)) * 16 + static_cast<uint64_t>(m_config.drone.battery_capacity) * 4 + 1;
     AuctionScratch scratch { m_buffers.sealed, m_buffers.awards, m_buffers.taken };
-    size_t won = auction_sectors(m_buffers.demands.first(demand_count), m_buffers.bids.first(bid_count), max_cost, scratch, m_buffers.won).value_or(0);
+    size_t won = auction_sectors(m_buffers.demands.first(demand_count), m_buffers.bids.first(m_bid_count), max_cost, scratch, m_buffers.won).value_or(0);
     uint32_t last_sector = UINT32_MAX;
     for (size_t i = 0; i < won; ++i) {
         const SectorAward& award = m_buffers.won[i];
@@ -351,9 +428,9 @@ void Scenario::run_auctions()
             ++m_report.decisions.auctions;
             last_sector = award.sector;
         }
-        Drone& drone = m_drones[award.drone];
+        const Drone& drone = m_drones[award.drone];
         Point target = m_buffers.sector_target[award.sector];
-        drone.grant({ award.sector, m_grid.area(award.sector), target });
+        order(award.drone, { OrderKind::Grant, { award.sector, m_grid.area(award.sector), target } });
         DroneBook& book = m_books[award.drone];
         book.lease_active = true;
         book.lease_judged = false;
@@ -365,13 +442,61 @@ void Scenario::run_auctions()
     }
 }
 
-// Which threatened village first: the villages nearest the known front are the candidates;
-// honest drones prefer the one most threatened and closest to them, rogues the safest.
-void Scenario::hold_vote(size_t front_count)
+// Round 2: every elector scores the candidates and every free drone bids on the open sectors,
+// all at once; bids are gathered in drone order, each drone's cheapest first.
+void Scenario::consult(const VillageCandidate* candidates, uint32_t candidate_count, size_t demand_count)
+{
+    OfferRequest& request = m_offer;
+    for (uint32_t k = 0; k < candidate_count; ++k)
+        request.candidates[k] = candidates[k];
+    for (size_t d = 0; d < demand_count; ++d)
+        request.sectors[d] = { m_buffers.demands[d].sector, m_buffers.sector_target[m_buffers.demands[d].sector] };
+    for (uint32_t i = 0; i < m_drones.size(); ++i) {
+        m_buffers.posted[i] = 0;
+        const Drone& drone = m_drones[i];
+        if (m_books[i].quarantined || drone.state() == DroneState::Crashed)
+            continue;
+        bool bids = demand_count > 0 && drone.is_free();
+        if (candidate_count == 0 && !bids)
+            continue;
+        request.orders = m_buffers.orders[i];
+        request.candidate_count = candidate_count;
+        request.sector_count = bids ? static_cast<uint32_t>(demand_count) : 0;
+        m_buffers.orders[i].count = 0;
+        if (m_fleet->post_offer(i, request).is_error()) {
+            lose_mind(i);
+            continue;
+        }
+        m_buffers.posted[i] = 1;
+    }
+    m_bid_count = 0;
+    for (uint32_t i = 0; i < m_drones.size(); ++i) {
+        if (!m_buffers.posted[i])
+            continue;
+        auto reply = m_fleet->collect_offer(i);
+        if (reply.is_error() || reply.value().bid_count > m_config.bids_per_drone) {
+            lose_mind(i);
+            continue;
+        }
+        const OfferReply& offer = reply.value();
+        for (uint32_t k = 0; k < max_candidates; ++k)
+            m_buffers.scores[static_cast<size_t>(i) * max_candidates + k] = offer.scores[k];
+        for (uint32_t b = 0; b < offer.bid_count && m_bid_count < m_buffers.bids.size(); ++b) {
+            SectorBid bid = offer.bids[b];
+            bid.drone = i; // the kernel stamps who speaks; a mind cannot bid for another
+            m_buffers.bids[m_bid_count++] = bid;
+        }
+    }
+    m_report.messages.bids += m_bid_count;
+}
+
+// Which threatened village first: the villages nearest the known front are the candidates.
+// Returns how many there are when a vote is due and there is a choice (0 otherwise).
+uint32_t Scenario::vote_candidates(size_t front_count, VillageCandidate* candidates)
 {
     if (m_world.tick() % m_config.vote_period != 0)
-        return;
-    VillageCandidate candidates[Tally::max_options];
+        return 0;
+    VillageCandidate all[Tally::max_options];
     uint32_t candidate_count = 0;
     for (size_t i = 0; i < front_count; ++i) {
         const FrontSector& sector = m_buffers.front[i];
@@ -379,44 +504,52 @@ void Scenario::hold_vote(size_t front_count)
             continue;
         bool merged = false;
         for (uint32_t c = 0; c < candidate_count; ++c) {
-            if (candidates[c].village == sector.village) {
-                candidates[c].fire_distance = minimum(candidates[c].fire_distance, sector.village_distance);
+            if (all[c].village == sector.village) {
+                all[c].fire_distance = minimum(all[c].fire_distance, sector.village_distance);
                 merged = true;
             }
         }
         if (!merged && candidate_count < Tally::max_options)
-            candidates[candidate_count++] = { sector.village, m_believed_villages[sector.village].centre, sector.village_distance };
+            all[candidate_count++] = { sector.village, m_believed_villages[sector.village].centre, sector.village_distance };
     }
-    heap_sort(Span<VillageCandidate>(candidates, candidate_count), [](const VillageCandidate& a, const VillageCandidate& b) {
+    heap_sort(Span<VillageCandidate>(all, candidate_count), [](const VillageCandidate& a, const VillageCandidate& b) {
         if (a.fire_distance != b.fire_distance)
             return a.fire_distance < b.fire_distance;
         return a.village < b.village;
     });
     candidate_count = minimum(static_cast<int32_t>(candidate_count), static_cast<int32_t>(m_config.max_vote_candidates));
     if (candidate_count < 2) {
-        m_priority_village = candidate_count == 1 ? candidates[0].village : no_village;
-        return;
+        m_priority_village = candidate_count == 1 ? all[0].village : no_village;
+        return 0;
     }
+    for (uint32_t c = 0; c < candidate_count; ++c)
+        candidates[c] = all[c];
+    return candidate_count;
+}
+
+// The electorate is every live, unquarantined drone that scored the candidates, weighted by
+// its trust; each prefers, among a round's options, the first it scored lowest.
+void Scenario::tally_vote(const VillageCandidate* candidates, uint32_t candidate_count)
+{
     size_t voters = 0;
     for (uint32_t i = 0; i < m_drones.size(); ++i) {
-        if (m_books[i].quarantined || m_drones[i].state() == DroneState::Crashed)
+        if (!m_buffers.posted[i] || m_books[i].quarantined || m_drones[i].state() == DroneState::Crashed)
             continue;
         m_buffers.electors[voters++] = { i, trust_to_ppm(m_trust.trust(i)), 0 };
     }
     if (voters == 0)
         return;
-    auto prefer = [this](AgentId voter, Span<const VillageCandidate> options) -> uint32_t {
-        const Drone& drone = m_drones[voter];
+    auto prefer = [this, candidates, candidate_count](AgentId voter, Span<const VillageCandidate> options) -> uint32_t {
+        auto score = [&](const VillageCandidate& option) {
+            for (uint32_t k = 0; k < candidate_count; ++k) {
+                if (candidates[k].village == option.village)
+                    return m_buffers.scores[static_cast<size_t>(voter) * max_candidates + k];
+            }
+            return INT64_MAX;
+        };
         uint32_t best = 0;
         for (uint32_t k = 1; k < options.size(); ++k) {
-            if (drone.is_rogue()) {
-                if (options[k].fire_distance > options[best].fire_distance)
-                    best = k;
-                continue;
-            }
-            int64_t score = 4ll * options[k].fire_distance + distance(drone.position(), options[k].centre);
-            int64_t best_score = 4ll * options[best].fire_distance + distance(drone.position(), options[best].centre);
-            if (score < best_score)
+            if (score(options[k]) < score(options[best]))
                 best = k;
         }
         return best;
@@ -429,15 +562,47 @@ void Scenario::hold_vote(size_t front_count)
     ++m_report.decisions.votes;
 }
 
+// A reply must describe this drone, moved no further than it can fly, to where the action
+// says, and act within reach: a mind that breaks the laws of flight is treated as failed.
+bool Scenario::is_lawful(uint32_t drone, const ActReply& reply) const
+{
+    const Drone& before = m_drones[drone];
+    const Drone& after = reply.state;
+    if (after.id() != drone || after.incarnation() != before.incarnation() || after.is_rogue() != before.is_rogue())
+        return false;
+    if (distance(before.position(), after.position()) > m_config.drone.speed)
+        return false;
+    if (after.battery() < 0 || after.battery() > m_config.drone.battery_capacity)
+        return false;
+    switch (reply.action.kind) {
+    case ActionKind::Move:
+        return reply.action.target == after.position();
+    case ActionKind::Suppress:
+        return after.position() == before.position() && distance(after.position(), reply.action.target) <= 1;
+    default:
+        return after.position() == before.position();
+    }
+}
+
+// Round 3: crashes and restarts, then every live drone decides at once; actions take effect in
+// drone order.
 void Scenario::act()
 {
     uint64_t tick = m_world.tick();
     for (uint32_t i = 0; i < m_drones.size(); ++i) {
         Drone& drone = m_drones[i];
         DroneBook& book = m_books[i];
+        m_buffers.posted[i] = 0;
         if (drone.state() == DroneState::Crashed) {
             if (tick >= book.crashed_at + m_config.restart_delay) {
                 drone.restart(m_world.nearest_base(drone.position()));
+                m_buffers.orders[i].count = 0;
+                if (m_fleet->start(i, drone).is_error()) {
+                    drone.crash();
+                    book.crashed_at = tick;
+                    ++m_report.mind_faults;
+                    continue;
+                }
                 ++m_report.restarts;
             }
             continue;
@@ -448,19 +613,37 @@ void Scenario::act()
                 ++m_report.decisions.reauctions;
             }
             drone.crash();
+            (void)m_fleet->stop(i);
+            m_buffers.orders[i].count = 0;
             book.crashed_at = tick;
             ++m_report.crashes;
             continue;
         }
-        DroneAction action = drone.decide(m_buffers.reports[i].cells, m_config.drone);
+        ActRequest request { m_buffers.orders[i] };
+        m_buffers.orders[i].count = 0;
+        if (m_fleet->post_act(i, request).is_error()) {
+            lose_mind(i);
+            continue;
+        }
+        m_buffers.posted[i] = 1;
+    }
+    for (uint32_t i = 0; i < m_drones.size(); ++i) {
+        if (!m_buffers.posted[i])
+            continue;
+        auto reply = m_fleet->collect_act(i);
+        if (reply.is_error() || !is_lawful(i, reply.value())) {
+            lose_mind(i);
+            continue;
+        }
+        const DroneAction& action = reply.value().action;
         if (action.kind == ActionKind::Suppress) {
             auto changed = m_world.suppress(action.target, m_config.drone.suppress_power);
             if (changed.is_ok() && changed.value())
-                ++book.work;
+                ++m_books[i].work;
         }
         if (action.kind != ActionKind::None)
             ++m_report.messages.actions;
-        drone.commit(action, m_config.drone);
+        m_drones[i] = reply.value().state;
     }
 }
 

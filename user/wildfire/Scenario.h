@@ -7,6 +7,8 @@
 #include <user/wildfire/Coordinator.h>
 #include <user/wildfire/Drone.h>
 #include <user/wildfire/FireMap.h>
+#include <user/wildfire/Fleet.h>
+#include <user/wildfire/LocalFleet.h>
 #include <user/wildfire/Render.h>
 #include <user/wildfire/Sectors.h>
 #include <user/wildfire/World.h>
@@ -78,21 +80,29 @@ struct ScenarioReport {
     uint32_t restarts { 0 };
     uint32_t priority_village { no_village };
     uint64_t feedback_dropped { 0 }; // the feedback graph was full
+    uint32_t mind_faults { 0 };      // minds that died or broke the laws of flight: crashed
     MessageCounts messages;
     DecisionCounts decisions;
     uint64_t digest { 0 };           // world, drones and counters: equal digests, equal runs
 };
 
-// The whole demo in one process, no OS services: the reference model of the agent swarm and a
-// fast host test. Everything lives in one caller-provided arena of bytes_needed(config) bytes.
-// Each tick: drones observe and report; the coordinator merges reports into the fire map,
-// cross-checks them, judges leases, updates trust and quarantines, auctions open sectors,
-// holds the village vote; drones act; the world steps. See docs/wildfire.md.
+// The world and the coordinator of the demo; the drones' minds answer through a Fleet: in this
+// process (LocalFleet, the reference run and the host tests) or as drone agents (the demo).
+// Everything lives in one caller-provided arena of bytes_needed() bytes. Each tick: drones
+// observe and report; the coordinator merges reports into the fire map, cross-checks them,
+// judges leases, updates trust and quarantines, auctions open sectors, holds the village vote;
+// drones act; the world steps. Both fleets give bit-identical runs. See docs/wildfire.md.
 class Scenario {
 public:
-    static size_t bytes_needed(const ScenarioConfig& config);
-    // InvalidArgument for a bad configuration, OutOfRange if the arena is too small.
+    enum class Minds : uint8_t { Local, Remote };
+    static size_t bytes_needed(const ScenarioConfig& config, Minds minds = Minds::Local);
+    // With the minds in this process. InvalidArgument for a bad configuration, OutOfRange if
+    // the arena is too small.
     static Result<Scenario> create(const ScenarioConfig& config, Span<uint8_t> arena);
+    // With the minds behind `fleet` (which must outlive the scenario); starts every mind.
+    static Result<Scenario> create(const ScenarioConfig& config, Span<uint8_t> arena, Fleet& fleet);
+    // What a mind is told at its start.
+    static MindSettings mind_settings(const ScenarioConfig& config);
 
     void step();
     // Steps until config.ticks (or containment, if stop_when_contained) and reports.
@@ -105,6 +115,8 @@ public:
     bool is_quarantined(uint32_t drone) const { return m_books[drone].quarantined; }
     uint64_t tick() const { return m_world.tick(); }
     const SectorGrid& grid() const { return m_grid; }
+    // Per sector: drones holding a lease on it now.
+    Span<const uint32_t> sector_assignments() const { return m_buffers.assigned; }
     // Peers 0..drones-1 are the drones, peer `drones` the coordinator.
     const collective::EigenTrust& trust() const { return m_trust; }
     // One marker per drone: crashed, quarantined, rogue (not yet caught) or plain.
@@ -146,25 +158,37 @@ private:
         Span<WitnessPair> pairs;
         Span<collective::Elector> electors;
         Span<collective::PeerIndex> quarantined;
+        Span<Orders> orders;       // per drone: orders not yet delivered
+        Span<int64_t> scores;      // per drone: max_candidates scores of this round's vote
+        Span<uint8_t> posted;      // per drone: asked in this round
+        Span<LocalFleet> local_fleet; // one, with Minds::Local
     };
     static Result<void> validate(const ScenarioConfig& config);
-    static Buffers layout(const ScenarioConfig& config, Arena& arena);
+    static Buffers layout(const ScenarioConfig& config, Arena& arena, Minds minds);
+    static Result<Scenario> create(const ScenarioConfig& config, Span<uint8_t> arena, Fleet* fleet);
 
-    Scenario(const ScenarioConfig& config, const Buffers& buffers, World world, FireMap fire_map, SectorGrid grid, collective::EigenTrust trust);
+    Scenario(const ScenarioConfig& config, const Buffers& buffers, World world, FireMap fire_map, SectorGrid grid, collective::EigenTrust trust, Fleet& fleet);
 
     size_t window_cells() const;
     void choose_rogues();
+    Result<void> start_minds();
     void observe_and_report();
     void cross_check_reports();
     void judge_leases();
     void update_trust();
     void run_auctions();
-    void hold_vote(size_t front_count);
+    uint32_t vote_candidates(size_t front_count, VillageCandidate* candidates);
+    void consult(const VillageCandidate* candidates, uint32_t candidate_count, size_t demand_count);
+    void tally_vote(const VillageCandidate* candidates, uint32_t candidate_count);
     void act();
+    bool is_lawful(uint32_t drone, const ActReply& reply) const;
     void end_lease(uint32_t drone);
+    void order(uint32_t drone, const Order& order);
+    void lose_mind(uint32_t drone);
     void rate(uint32_t from, uint32_t to, bool satisfied);
 
     ScenarioConfig m_config;
+    Fleet* m_fleet;
     Buffers m_buffers;
     World m_world;
     FireMap m_fire_map;
@@ -176,6 +200,8 @@ private:
     uint32_t m_priority_village { no_village };
     ScenarioReport m_report {};
     uint64_t m_checks { 0 };
+    size_t m_bid_count { 0 };
+    OfferRequest m_offer {}; // this round's offer, shared by every drone but for its orders
 };
 
 } // namespace gehri::wildfire

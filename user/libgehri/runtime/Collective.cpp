@@ -90,6 +90,12 @@ Result<void> reputation_report(HandleValue self, uint64_t ratee, uint32_t satisf
     return {};
 }
 
+Result<uint64_t> audit_record(HandleValue self, StringView what, uint64_t subject, StringView detail)
+{
+    abi::AuditNote note { reinterpret_cast<uint64_t>(what.characters()), what.length(), subject, reinterpret_cast<uint64_t>(detail.characters()), detail.length() };
+    return checked(raw::syscall3(Syscall::AuditRecord, self, reinterpret_cast<uint64_t>(&note)));
+}
+
 Result<abi::CollectiveEvent> event_take(HandleValue self, uint64_t timeout_ns)
 {
     abi::CollectiveEvent event;

@@ -1,0 +1,101 @@
+// One drone of the wildfire swarm (docs/wildfire.md): a mind that answers its coordinator on
+// the channel it was born with. It sees only what the coordinator shows it, reports (honestly,
+// or not: rogues lie), bids, scores villages and decides where to fly. Crashes are real: on the
+// chaos monkey's word it faults, the kernel ends it alone, and the coordinator restarts it.
+#include <user/libgehri/Gehri.h>
+#include <user/wildfire/DroneMind.h>
+#include <user/wildfire/MindWire.h>
+
+using namespace gehri;
+using namespace gehri::wildfire;
+
+namespace {
+
+alignas(16) uint8_t s_request[max_mind_request_bytes];
+alignas(16) SenseReply s_sense_reply;
+Observation s_report[max_window_cells];
+
+template<typename T>
+const T* body(size_t size)
+{
+    if (size < sizeof(MindHeader) + sizeof(T))
+        return nullptr;
+    return reinterpret_cast<const T*>(s_request + sizeof(MindHeader));
+}
+
+[[noreturn]] void fault_for_real()
+{
+    // A hardware fault, not an exit: the kernel reports it and tells the supervisor.
+    volatile uint64_t* nowhere = nullptr;
+    *nowhere = 0xdead;
+    __builtin_unreachable();
+}
+
+} // namespace
+
+int main(Agent&)
+{
+    auto bootstrap = bootstrap_handle();
+    if (bootstrap.is_error())
+        return 1;
+    Channel link(bootstrap.release_value());
+    DroneMind mind;
+    bool started = false;
+    for (;;) {
+        auto message = link.read(s_request, sizeof(s_request));
+        if (message.is_error())
+            return message.error() == Error::PeerClosed ? 0 : 2;
+        size_t size = message.value().size;
+        if (size < sizeof(MindHeader))
+            return 3;
+        auto kind = reinterpret_cast<const MindHeader*>(s_request)->kind;
+        if (kind == MindMessage::Crash)
+            fault_for_real();
+        if (kind == MindMessage::Start) {
+            const MindStart* start = body<MindStart>(size);
+            if (!start)
+                return 3;
+            mind = DroneMind(start->state, start->settings, Span<Observation>(s_report, max_window_cells));
+            started = true;
+            continue;
+        }
+        if (!started)
+            return 4;
+        Result<void> written { Error::InvalidArgument };
+        switch (kind) {
+        case MindMessage::Sense: {
+            auto* request = reinterpret_cast<const SenseRequest*>(s_request + sizeof(MindHeader));
+            if (size < sizeof(MindHeader) + sense_request_bytes(0) || request->cell_count > max_window_cells || size < sizeof(MindHeader) + sense_request_bytes(request->cell_count))
+                return 3;
+            s_sense_reply.cell_count = mind.sense(Span<const Observation>(request->cells, request->cell_count), Span<Observation>(s_sense_reply.cells, max_window_cells));
+            written = link.write(&s_sense_reply, sense_reply_bytes(s_sense_reply.cell_count));
+            break;
+        }
+        case MindMessage::Offer: {
+            // The sectors past sector_count were not sent: the buffer holds zeroes or old bytes there, never read.
+            auto* request = reinterpret_cast<const OfferRequest*>(s_request + sizeof(MindHeader));
+            if (size < sizeof(MindHeader) + offer_request_bytes(0) || request->sector_count > max_offer_sectors || size < sizeof(MindHeader) + offer_request_bytes(request->sector_count))
+                return 3;
+            auto reply = mind.offer(*request);
+            if (reply.is_error())
+                return 5;
+            written = link.write(&reply.value(), sizeof(OfferReply));
+            break;
+        }
+        case MindMessage::Act: {
+            const ActRequest* request = body<ActRequest>(size);
+            if (!request)
+                return 3;
+            auto reply = mind.act(*request);
+            if (reply.is_error())
+                return 5;
+            written = link.write(&reply.value(), sizeof(ActReply));
+            break;
+        }
+        default:
+            return 3;
+        }
+        if (written.is_error())
+            return written.error() == Error::PeerClosed ? 0 : 6;
+    }
+}

@@ -1,0 +1,138 @@
+#include "AgentFleet.h"
+
+namespace gehri::wildfire {
+
+AgentFleet::AgentFleet(const Handle& spawner, Span<Link> links, const MindSettings& settings)
+    : m_spawner(spawner)
+    , m_links(links)
+    , m_settings(settings)
+{
+}
+
+Result<const Channel*> AgentFleet::link(uint32_t drone) const
+{
+    if (drone >= m_links.size() || !m_links[drone].channel.handle())
+        return Error::NotFound;
+    return &m_links[drone].channel;
+}
+
+template<typename Body>
+Result<void> AgentFleet::send(uint32_t drone, MindMessage kind, const Body& body, size_t body_bytes)
+{
+    const Channel* channel = TRY(link(drone));
+    MindHeader header { kind };
+    __builtin_memcpy(m_out, &header, sizeof(header));
+    __builtin_memcpy(m_out + sizeof(header), &body, body_bytes);
+    return channel->write(m_out, sizeof(header) + body_bytes);
+}
+
+Result<size_t> AgentFleet::receive(uint32_t drone, void* reply, size_t capacity)
+{
+    const Channel* channel = TRY(link(drone));
+    auto received = TRY(channel->read(reply, capacity, reply_timeout_ns));
+    return received.size;
+}
+
+Result<void> AgentFleet::start(uint32_t drone, const Drone& state)
+{
+    if (drone >= m_links.size())
+        return Error::OutOfRange;
+    m_links[drone].channel = Channel();
+    auto pair = TRY(Channel::create());
+    Handle theirs = pair.second.release_handle();
+    char name[32];
+    BufferSink sink(name, sizeof(name));
+    format_to(sink, "drone-{}", drone);
+    auto child = TRY(spawn(m_spawner,
+        {
+            .program = "bin/drone",
+            .name = StringView(name, sink.length()),
+            .argument = drone,
+            .memory_quota = drone_memory_quota,
+            .bootstrap = &theirs,
+        }));
+    // The drone is supervised through WaitChild (this agent is its parent); the handle would
+    // cost a table slot per drone, and the channel is all the coordinator needs.
+    auto info = child.info();
+    m_links[drone].agent_id = info.is_ok() ? info.value().id : 0;
+    (void)child.release_handle().close();
+    ++m_spawned;
+    m_links[drone].channel = std::move(pair.first);
+    MindStart start { state, m_settings };
+    return send(drone, MindMessage::Start, start, sizeof(start));
+}
+
+Result<void> AgentFleet::stop(uint32_t drone)
+{
+    TRY(link(drone));
+    struct Empty {
+    } nothing;
+    (void)send(drone, MindMessage::Crash, nothing, 0);
+    m_links[drone].channel = Channel();
+    return {};
+}
+
+void AgentFleet::stop_all()
+{
+    for (Link& link : m_links)
+        link.channel = Channel();
+}
+
+Result<void> AgentFleet::post_sense(uint32_t drone, uint64_t tick, Span<const Observation> seen)
+{
+    if (seen.size() > max_window_cells)
+        return Error::TooLarge;
+    // Only the header and the filled cells go out: build them in place.
+    const Channel* channel = TRY(link(drone));
+    MindHeader header { MindMessage::Sense };
+    __builtin_memcpy(m_out, &header, sizeof(header));
+    auto* request = reinterpret_cast<SenseRequest*>(m_out + sizeof(header));
+    request->tick = tick;
+    request->cell_count = static_cast<uint32_t>(seen.size());
+    for (size_t i = 0; i < seen.size(); ++i)
+        request->cells[i] = seen[i];
+    return channel->write(m_out, sizeof(header) + sense_request_bytes(request->cell_count));
+}
+
+Result<uint32_t> AgentFleet::collect_sense(uint32_t drone, Span<Observation> report)
+{
+    alignas(16) static SenseReply reply;
+    size_t size = TRY(receive(drone, &reply, sizeof(reply)));
+    if (size < sense_reply_bytes(0) || reply.cell_count > report.size() || size != sense_reply_bytes(reply.cell_count))
+        return Error::BadFormat;
+    for (uint32_t i = 0; i < reply.cell_count; ++i)
+        report[i] = reply.cells[i];
+    return reply.cell_count;
+}
+
+Result<void> AgentFleet::post_offer(uint32_t drone, const OfferRequest& request)
+{
+    if (request.sector_count > max_offer_sectors)
+        return Error::TooLarge;
+    return send(drone, MindMessage::Offer, request, offer_request_bytes(request.sector_count));
+}
+
+Result<OfferReply> AgentFleet::collect_offer(uint32_t drone)
+{
+    OfferReply reply;
+    size_t size = TRY(receive(drone, &reply, sizeof(reply)));
+    if (size != sizeof(reply) || reply.bid_count > max_bids_per_drone)
+        return Error::BadFormat;
+    return reply;
+}
+
+Result<void> AgentFleet::post_act(uint32_t drone, const ActRequest& request)
+{
+    return send(drone, MindMessage::Act, request, sizeof(request));
+}
+
+Result<ActReply> AgentFleet::collect_act(uint32_t drone)
+{
+    ActReply reply;
+    size_t size = TRY(receive(drone, &reply, sizeof(reply)));
+    if (size != sizeof(reply))
+        return Error::BadFormat;
+    return reply;
+}
+
+} // namespace gehri::wildfire

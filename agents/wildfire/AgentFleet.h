@@ -1,0 +1,52 @@
+#pragma once
+
+#include <user/libgehri/Gehri.h>
+#include <user/wildfire/Fleet.h>
+#include <user/wildfire/MindWire.h>
+
+namespace gehri::wildfire {
+
+// The drones' minds as drone agents: one process per drone, born with one end of a channel
+// (its only capability), spoken to with the messages of MindWire.h. A crash order makes the
+// drone fault for real; a mind that does not answer within the reply timeout counts as dead.
+class AgentFleet final : public Fleet {
+public:
+    struct Link {
+        Channel channel;
+        uint64_t agent_id { 0 }; // of the drone's current incarnation
+    };
+
+    static constexpr uint64_t drone_memory_quota = 192 * 1024;
+    static constexpr uint64_t reply_timeout_ns = 20'000'000'000;
+
+    // `links` has one slot per drone; `spawner` is this agent's handle with the Spawn right.
+    AgentFleet(const Handle& spawner, Span<Link> links, const MindSettings& settings);
+
+    Result<void> start(uint32_t drone, const Drone& state) override;
+    Result<void> stop(uint32_t drone) override;
+    Result<void> post_sense(uint32_t drone, uint64_t tick, Span<const Observation> seen) override;
+    Result<uint32_t> collect_sense(uint32_t drone, Span<Observation> report) override;
+    Result<void> post_offer(uint32_t drone, const OfferRequest& request) override;
+    Result<OfferReply> collect_offer(uint32_t drone) override;
+    Result<void> post_act(uint32_t drone, const ActRequest& request) override;
+    Result<ActReply> collect_act(uint32_t drone) override;
+
+    // Ends every mind (closing its channel ends the drone agent cleanly).
+    void stop_all();
+    uint64_t spawned() const { return m_spawned; }
+    uint64_t agent_id(uint32_t drone) const { return drone < m_links.size() ? m_links[drone].agent_id : 0; }
+
+private:
+    Result<const Channel*> link(uint32_t drone) const;
+    template<typename Body>
+    Result<void> send(uint32_t drone, MindMessage kind, const Body& body, size_t body_bytes);
+    Result<size_t> receive(uint32_t drone, void* reply, size_t capacity);
+
+    const Handle& m_spawner;
+    Span<Link> m_links;
+    MindSettings m_settings;
+    uint64_t m_spawned { 0 };
+    alignas(16) uint8_t m_out[max_mind_request_bytes];
+};
+
+} // namespace gehri::wildfire

@@ -1,0 +1,164 @@
+// The wildfire demo's world and coordinator (docs/wildfire.md): it owns the map and the fire,
+// starts one drone agent per drone, and runs the swarm's rounds with them tick by tick. The
+// drones' minds live in their own processes; this agent shows them the world, merges their
+// reports, runs the auctions, the vote and the trust that catches the rogues, and applies their
+// actions. It reads etc/wildfire.conf from the boot image.
+#include "AgentFleet.h"
+#include "Decisions.h"
+#include "LiveView.h"
+#include <kernel/lib/Optional.h>
+#include <user/libgehri/Gehri.h>
+#include <user/wildfire/ReportText.h>
+#include <user/wildfire/RunConfig.h>
+
+using namespace gehri;
+using namespace gehri::wildfire;
+
+namespace {
+
+constexpr StringView config_path = "etc/wildfire.conf";
+constexpr size_t max_config_bytes = 4096;
+
+Result<RunConfig> read_config(Agent& self)
+{
+    static char text[max_config_bytes];
+    auto read = system::boot_file_read(self.handle().value(), config_path, 0, text, sizeof(text));
+    if (read.is_error()) {
+        if (read.error() == Error::NotFound) {
+            println("wildfire: no {} in the boot image: the defaults", config_path);
+            return RunConfig {};
+        }
+        println("wildfire: cannot read {}: {}", config_path, error_name(read.error()));
+        return read.error();
+    }
+    Diagnostic diagnostic;
+    auto config = parse_run_config(config_path, StringView(text, read.value()), diagnostic);
+    if (config.is_error())
+        println("wildfire: {}", diagnostic.message());
+    return config;
+}
+
+template<typename T>
+Result<Span<T>> map_array(size_t count)
+{
+    size_t bytes = (count * sizeof(T) + 4095) & ~size_t(4095);
+    void* memory = TRY(system::memory_map(bytes));
+    Arena arena(Span<uint8_t>(static_cast<uint8_t*>(memory), bytes));
+    return arena.take<T>(count);
+}
+
+// Drones that faulted (the chaos monkey's crashes) have ended: let the kernel forget them.
+void reap_children()
+{
+    while (system::wait_child(0).is_ok()) {
+    }
+}
+
+uint32_t drones_up(const Scenario& scenario)
+{
+    uint32_t up = 0;
+    for (const Drone& drone : scenario.drones())
+        up += drone.state() != DroneState::Crashed;
+    return up;
+}
+
+LiveRates rates_since(const Scenario& scenario, uint64_t started_ns, uint64_t first_tick)
+{
+    ScenarioReport report = scenario.report();
+    uint64_t elapsed_ns = system::clock_now_ns() - started_ns;
+    uint64_t ms = elapsed_ns / 1'000'000 ? elapsed_ns / 1'000'000 : 1;
+    return { ms, report.messages.total() * 1000 / ms, report.decisions.total() * 1000 / ms, (report.ticks - first_tick) * 10'000 / ms };
+}
+
+void print_summary(const Scenario& scenario, uint64_t started_ns, uint64_t first_tick)
+{
+    ScenarioReport report = scenario.report();
+    LiveRates rates = rates_since(scenario, started_ns, first_tick);
+    char line[320];
+    BufferSink sink(line, sizeof(line));
+    format_summary(sink, report, drones_up(scenario), static_cast<uint32_t>(scenario.drones().size()), rates);
+    println("wildfire: {}", StringView(line, sink.length()));
+}
+
+} // namespace
+
+int main(Agent& self)
+{
+    auto config = read_config(self);
+    if (config.is_error())
+        return 1;
+    const ScenarioConfig& scenario_config = config.value().scenario;
+    size_t bytes = Scenario::bytes_needed(scenario_config, Scenario::Minds::Remote);
+    if (bytes == 0) {
+        println("wildfire: the configuration is not valid");
+        return 1;
+    }
+    auto arena = map_array<uint8_t>(bytes);
+    auto links = map_array<AgentFleet::Link>(scenario_config.drones);
+    auto reported = map_array<uint8_t>(scenario_config.drones);
+    if (arena.is_error() || links.is_error() || reported.is_error()) {
+        println("wildfire: no memory for {} drones ({} KiB of world)", scenario_config.drones, bytes / 1024);
+        return 1;
+    }
+    println("wildfire: seed {}, {} drones ({} rogues), up to {} ticks; starting the drone agents", scenario_config.world.seed,
+        scenario_config.drones, scenario_config.rogues, scenario_config.ticks);
+    AgentFleet fleet(self.handle(), links.value(), Scenario::mind_settings(scenario_config));
+    uint64_t started_ns = system::clock_now_ns();
+    auto created = Scenario::create(scenario_config, arena.value(), fleet);
+    if (created.is_error()) {
+        println("wildfire: cannot start the swarm after {} drone agents: {}", fleet.spawned(), error_name(created.error()));
+        fleet.stop_all();
+        return 1;
+    }
+    Scenario& scenario = created.value();
+    uint64_t spawn_ms = (system::clock_now_ns() - started_ns) / 1'000'000;
+    println("wildfire: {} drone agents up in {} ms; the fire has burned {} ticks before the alarm", fleet.spawned(), spawn_ms, scenario_config.head_start);
+
+    Decisions decisions(self.handle(), fleet, reported.value());
+    Optional<LiveView> view;
+    if (config.value().view == ViewMode::Live) {
+        auto opened = LiveView::open(self, scenario_config);
+        if (opened.is_ok()) {
+            view.emplace(opened.release_value());
+            println("wildfire: drawing the swarm on the screen (map cells {} px, panel at x={})", view.value().scale(), view.value().panel_x());
+        } else {
+            println("wildfire: no live view ({}): text summaries only", error_name(opened.error()));
+        }
+    }
+    constexpr uint64_t frame_interval_ns = 200'000'000;
+    uint64_t next_frame_ns = 0;
+    uint64_t run_started_ns = system::clock_now_ns();
+    uint64_t first_tick = scenario.tick();
+    uint32_t summary_every = config.value().summary_every;
+    ScenarioReport report = scenario.report();
+    while (scenario.tick() < scenario_config.ticks && !(scenario_config.stop_when_contained && report.contained)) {
+        scenario.step();
+        reap_children();
+        decisions.after_tick(scenario);
+        report = scenario.report();
+        bool finished = scenario.tick() >= scenario_config.ticks || report.contained;
+        if (view.has_value() && (system::clock_now_ns() >= next_frame_ns || finished)) {
+            view.value().draw(scenario, fleet, rates_since(scenario, run_started_ns, first_tick), drones_up(scenario), decisions.journal());
+            next_frame_ns = system::clock_now_ns() + frame_interval_ns;
+        }
+        if (summary_every != 0 && (scenario.tick() - first_tick) % summary_every == 0)
+            print_summary(scenario, run_started_ns, first_tick);
+    }
+    if (summary_every == 0 || (scenario.tick() - first_tick) % summary_every != 0)
+        print_summary(scenario, run_started_ns, first_tick);
+    decisions.final_report(scenario.report());
+    fleet.stop_all();
+    char line[512];
+    BufferSink sink(line, sizeof(line));
+    format_report(sink, scenario_config, scenario.report());
+    println("wildfire: report {}", StringView(line, sink.length()));
+    println("wildfire: {} drone agents started in all ({} restarts after crashes); {} decisions in the audit log; done", fleet.spawned(),
+        report.restarts, decisions.records());
+    if (view.has_value()) {
+        // The screen is ours until we end: keep the final picture up until a human ends it.
+        println("wildfire: the final picture stays on screen; 'kill {}' on the console ends it", self.id());
+        for (;;)
+            (void)system::sleep_ns(60'000'000'000);
+    }
+    return 0;
+}

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <kernel/lib/Result.h>
+#include <kernel/lib/Span.h>
+#include <user/wildfire/MindProtocol.h>
+
+namespace gehri::wildfire {
+
+// The coordinator's line to the drones' minds. Each round is split in two so that a fleet of
+// drone agents can think in parallel: the coordinator posts the request to every drone of the
+// round, then collects the replies in drone order (which is what makes the run deterministic).
+// A reply that cannot be had (the mind died, or answered nonsense) is an error; the
+// coordinator then treats the drone as crashed.
+class Fleet {
+public:
+
+    // Starts drone `drone`'s mind (again, after a crash) in `state`.
+    virtual Result<void> start(uint32_t drone, const Drone& state) = 0;
+    // Ends its mind: a crash, or the end of the run.
+    virtual Result<void> stop(uint32_t drone) = 0;
+
+    virtual Result<void> post_sense(uint32_t drone, uint64_t tick, Span<const Observation> seen) = 0;
+    // The drone's report into `report`; returns its cell count.
+    virtual Result<uint32_t> collect_sense(uint32_t drone, Span<Observation> report) = 0;
+
+    virtual Result<void> post_offer(uint32_t drone, const OfferRequest& request) = 0;
+    virtual Result<OfferReply> collect_offer(uint32_t drone) = 0;
+
+    virtual Result<void> post_act(uint32_t drone, const ActRequest& request) = 0;
+    virtual Result<ActReply> collect_act(uint32_t drone) = 0;
+
+protected:
+    // Never deleted through this interface (no allocator needed in freestanding code).
+    ~Fleet() = default;
+};
+
+} // namespace gehri::wildfire

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <kernel/lib/Diagnostic.h>
+#include <kernel/lib/Result.h>
+#include <kernel/lib/StringView.h>
+#include <user/wildfire/Scenario.h>
+
+// etc/wildfire.conf: how the wildfire agent runs the demo. `./gehri run --agents N --seed S
+// --ticks T --headless` writes it into the boot image. One `key = value` per line, '#' starts
+// a comment:
+//   drones = 1000        # drone agents, 1 to 4000
+//   rogues = 10          # of them lying, 0 to drones (default: one in a hundred)
+//   seed = 1             # everything follows from it
+//   ticks = 600          # at most; the run ends earlier when the fire is contained
+//   summary = 10         # a text summary every N ticks (0: only the final report)
+//   view = live          # live: draw the map on the screen if there is one; headless: never
+namespace gehri::wildfire {
+
+enum class ViewMode : uint8_t { Live, Headless };
+
+struct RunConfig {
+    ScenarioConfig scenario {};
+    uint32_t summary_every { 10 };
+    ViewMode view { ViewMode::Live };
+};
+
+constexpr uint32_t max_drone_agents = 4000; // one channel handle each, in a 4096-handle table
+
+// Unknown keys, bad numbers and out-of-range values fail with "FILE:LINE: what is wrong".
+Result<RunConfig> parse_run_config(StringView file_name, StringView text, Diagnostic& diagnostic);
+
+} // namespace gehri::wildfire
