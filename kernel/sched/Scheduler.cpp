@@ -280,11 +280,10 @@ Result<void> Scheduler::set_affinity(Thread& thread, CpuMask affinity)
 
 // --- Switching ------------------------------------------------------------------------------
 
-void Scheduler::schedule_locked(PerCpu& cpu, const Thread* yielding, Thread* direct, uint64_t now)
+void Scheduler::schedule_locked(PerCpu& cpu, const Thread* yielding)
 {
     RunQueue& queue = cpu.run_queue;
-    if (direct == nullptr)
-        now = m_platform.now_ns();
+    uint64_t now = m_platform.now_ns();
     queue.update(now);
     Thread& previous = *queue.current();
     ThreadState previous_state = previous.state();
@@ -305,20 +304,36 @@ void Scheduler::schedule_locked(PerCpu& cpu, const Thread* yielding, Thread* dir
         previous.m_needs_placement = true;
     }
 
-    Thread* next = direct != nullptr ? direct : queue.pick_next(now, yielding);
+    Thread* next = queue.pick_next(now, yielding);
     if (!next)
         next = queue.idle_thread();
-    queue.set_current(*next, now);
+    switch_locked(cpu, previous, *next, now);
+}
+
+void Scheduler::switch_directly_locked(PerCpu& cpu, Thread& next, uint64_t now_ns)
+{
+    RunQueue& queue = cpu.run_queue;
+    queue.update(now_ns);
+    Thread& previous = *queue.current();
+    VERIFY(previous.state() == ThreadState::Blocked);
+    if (!previous.m_affinity.contains(cpu.id))
+        previous.m_needs_placement = true;
+    switch_locked(cpu, previous, next, now_ns);
+}
+
+[[gnu::always_inline]] inline void Scheduler::switch_locked(PerCpu& cpu, Thread& previous, Thread& next, uint64_t now_ns)
+{
+    cpu.run_queue.set_current(next, now_ns);
     __atomic_store_n(&cpu.need_resched, false, __ATOMIC_RELEASE);
-    if (next == &previous) {
+    if (&next == &previous) {
         cpu.lock.unlock();
         return;
     }
-    next->set_on_cpu(true);
+    next.set_on_cpu(true);
     ++cpu.context_switches;
     // The lock stays held across the switch: until finish_switch, `previous` is still on this
     // CPU and no other CPU may pick or migrate it.
-    Thread* last = m_platform.switch_context(previous, *next);
+    Thread* last = m_platform.switch_context(previous, next);
     finish_switch(*last);
 }
 
@@ -430,8 +445,13 @@ void Scheduler::end_handoff()
 bool Scheduler::defer_for_handoff(Thread& thread)
 {
     // Nobody hands off anywhere (the common case for every other wake-up): one load.
-    if (__atomic_load_n(&m_handoff_owners, __ATOMIC_RELAXED) == 0)
+    if (__atomic_load_n(&m_handoff_owners, __ATOMIC_RELAXED) == 0) [[likely]]
         return false;
+    return keep_for_handoff(thread);
+}
+
+bool Scheduler::keep_for_handoff(Thread& thread)
+{
     PerCpu& cpu = this_cpu();
     if (cpu.handoff_owner == nullptr || cpu.handoff_deferred != nullptr || cpu.handoff_owner != cpu.run_queue.current())
         return false;
@@ -477,14 +497,17 @@ void Scheduler::block_on_locked(WaitQueue& queue, uint64_t deadline_ns)
     Thread& self = *cpu.run_queue.current();
     VERIFY(!self.m_is_idle);
     uint64_t now = 0;
-    Thread* direct = cpu.handoff_owner == &self ? take_direct_switch(cpu, self, now) : nullptr;
-    Thread* deferred = cpu.handoff_deferred;
-    if (deferred != nullptr) {
-        // Not switched to: woken the ordinary way before this thread sleeps.
-        cpu.handoff_deferred = nullptr;
-        cpu.lock.unlock();
-        wake_blocked(*deferred, WakeReason::Woken);
-        cpu.lock.lock();
+    Thread* direct = nullptr;
+    // Only a hand-off owner can have a thread kept aside (defer_for_handoff).
+    if (cpu.handoff_owner == &self) [[unlikely]] {
+        direct = take_direct_switch(cpu, self, now);
+        if (Thread* deferred = cpu.handoff_deferred) {
+            // Not switched to: woken the ordinary way before this thread sleeps.
+            cpu.handoff_deferred = nullptr;
+            cpu.lock.unlock();
+            wake_blocked(*deferred, WakeReason::Woken);
+            cpu.lock.lock();
+        }
     }
     queue.m_waiters.append(self);
     self.set_state(ThreadState::Blocked);
@@ -494,7 +517,10 @@ void Scheduler::block_on_locked(WaitQueue& queue, uint64_t deadline_ns)
     // A waker needs the queue lock and then this run-queue lock, which stays held until the
     // switch is complete: the thread cannot be woken before it is fully asleep.
     queue.m_lock.unlock();
-    schedule_locked(cpu, nullptr, direct, now);
+    if (direct != nullptr)
+        switch_directly_locked(cpu, *direct, now);
+    else
+        schedule_locked(cpu, nullptr);
 }
 
 WakeReason Scheduler::finish_wait_locked(WaitQueue& queue)

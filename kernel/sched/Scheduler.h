@@ -132,11 +132,15 @@ private:
     uint32_t choose_cpu_for(const Thread& thread);
 
     // Lock of `cpu` held, interrupts disabled; returns with the lock released.
-    // `direct` (may be null): the thread to switch to instead of pick_next's choice, already
-    // placed (RunQueue::place_woken) at `now_ns` and in no queue; without one the clock is read here.
-    void schedule_locked(PerCpu& cpu, const Thread* yielding, Thread* direct = nullptr, uint64_t now_ns = 0);
+    void schedule_locked(PerCpu& cpu, const Thread* yielding);
+    // The same for a blocking current thread and a chosen `next`, already placed
+    // (RunQueue::place_woken) at `now_ns` and in no queue: the direct switch, without pick_next.
+    void switch_directly_locked(PerCpu& cpu, Thread& next, uint64_t now_ns);
+    // The common tail: `next` becomes current and the CPU switches to it; releases the lock.
+    void switch_locked(PerCpu& cpu, Thread& previous, Thread& next, uint64_t now_ns);
     // A wake-up the current hand-off owner keeps aside (begin_handoff); false if it does not.
     bool defer_for_handoff(Thread& thread);
+    bool keep_for_handoff(Thread& thread);
     // The cpu's lock held: takes the kept-aside thread if the blocking current thread may
     // switch straight to it, placed and with its timer cancelled.
     // Ends the hand-off of `self` (the owner); `now_ns` receives the clock reading it placed at.
