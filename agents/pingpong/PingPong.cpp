@@ -1,6 +1,7 @@
 // Channels between two agents, end to end. Argument 0: the checks (kernel/tests/IpcAgentTests.cpp
 // runs them; the exit status is the number of failures). Argument 2: the round-trip benchmark
-// (exit status: guest instructions per 64-byte round trip, under -icount shift=0). Argument 1 is
+// (exit status: guest instructions per 64-byte round trip, under -icount shift=0). Argument 3:
+// one ChannelCall on its bootstrap channel that nobody answers (a kill test). Argument 1 is
 // the partner these spawn: it echoes every message back on its bootstrap channel, answers a
 // message carrying a channel handle with "hello" on that channel, and ends on "quit".
 #include <user/libgehri/Gehri.h>
@@ -78,6 +79,18 @@ int partner()
         if (message.is_error() && message.error() != Error::BufferTooSmall && message.error() != Error::PeerClosed)
             return 103;
     }
+}
+
+// A call nobody answers (kernel/tests/AgentTests.cpp kills the agent while it waits).
+int blocked_caller()
+{
+    auto bootstrap = gehri::bootstrap_handle();
+    if (bootstrap.is_error())
+        return 100;
+    Channel channel(bootstrap.release_value());
+    uint8_t answer[16];
+    auto reply = channel.call("ping", 4, answer, sizeof(answer));
+    return reply.is_error() ? 104 : 105;
 }
 
 gehri::Result<gehri::ChildAgent> start_partner(gehri::Agent& self, Channel& their_end)
@@ -350,6 +363,8 @@ int main(gehri::Agent& self)
         return partner();
     if (self.argument() == 2)
         return benchmark(self);
+    if (self.argument() == 3)
+        return blocked_caller();
     check_local_channel();
     check_bad_arguments(self);
     check_with_partner(self);
