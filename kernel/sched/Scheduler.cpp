@@ -318,6 +318,7 @@ void Scheduler::switch_directly_locked(PerCpu& cpu, Thread& next, uint64_t now_n
     VERIFY(previous.state() == ThreadState::Blocked);
     if (!previous.m_affinity.contains(cpu.id))
         previous.m_needs_placement = true;
+    ++cpu.direct_switches;
     switch_locked(cpu, previous, next, now_ns);
 }
 

@@ -109,6 +109,8 @@ public:
     const RunQueue& run_queue(uint32_t cpu) const { return m_cpus[cpu].run_queue; }
     bool needs_reschedule(uint32_t cpu) const { return __atomic_load_n(&m_cpus[cpu].need_resched, __ATOMIC_ACQUIRE); }
     uint64_t context_switches(uint32_t cpu) const { return m_cpus[cpu].context_switches; }
+    // Of those, the hand-off's direct switches (no run queue, no pick_next).
+    uint64_t direct_switches(uint32_t cpu) const { return m_cpus[cpu].direct_switches; }
     SchedulerPlatform& platform() { return m_platform; }
 
 private:
@@ -119,6 +121,7 @@ private:
         bool need_resched { false };
         uint64_t last_balance_ns { 0 };
         uint64_t context_switches { 0 };
+        uint64_t direct_switches { 0 };
         // The hand-off (begin_handoff): only this CPU touches them, with interrupts off.
         Thread* handoff_owner { nullptr };
         Thread* handoff_deferred { nullptr };

@@ -47,7 +47,14 @@ TEST(SchedulerHandoff, TheWokenThreadTakesTheCpuWithoutTheRunQueue)
     ASSERT_EQ(sim.current(), &caller);
     uint64_t switches = sim.scheduler.context_switches(0);
 
-    call_like(sim, server_queue, caller_queue);
+    {
+        HandoffScope handoff(sim.scheduler);
+        EXPECT_EQ(sim.scheduler.wake_one(server_queue), 1u);
+        EXPECT_EQ(server.state(), ThreadState::Blocked) << "kept aside, not queued";
+        EXPECT_EQ(sim.scheduler.run_queue(0).nr_queued(), 0u);
+        sim.scheduler.block_on(caller_queue);
+    }
+    EXPECT_EQ(sim.scheduler.direct_switches(0), 1u);
     EXPECT_EQ(sim.current(), &server);
     EXPECT_EQ(server.state(), ThreadState::Running);
     EXPECT_EQ(caller.state(), ThreadState::Blocked);
@@ -61,6 +68,7 @@ TEST(SchedulerHandoff, TheWokenThreadTakesTheCpuWithoutTheRunQueue)
     EXPECT_EQ(server.state(), ThreadState::Blocked);
     EXPECT_EQ(sim.scheduler.finish_wait(caller_queue), WakeReason::Woken);
     EXPECT_EQ(sim.scheduler.context_switches(0), switches + 2);
+    EXPECT_EQ(sim.scheduler.direct_switches(0), 2u);
 }
 
 TEST(SchedulerHandoff, WithoutABlockTheDeferredThreadIsWokenAtTheEnd)
@@ -98,6 +106,7 @@ TEST(SchedulerHandoff, AnotherClassIsWokenTheOrdinaryWay)
     // that was waiting comes first.
     EXPECT_EQ(sim.current(), &other);
     EXPECT_EQ(server.state(), ThreadState::Runnable);
+    EXPECT_EQ(sim.scheduler.direct_switches(0), 0u);
     EXPECT_EQ(caller.state(), ThreadState::Blocked);
 }
 
@@ -118,6 +127,7 @@ TEST(SchedulerHandoff, AThreadAheadInTheQueueRunsFirst)
 
     call_like(sim, server_queue, caller_queue);
     EXPECT_EQ(sim.current(), &waiting) << "the hand-off does not jump the fair order";
+    EXPECT_EQ(sim.scheduler.direct_switches(0), 0u);
     EXPECT_EQ(server.state(), ThreadState::Runnable);
     EXPECT_TRUE(yield_until_current(sim, server));
     EXPECT_EQ(sim.scheduler.finish_wait(server_queue), WakeReason::Woken);
@@ -139,6 +149,7 @@ TEST(SchedulerHandoff, AThreadOnAnotherCpuIsWokenThere)
     EXPECT_EQ(caller.state(), ThreadState::Blocked);
     EXPECT_TRUE(sim.scheduler.run_queue(0).is_idle());
     EXPECT_EQ(server.state(), ThreadState::Runnable);
+    EXPECT_EQ(sim.scheduler.direct_switches(0), 0u);
     sim.deliver_reschedule_ipis();
     EXPECT_EQ(sim.current(1), &server);
 }
@@ -157,6 +168,7 @@ TEST(SchedulerHandoff, ATimeoutStillEndsTheCallersWait)
         sim.scheduler.block_on(caller_queue, sim.platform.time_ns + 5_ms);
     }
     ASSERT_EQ(sim.current(), &server);
+    EXPECT_EQ(sim.scheduler.direct_switches(0), 1u);
     EXPECT_EQ(sim.scheduler.finish_wait(server_queue), WakeReason::Woken);
     sim.scheduler.block_on(server_queue); // the server never answers
     sim.run_for(10_ms);
