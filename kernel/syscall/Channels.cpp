@@ -27,10 +27,11 @@ Result<void> attach_handles(Caller& caller, ChannelEndpointObject& channel, User
 }
 
 // The waiting half of a read: the next message that fits into `message`, waiting until the
-// deadline of io->timeout_ns. BufferTooSmall (stays queued; io says what it needs), PeerClosed,
-// TimedOut, Interrupted, WouldBlock for a poll.
+// deadline of info.timeout_ns. BufferTooSmall (it stays queued; info's counts say what it needs,
+// for the caller to copy out), PeerClosed, TimedOut, Interrupted, WouldBlock for a poll. Touches
+// no user memory, so it may run with interrupts off (ChannelCall's hand-off).
 [[gnu::always_inline]] inline Result<void> receive(Caller& caller, ChannelEndpointObject& channel, ipc::Message& message, size_t capacity, size_t handle_capacity,
-    abi::ReadInfo& info, UserPointer<abi::ReadInfo> io)
+    abi::ReadInfo& info)
 {
     uint64_t deadline = info.timeout_ns == 0 ? 0 : deadline_after(info.timeout_ns);
     ipc::ChannelEndpoint::Pending needed {};
@@ -41,13 +42,20 @@ Result<void> attach_handles(Caller& caller, ChannelEndpointObject& channel, User
         if (read.error() == Error::BufferTooSmall) {
             info.byte_count = static_cast<uint32_t>(needed.bytes);
             info.handle_count = static_cast<uint32_t>(needed.handles);
-            TRY(copy_to_user(io, info));
             return Error::BufferTooSmall;
         }
         if (read.error() != Error::WouldBlock || info.timeout_ns == 0)
             return read.error();
         TRY(channel.wait_readable(deadline, &caller.thread));
     }
+}
+
+// After a receive that failed: a too-small buffer learns the sizes it needs.
+Result<uint64_t> refuse(Error error, const abi::ReadInfo& info, UserPointer<abi::ReadInfo> io)
+{
+    if (error == Error::BufferTooSmall)
+        TRY(copy_to_user(io, info));
+    return error;
 }
 
 // The copying half: bytes, handles (installed in the caller's table) and the info block.
@@ -129,7 +137,9 @@ Result<uint64_t> sys_channel_read(Caller& caller, HandleArgument handle, UserPoi
     if (!is_user_range(bytes.address(), capacity.value) || !is_user_range(handles.address(), handle_capacity.value * sizeof(HandleValue)))
         return Error::BadAddress;
     ipc::Message message;
-    TRY(receive(caller, *channel, message, capacity.value, handle_capacity.value, info, io));
+    auto received = receive(caller, *channel, message, capacity.value, handle_capacity.value, info);
+    if (received.is_error())
+        return refuse(received.error(), info, io);
     return deliver(caller, message, bytes, handles, info, io);
 }
 
@@ -147,14 +157,18 @@ Result<uint64_t> sys_channel_call(Caller& caller, HandleArgument handle, UserPoi
     ipc::Message message;
     TRY(message.initialize(caller.agent().id(), length.value));
     TRY(copy_from_user(message.writable_bytes().data(), bytes, length.value));
+    Result<void> received;
     {
         // The write wakes the reader at the other end; the wait for the answer then switches
         // straight to it (Scheduler::begin_handoff). Interrupts stay off from the write to the
-        // block so that the reader, woken but not yet queued, waits for nothing else.
+        // block so that the reader, woken but not yet queued, waits for nothing else. No user
+        // memory is touched in here.
         sched::HandoffScope handoff(sched::kernel_scheduler());
         TRY(channel->endpoint().write(std::move(message)));
-        TRY(receive(caller, *channel, message, capacity.value, 0, info, io));
+        received = receive(caller, *channel, message, capacity.value, 0, info);
     }
+    if (received.is_error())
+        return refuse(received.error(), info, io);
     return deliver(caller, message, reply, UserPointer<HandleValue>(), info, io);
 }
 
