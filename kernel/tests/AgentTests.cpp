@@ -10,6 +10,8 @@
 #include <kernel/mm/Heap.h>
 #include <kernel/mm/KernelStack.h>
 #include <kernel/mm/PhysicalMemory.h>
+#include <kernel/object/ChannelObject.h>
+#include <kernel/object/SignalWait.h>
 #include <kernel/sched/KernelScheduler.h>
 #include <kernel/syscall/UserCopy.h>
 #include <kernel/log/History.h>
@@ -582,6 +584,39 @@ KERNEL_TEST(agents_kill_ends_a_sleeping_agent_and_tells_the_parent)
     EXPECT_EQ(info.value().reason, ExitReason::Killed);
     EXPECT_EQ(info.value().status, -9);
     EXPECT(object::Agent::find(target.id()).get() == nullptr);
+}
+
+KERNEL_TEST(agents_kill_ends_a_channel_call)
+{
+    // pingpong argument 3 makes a ChannelCall on its bootstrap channel, whose other end the
+    // test holds and never answers: the call waits until the kill ends it.
+    auto pair = object::ChannelEndpointObject::create_pair();
+    EXPECT(pair.is_ok());
+    if (pair.is_error() || agent::system_initrd() == nullptr)
+        return;
+    agent::SpawnOptions options { .name = "pingpong-blocked-call", .argument = 3 };
+    options.bootstrap = std::move(pair.value().second);
+    options.bootstrap_rights = abi::channel_rights;
+    Diagnostic diagnostic;
+    auto spawned = agent::spawn_agent_from_initrd(*agent::system_initrd(), "bin/pingpong", options, diagnostic);
+    EXPECT(spawned.is_ok());
+    if (spawned.is_error())
+        return;
+    auto& target = *spawned.value().agent;
+    auto& end = pair.value().first->endpoint();
+    EXPECT(object::wait_for_signals(end.signal_source(), ipc::signal::readable, deadline(), nullptr).is_ok());
+    ipc::Message request;
+    EXPECT(end.read(request).is_ok());
+    EXPECT_EQ(request.size(), 4u);
+    sched::kernel_scheduler().sleep_for(5'000'000); // well inside its wait for the answer
+    EXPECT(!target.has_exited());
+    target.kill({ .reason = ExitReason::Killed, .status = -9 });
+    auto info = target.wait_for_exit(deadline());
+    EXPECT(info.is_ok());
+    if (info.is_error())
+        return;
+    EXPECT_EQ(info.value().reason, ExitReason::Killed);
+    EXPECT_EQ(info.value().status, -9);
 }
 
 namespace {
