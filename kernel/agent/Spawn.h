@@ -45,7 +45,9 @@ struct SpawnedAgent {
 // the Diagnostic says why.
 Result<SpawnedAgent> spawn_agent(ReadonlyBytes executable, const SpawnOptions& options, Diagnostic& diagnostic);
 
-// The same, for a file of the initrd ("bin/hello").
+// The same, for a file of the initrd ("bin/hello"). From the system's initrd (SystemInitrd.h),
+// read-only segments are not copied: every agent of that file maps the same frames
+// (kernel/agent/ProgramPages.h).
 Result<SpawnedAgent> spawn_agent_from_initrd(const boot::Initrd& initrd, StringView path, const SpawnOptions& options, Diagnostic& diagnostic);
 
 } // namespace gehri::agent

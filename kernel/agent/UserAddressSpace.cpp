@@ -1,3 +1,4 @@
+#include <kernel/agent/ProgramPages.h>
 #include <kernel/agent/UserAddressSpace.h>
 #include <kernel/log/Panic.h>
 #include <kernel/mm/PhysicalMemory.h>
@@ -33,22 +34,24 @@ Result<UserAddressSpace::Region*> UserAddressSpace::begin_region(mm::VirtualAddr
         return Error::QuotaExceeded;
     m_committed += length;
     Region& region = m_regions[m_region_count++];
-    region = { start, demand_zero ? end : start, flags, demand_zero, nullptr };
+    region = { start, demand_zero ? end : start, flags, demand_zero, charged, nullptr };
     return &region;
 }
 
-Result<void> UserAddressSpace::map_shared(mm::VirtualAddress start, PageFlags flags, SharedPages& pages)
+Result<void> UserAddressSpace::map_shared(mm::VirtualAddress start, PageFlags flags, SharedPages& pages, Charge charge)
 {
     InterruptSafeGuard guard(m_lock);
     if (start > mm::user_space_end || pages.size() > mm::user_space_end - start)
         return Error::InvalidArgument;
-    Region* region = TRY(begin_region(start, start + pages.size(), flags, false, false));
+    Region* region = TRY(begin_region(start, start + pages.size(), flags, false, charge == Charge::Yes));
     pages.ref();
     region->shared = &pages;
     for (size_t i = 0; i < pages.page_count(); ++i) {
         auto mapped = m_space->map(start + i * mm::page_size, pages.frame(i), flags | PageFlags::User);
         if (mapped.is_error()) {
             unmap_pages(*region);
+            if (region->charged)
+                m_committed -= pages.size();
             end_shared(*region);
             --m_region_count;
             return mapped.error();
@@ -64,6 +67,8 @@ void UserAddressSpace::end_shared(Region& region)
     if (SharedPages* pages = region.shared) {
         region.shared = nullptr;
         pages->unref();
+        // The last agent of a program gone: its shared text goes too.
+        release_program_pages_if_unused(pages);
     }
 }
 
@@ -168,7 +173,7 @@ Result<void> UserAddressSpace::unmap_region(mm::VirtualAddress start, mm::Virtua
         if (region.start != start || region.end != end)
             continue;
         unmap_pages(region);
-        if (region.shared == nullptr)
+        if (region.charged)
             m_committed -= end - start;
         end_shared(region);
         remove_region(i);
@@ -234,7 +239,7 @@ void UserAddressSpace::release()
         if (!m_space)
             return;
         for (size_t i = 0; i < m_region_count; ++i) {
-            if (m_regions[i].shared == nullptr)
+            if (m_regions[i].charged)
                 m_committed -= m_regions[i].end - m_regions[i].start;
             unmap_pages(m_regions[i]);
             end_shared(m_regions[i]);

@@ -11,7 +11,8 @@ namespace gehri::agent {
 // An agent's address space, the memory mapped into its lower half, and its memory quota.
 //
 // Every page it maps is a fresh zeroed frame of its own (PageOwner::AgentMemory),
-// user-accessible, with the permissions asked for. A region is either eager (every page
+// user-accessible, with the permissions asked for, except shared regions (map_shared: a
+// memory object, a program's read-only segments), whose frames others map too. A region is either eager (every page
 // allocated and mapped when the region is made: program segments) or demand-zero (only
 // reserved; a page is allocated and mapped on the first touch, by resolve_fault: stacks and
 // heap memory). release() (or destruction) unmaps and frees them all and then the page tables.
@@ -48,9 +49,11 @@ public:
     // same checks and errors as map_region (but no OutOfMemory for the pages).
     Result<void> reserve_demand_zero(mm::VirtualAddress start, mm::VirtualAddress end, mm::PageFlags flags);
     // Maps every page of `pages` at [start, start + pages.size()), shared with whoever else maps
-    // them. The region holds a reference to the pages until it is unmapped. Its bytes are not
-    // charged here (the memory object's creator pays for them). Errors as map_region.
-    Result<void> map_shared(mm::VirtualAddress start, mm::PageFlags flags, SharedPages& pages);
+    // them. The region holds a reference to the pages until it is unmapped. Its bytes count
+    // against the quota only with Charge::Yes (a program's shared text: as if it were a copy),
+    // not for a memory object (its creator pays for it). Errors as map_region.
+    enum class Charge : bool { No, Yes };
+    Result<void> map_shared(mm::VirtualAddress start, mm::PageFlags flags, SharedPages& pages, Charge charge = Charge::No);
     // A free page-aligned range of `length` bytes with a free page on both sides (guards),
     // between `low` and `high`, as high as possible. NotFound if there is none.
     Result<mm::VirtualAddress> find_free_range(uint64_t length, mm::VirtualAddress low, mm::VirtualAddress high) const;
@@ -93,6 +96,7 @@ private:
         mm::VirtualAddress end; // eager: mapped so far, pages [start, end); demand-zero: the whole range
         mm::PageFlags flags;
         bool demand_zero;
+        bool charged; // its bytes count in m_committed
         SharedPages* shared { nullptr }; // one reference while mapped; its frames are not ours
     };
 

@@ -51,6 +51,10 @@ public:
     // By the reaper, once the kernel thread is off every CPU.
     void finish_reaping();
 
+    // The most kernel stack any reaped agent thread ever used (its canary high-water mark),
+    // how much headroom kernel_stack_size leaves (logged at each new maximum).
+    static uint64_t max_kernel_stack_used();
+
 private:
     Thread(RefPtr<Agent> agent, mm::KernelStack stack, uint64_t instruction_pointer, uint64_t stack_pointer);
     uint64_t m_stack_region_start { 0 };
