@@ -54,20 +54,24 @@ Result<uint64_t> map_stack(object::Agent& agent, const loader::ElfImage& image, 
     size = mm::align_up(size, mm::page_size);
     if (size == 0 || size > max_user_stack_size)
         return diagnostic.fail(Error::InvalidArgument, "stack size {} is not between 1 byte and {} bytes", size, max_user_stack_size);
-    uint64_t bottom = user_stack_top - size;
+    uint64_t image_end = 0;
+    for (size_t i = 0; i < image.segment_count(); ++i)
+        image_end = image.segment(i).page_end() > image_end ? image.segment(i).page_end() : image_end;
+    uint64_t top = first_stack_top(image_end, size);
+    uint64_t bottom = top - size;
     // Keep the guard page below and the page above the stack free of the program's segments.
     uint64_t keep_free_from = bottom - mm::page_size;
-    uint64_t keep_free_to = user_stack_top + mm::page_size;
+    uint64_t keep_free_to = top + mm::page_size;
     for (size_t i = 0; i < image.segment_count(); ++i) {
         const loader::ElfSegment& segment = image.segment(i);
         if (segment.page_start() < keep_free_to && keep_free_from < segment.page_end())
             return diagnostic.fail(Error::InvalidArgument, "segment {} at {:#x} overlaps the stack area [{:#x}, {:#x})", i,
                 segment.virtual_address, keep_free_from, keep_free_to);
     }
-    auto mapped = agent.memory().reserve_demand_zero(bottom, user_stack_top, PageFlags::Writable | PageFlags::NoExecute);
+    auto mapped = agent.memory().reserve_demand_zero(bottom, top, PageFlags::Writable | PageFlags::NoExecute);
     if (mapped.is_error())
         return diagnostic.fail(mapped.error(), "cannot map the stack ({})", error_name(mapped.error()));
-    return user_stack_top;
+    return top;
 }
 
 

@@ -11,7 +11,39 @@ using mm::PageFlags;
 Result<OwnPtr<UserAddressSpace>> UserAddressSpace::create(uint64_t quota_bytes)
 {
     auto space = TRY(mm::AddressSpace::create());
-    return adopt_own_if_nonnull(new (std::nothrow) UserAddressSpace(std::move(space), quota_bytes));
+    auto* regions = new (std::nothrow) Region[initial_regions];
+    if (regions == nullptr)
+        return Error::OutOfMemory;
+    auto created = adopt_own_if_nonnull(new (std::nothrow) UserAddressSpace(std::move(space), regions, quota_bytes));
+    if (created.is_error())
+        delete[] regions;
+    return created;
+}
+
+UserAddressSpace::~UserAddressSpace()
+{
+    release();
+    delete[] m_regions;
+}
+
+Result<void> UserAddressSpace::make_room_for_region()
+{
+    if (m_region_count < m_region_capacity)
+        return {};
+    if (m_region_capacity == max_regions)
+        return Error::OutOfRange;
+    size_t capacity = m_region_capacity * 2 < max_regions ? m_region_capacity * 2 : max_regions;
+    // Under the lock (interrupts off): the heap's locks are interrupt-safe, and a region is
+    // added while the lock is held throughout.
+    auto* regions = new (std::nothrow) Region[capacity];
+    if (regions == nullptr)
+        return Error::OutOfMemory;
+    for (size_t i = 0; i < m_region_count; ++i)
+        regions[i] = m_regions[i];
+    delete[] m_regions;
+    m_regions = regions;
+    m_region_capacity = capacity;
+    return {};
 }
 
 Result<UserAddressSpace::Region*> UserAddressSpace::begin_region(mm::VirtualAddress start, mm::VirtualAddress end, PageFlags flags, bool demand_zero,
@@ -27,8 +59,7 @@ Result<UserAddressSpace::Region*> UserAddressSpace::begin_region(mm::VirtualAddr
         if (start < m_regions[i].end && m_regions[i].start < end)
             return Error::AlreadyExists;
     }
-    if (m_region_count == max_regions)
-        return Error::OutOfRange;
+    TRY(make_room_for_region());
     uint64_t length = charged ? end - start : 0;
     if (length > m_quota - m_committed || m_committed > m_quota)
         return Error::QuotaExceeded;
@@ -274,6 +305,12 @@ size_t UserAddressSpace::region_count() const
 {
     InterruptSafeGuard guard(m_lock);
     return m_region_count;
+}
+
+size_t UserAddressSpace::region_capacity() const
+{
+    InterruptSafeGuard guard(m_lock);
+    return m_region_capacity;
 }
 
 } // namespace gehri::agent
