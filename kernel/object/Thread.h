@@ -16,9 +16,10 @@ namespace gehri::object {
 class Thread final : public KernelObject {
 public:
     static constexpr ObjectType object_type = ObjectType::Thread;
-    // The deepest any agent thread went in the whole test suite is about 7 KiB (a topic
-    // publish; max_kernel_stack_used() logs each new maximum): 12 KiB leaves 5 KiB for an
-    // interrupt, a fault in a user copy and paths the tests miss. 8 KiB would leave 1 KiB.
+    // The deepest any agent thread went in the whole test suite is about 7 KiB (the pubsub
+    // publisher; WaitMany's on-stack arrays take 6 KiB; max_kernel_stack_used() logs each new
+    // maximum): 12 KiB leaves 5 KiB for an interrupt, a fault in a user copy and paths the
+    // tests miss. 8 KiB would leave 1 KiB.
     static constexpr uint64_t kernel_stack_size = 12 * 1024;
 
     // A thread of `agent` that will start user code at `instruction_pointer` on the stack
