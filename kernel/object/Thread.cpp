@@ -17,7 +17,8 @@ void record_kernel_stack_use(sched::StackRegion stack, StringView agent_name)
     uint64_t seen = __atomic_load_n(&s_max_kernel_stack_used, __ATOMIC_RELAXED);
     while (used > seen) {
         if (__atomic_compare_exchange_n(&s_max_kernel_stack_used, &seen, used, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
-            log::info("kernel stack high-water of agent threads: {} of {} bytes (agent {})", used, stack.size(), agent_name);
+            // Debug: a line on the serial port costs more than a whole spawn under -icount.
+            log::debug("kernel stack high-water of agent threads: {} of {} bytes (agent {})", used, stack.size(), agent_name);
             break;
         }
     }
