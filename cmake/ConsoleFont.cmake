@@ -6,11 +6,16 @@ if(NOT EXISTS ${GEHRI_CONSOLE_FONT})
     message(FATAL_ERROR "Console font ${GEHRI_CONSOLE_FONT} not found: install console-setup-linux (./gehri deps), or set GEHRI_CONSOLE_FONT")
 endif()
 
-# gehri_console_font(OUT_VAR SYMBOL FONT): generates SYMBOL.cpp defining
-# `const gehri::console::BitmapFont SYMBOL` from FONT and returns its path in OUT_VAR.
+# gehri_console_font(OUT_VAR SYMBOL FONT [FILE_NAME]): generates FILE_NAME.cpp (default:
+# SYMBOL.cpp) defining `const gehri::console::BitmapFont SYMBOL` from FONT and returns its
+# path in OUT_VAR. Two directories of one build that both want SYMBOL need two file names.
 function(gehri_console_font out_var symbol font)
     set(tool ${PROJECT_SOURCE_DIR}/tools/psf-to-cpp)
-    set(output ${CMAKE_BINARY_DIR}/generated/${symbol}.cpp)
+    set(file_name ${symbol})
+    if(ARGC GREATER 3)
+        set(file_name ${ARGV3})
+    endif()
+    set(output ${CMAKE_BINARY_DIR}/generated/${file_name}.cpp)
     add_custom_command(
         OUTPUT ${output}
         COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/generated

@@ -48,7 +48,7 @@ const char s_text[] = "bad-syscalls: a good debug_write";
 
 void numbers()
 {
-    const uint64_t bad_numbers[] = { static_cast<uint64_t>(Syscall::Count), 19, 31, 50, 63, 1000, 1ull << 32, 1ull << 63, ~0ull };
+    const uint64_t bad_numbers[] = { static_cast<uint64_t>(Syscall::Count), 20, 31, 50, 63, 1000, 1ull << 32, 1ull << 63, ~0ull };
     for (uint64_t number : bad_numbers)
         expect_error("unknown syscall number", gehri::system::raw::syscall6(number, 0, 0, 0, 0, 0, 0), Error::NotSupported);
     expect("null", call(Syscall::Null), 0);
@@ -99,7 +99,15 @@ void handles(gehri::Agent& self)
         expect_error("handle_duplicate bad handle", call(Syscall::HandleDuplicate, handle, 0), Error::BadHandle);
         expect_error("wait bad handle", call(Syscall::Wait, handle, 0, 0), Error::BadHandle);
         expect_error("agent_info bad handle", call(Syscall::AgentInfo, handle, 0), Error::BadHandle);
+        expect_error("display_acquire bad handle", call(Syscall::DisplayAcquire, handle, 0), Error::BadHandle);
     }
+    // Its handle to itself has no Display right (its manifest entry grants no `display`).
+    gehri::abi::DisplayInfo display_info;
+    expect_error("display_acquire without the Display right", call(Syscall::DisplayAcquire, agent, reinterpret_cast<uint64_t>(&display_info)),
+        Error::AccessDenied);
+    expect_error("display_acquire without the right, null out", call(Syscall::DisplayAcquire, agent, 0), Error::AccessDenied);
+    expect_error("display_acquire on a thread handle", call(Syscall::DisplayAcquire, thread, reinterpret_cast<uint64_t>(&display_info)),
+        Error::WrongObjectType);
 
     // Rights only ever shrink.
     expect_error("duplicate with unknown rights", call(Syscall::HandleDuplicate, agent, 1ull << 24), Error::InvalidArgument);
@@ -253,8 +261,10 @@ void lifecycle(gehri::Agent& self)
     bad.bootstrap_handle = 0x7fffffff;
     expect_error("spawn with a bootstrap handle that is not live", spawn_with(agent, bad), Error::BadHandle);
     bad = request;
-    bad.flags = 2;
+    bad.flags = 4;
     expect_error("spawn unknown flag", spawn_with(agent, bad), Error::InvalidArgument);
+    bad.flags = static_cast<uint32_t>(gehri::abi::SpawnFlags::Display);
+    expect_error("spawn granting Display without holding it", spawn_with(agent, bad), Error::AccessDenied);
     bad = request;
     bad.priority_class = 4;
     expect_error("spawn class 4", spawn_with(agent, bad), Error::InvalidArgument);

@@ -89,9 +89,11 @@ private:
     {
         const swarm::AgentSpec& spec = *group.spec;
         bool may_spawn = false;
+        bool may_display = false;
         Rights topic_rights = Rights::None;
         for (const swarm::Capability& capability : spec.capability_list()) {
             may_spawn |= capability.kind == swarm::CapabilityKind::Spawn;
+            may_display |= capability.kind == swarm::CapabilityKind::Display;
             if (capability.kind != swarm::CapabilityKind::Topic)
                 continue;
             if (capability.rights & swarm::Publish)
@@ -117,6 +119,7 @@ private:
                 .priority_class = static_cast<uint32_t>(spec.scheduling_class),
                 .weight = static_cast<uint32_t>(weight == 0 ? 1 : weight),
                 .may_spawn = may_spawn,
+                .may_display = may_display,
                 .bootstrap = topics ? &topics : nullptr,
             });
         if (child.is_error()) {

@@ -95,7 +95,12 @@ Result<SpawnedAgent> spawn(ReadonlyBytes executable, Source source, const SpawnO
     RefPtr<object::Thread> thread = thread_made.release_value();
 
     auto& handles = agent->handles();
-    auto agent_handle = handles.add(agent, options.may_spawn ? abi::self_agent_rights | Rights::Spawn : abi::self_agent_rights);
+    Rights self_rights = abi::self_agent_rights;
+    if (options.may_spawn)
+        self_rights |= Rights::Spawn;
+    if (options.may_display)
+        self_rights |= Rights::Display;
+    auto agent_handle = handles.add(agent, self_rights);
     auto thread_handle = agent_handle.is_ok() ? handles.add(thread, abi::self_thread_rights) : Result<HandleValue>(agent_handle.error());
     if (thread_handle.is_error()) {
         handles.close_all(); // the agent's handle to itself would keep it alive forever

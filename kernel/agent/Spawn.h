@@ -42,6 +42,7 @@ struct SpawnOptions {
     uint32_t weight { sched::default_weight };
     object::Agent* parent { nullptr }; // its supervisor (Agent.h), which pays its quota
     bool may_spawn { false }; // its handle to itself carries Rights::Spawn
+    bool may_display { false }; // its handle to itself carries Rights::Display
     size_t handle_capacity { object::HandleTable::default_capacity };
     // A handle the agent finds with the BootstrapHandle call (a channel end, a topic
     // namespace): how a creator hands the first capability to a child. Null: none.

@@ -65,7 +65,7 @@ Result<UserAddressSpace::Region*> UserAddressSpace::begin_region(mm::VirtualAddr
         return Error::QuotaExceeded;
     m_committed += length;
     Region& region = m_regions[m_region_count++];
-    region = { start, demand_zero ? end : start, flags, demand_zero, charged, nullptr };
+    region = { start, demand_zero ? end : start, flags, demand_zero, charged, false, nullptr };
     return &region;
 }
 
@@ -84,6 +84,27 @@ Result<void> UserAddressSpace::map_shared(mm::VirtualAddress start, PageFlags fl
             if (region->charged)
                 m_committed -= pages.size();
             end_shared(*region);
+            --m_region_count;
+            return mapped.error();
+        }
+        region->end += mm::page_size;
+    }
+    return {};
+}
+
+Result<void> UserAddressSpace::map_device(mm::VirtualAddress start, mm::PhysicalAddress physical, uint64_t length, PageFlags flags)
+{
+    if (physical % mm::page_size != 0 || length == 0 || length % mm::page_size != 0 || physical + length < physical)
+        return Error::InvalidArgument;
+    InterruptSafeGuard guard(m_lock);
+    if (start > mm::user_space_end || length > mm::user_space_end - start)
+        return Error::InvalidArgument;
+    Region* region = TRY(begin_region(start, start + length, flags, false, false));
+    region->device = true;
+    for (uint64_t offset = 0; offset < length; offset += mm::page_size) {
+        auto mapped = m_space->map(start + offset, physical + offset, flags | PageFlags::User);
+        if (mapped.is_error()) {
+            unmap_pages(*region);
             --m_region_count;
             return mapped.error();
         }
@@ -166,8 +187,8 @@ void UserAddressSpace::unmap_pages(const Region& region)
 {
     for (mm::VirtualAddress page = region.start; page < region.end; page += mm::page_size) {
         auto frame = m_space->unmap(page);
-        if (region.shared != nullptr)
-            continue; // the frames belong to the shared pages
+        if (region.shared != nullptr || region.device)
+            continue; // the frames belong to the shared pages, or to the device
         if (frame.is_error()) {
             // Only demand-zero regions have holes: the pages never touched.
             VERIFY(region.demand_zero);

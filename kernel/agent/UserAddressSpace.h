@@ -57,6 +57,10 @@ public:
     // not for a memory object (its creator pays for it). Errors as map_region.
     enum class Charge : bool { No, Yes };
     Result<void> map_shared(mm::VirtualAddress start, mm::PageFlags flags, SharedPages& pages, Charge charge = Charge::No);
+    // Maps the physical range [physical, physical + length) (page multiples) at `start`: device
+    // memory such as a framebuffer, which belongs to no allocator. Its frames are never freed
+    // (unmapping only removes the mapping) and its bytes are not charged. Errors as map_region.
+    Result<void> map_device(mm::VirtualAddress start, mm::PhysicalAddress physical, uint64_t length, mm::PageFlags flags);
     // A free page-aligned range of `length` bytes with a free page on both sides (guards),
     // between `low` and `high`, as high as possible. NotFound if there is none.
     Result<mm::VirtualAddress> find_free_range(uint64_t length, mm::VirtualAddress low, mm::VirtualAddress high) const;
@@ -101,6 +105,7 @@ private:
         mm::PageFlags flags;
         bool demand_zero;
         bool charged; // its bytes count in m_committed
+        bool device { false }; // device memory: its frames are nobody's to free
         SharedPages* shared { nullptr }; // one reference while mapped; its frames are not ours
     };
 

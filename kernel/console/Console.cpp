@@ -69,4 +69,6 @@ void enter_panic_mode()
     __atomic_store_n(&s_panic_mode, true, __ATOMIC_RELEASE);
 }
 
+bool in_panic_mode() { return __atomic_load_n(&s_panic_mode, __ATOMIC_ACQUIRE); }
+
 } // namespace gehri::console

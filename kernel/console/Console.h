@@ -31,6 +31,7 @@ void write(StringView text);
 // and then writes anyway, because the lock holder may be the code that crashed (on this CPU
 // or on a halted one). Garbled output beats a silent hang. There is no way back.
 void enter_panic_mode();
+bool in_panic_mode();
 
 template<typename... Args>
 void print(StringView format_string, const Args&... args);

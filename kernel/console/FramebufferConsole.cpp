@@ -14,6 +14,9 @@ constexpr uint64_t boot_mapped_limit = 4ull << 30;
 
 Cell s_storage[storage_cells];
 constinit TextConsole s_console;
+constinit SharedScreen s_screen;
+boot::Framebuffer s_framebuffer;
+bool s_started = false;
 } // namespace
 
 Result<PixelSurface> surface_for(const boot::Framebuffer& framebuffer, uint8_t* mapped)
@@ -43,7 +46,14 @@ void start_framebuffer_console(const boot::Framebuffer& framebuffer)
     // Logged before the screen joins the console, so the screen starts with the banner.
     log::info("console: framebuffer {}x{} at {:#x}, {}x{} text cells", framebuffer.width, framebuffer.height,
         framebuffer.physical_address, s_console.columns(), s_console.rows());
-    add_device(s_console);
+    s_screen.attach(s_console, surface.value(), builtin_font);
+    s_framebuffer = framebuffer;
+    s_started = true;
+    add_device(s_screen);
 }
+
+SharedScreen* shared_screen() { return s_started ? &s_screen : nullptr; }
+
+const boot::Framebuffer* shared_framebuffer() { return s_started ? &s_framebuffer : nullptr; }
 
 } // namespace gehri::console

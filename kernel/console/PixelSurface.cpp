@@ -27,11 +27,19 @@ void PixelSurface::fill(uint32_t x, uint32_t y, uint32_t width, uint32_t height,
         return;
     uint32_t columns = width < m_width - x ? width : m_width - x;
     uint32_t rows = height < m_height - y ? height : m_height - y;
+    // Rows are copied from a run of the pixel on the stack: a framebuffer is never read back
+    // (reads of video memory are slow), and memcpy moves whole words.
+    constexpr uint32_t run_length = 128;
+    uint32_t run[run_length];
+    for (uint32_t i = 0; i < run_length; ++i)
+        run[i] = pixel;
     for (uint32_t row = 0; row < rows; ++row) {
         uint8_t* line = m_base + (y + row) * m_pitch + static_cast<size_t>(x) * 4;
         // The pitch need not keep pixels 4-byte aligned; memcpy stores regardless.
-        for (uint32_t column = 0; column < columns; ++column)
-            memcpy(line + column * 4, &pixel, 4);
+        for (uint32_t column = 0; column < columns; column += run_length) {
+            uint32_t count = columns - column < run_length ? columns - column : run_length;
+            memcpy(line + static_cast<size_t>(column) * 4, run, static_cast<size_t>(count) * 4);
+        }
     }
 }
 

@@ -34,6 +34,10 @@ public:
     uint32_t width() const { return m_width; }
     uint32_t height() const { return m_height; }
     uint32_t pack(Rgb colour) const;
+    // 0x00RRGGBB (the usual way to write a colour) in this surface's pixel format.
+    uint32_t pack_rgb(uint32_t rgb) const { return pack({ uint8_t(rgb >> 16), uint8_t(rgb >> 8), uint8_t(rgb) }); }
+    PixelFormat format() const { return m_format; }
+    size_t pitch() const { return m_pitch; }
 
     void fill(uint32_t x, uint32_t y, uint32_t width, uint32_t height, uint32_t pixel);
     // Stores count pixels from (x, y) rightwards, clipped to the row.

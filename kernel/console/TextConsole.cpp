@@ -188,8 +188,27 @@ void TextConsole::mark_dirty(uint32_t first_row, uint32_t last_row)
     m_dirty_last = m_dirty_last > last_row ? m_dirty_last : last_row;
 }
 
+void TextConsole::set_painting(bool painting)
+{
+    if (m_cells == nullptr || painting == m_painting)
+        return;
+    m_painting = painting;
+    if (!painting)
+        return;
+    // Nothing on the surface can be trusted: clear it, record it as blank, and draw every
+    // cell that is not.
+    m_surface.fill(0, 0, m_surface.width(), m_surface.height(), m_pixels[default_background]);
+    Cell cleared { m_space_glyph, colours_of(default_foreground, default_background), 0 };
+    for (size_t i = 0; i < static_cast<size_t>(m_columns) * m_rows; ++i)
+        m_shown[i] = cleared;
+    mark_dirty(0, m_rows - 1);
+    flush();
+}
+
 void TextConsole::flush()
 {
+    if (!m_painting)
+        return;
     mark_dirty(m_row, m_row);
     mark_dirty(m_shown_cursor_row, m_shown_cursor_row);
     size_t cursor = m_cursor_visible ? index_of(m_column, m_row) : ~size_t(0);

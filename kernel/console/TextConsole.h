@@ -43,6 +43,12 @@ public:
     void write(StringView text) override;
     bool understands_escape_sequences() const override { return true; }
 
+    // While painting is off (an agent has the screen, kernel/display/) writes still change the
+    // text and move the cursor, but nothing is drawn. Turning it back on repaints the whole
+    // surface from the text: whatever the surface showed meanwhile is gone.
+    void set_painting(bool painting);
+    bool is_painting() const { return m_painting; }
+
     uint32_t columns() const { return m_columns; }
     uint32_t rows() const { return m_rows; }
     uint32_t cursor_column() const { return m_column; }
@@ -94,6 +100,7 @@ private:
     // character (which wraps first): a full-width line then "\n" leaves no blank line.
     bool m_pending_wrap { false };
     bool m_cursor_visible { true };
+    bool m_painting { true };
     uint32_t m_shown_cursor_row { 0 };
 
     uint8_t m_foreground { default_foreground };

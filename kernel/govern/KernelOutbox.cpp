@@ -1,4 +1,5 @@
 #include <kernel/agent/Freeze.h>
+#include <kernel/display/Display.h>
 #include <kernel/govern/Effects.h>
 #include <kernel/govern/Governance.h>
 #include <kernel/govern/KernelOutbox.h>
@@ -97,8 +98,10 @@ void KernelOutbox::perform_control(const ControlAction& action)
     switch (action.kind) {
     case ControlKind::FreezeAll:
         agent::freeze_all();
+        display::set_frozen(true);
         break;
     case ControlKind::ResumeAll:
+        display::set_frozen(false);
         agent::resume_all();
         break;
     case ControlKind::KillAll:

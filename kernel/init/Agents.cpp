@@ -63,7 +63,7 @@ bool start_init_agent()
     Diagnostic diagnostic;
     // init supervises every replica through a handle: the largest table there is.
     auto spawned = agent::spawn_agent_from_initrd(*initrd, "bin/init",
-        { .name = "init", .priority_class = sched::PriorityClass::Interactive, .may_spawn = true, .handle_capacity = object::HandleTable::max_capacity },
+        { .name = "init", .priority_class = sched::PriorityClass::Interactive, .may_spawn = true, .may_display = true, .handle_capacity = object::HandleTable::max_capacity },
         diagnostic);
     if (spawned.is_error()) {
         log::error("agents: cannot start init: {}", diagnostic.message());

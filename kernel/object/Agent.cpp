@@ -1,6 +1,7 @@
-#include <kernel/govern/Collective.h>
 #include <kernel/agent/Freeze.h>
 #include <kernel/arch/Cpu.h>
+#include <kernel/display/Display.h>
+#include <kernel/govern/Collective.h>
 #include <kernel/log/Log.h>
 #include <kernel/log/Panic.h>
 #include <kernel/object/Agent.h>
@@ -260,6 +261,8 @@ void Agent::on_thread_reaped(Thread& thread)
     __atomic_store_n(&m_exited, true, __ATOMIC_RELEASE);
     // A dead holder loses its leases at once and its waiters are told (docs/collective.md).
     govern::collective_agent_exited(m_id);
+    // A screen it held goes back to the kernel console (its mapping went with the memory).
+    display::agent_exited(m_id);
     sched::kernel_scheduler().wake_all(m_exit_waiters);
     if (RefPtr<Agent> parent = std::move(m_parent)) {
         parent->memory().refund(m_charged_to_parent);

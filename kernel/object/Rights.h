@@ -28,6 +28,7 @@ enum class Rights : uint32_t {
     Bid = 1u << 18, // (agent) bid in auctions
     Lease = 1u << 19, // (agent) acquire, renew and release leases
     Rate = 1u << 20, // (agent) report feedback on other agents
+    Display = 1u << 21, // (agent) take the screen (DisplayAcquire; docs/display.md)
     All = (1u << 24) - 1,
 };
 

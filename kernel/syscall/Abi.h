@@ -17,7 +17,7 @@
 // rsp, r12-r15 and the FPU/SSE registers are preserved.
 namespace gehri::abi {
 
-constexpr uint32_t syscall_abi_version = 4;
+constexpr uint32_t syscall_abi_version = 5;
 
 enum class Syscall : uint64_t {
     Null = 0, // does nothing, returns 0: the cost of the round trip itself
@@ -52,8 +52,13 @@ enum class Syscall : uint64_t {
     // (agent handle, const char* path, path_length, offset, void* buffer, length) -> bytes
     // read from the file `path` of the boot image (initrd); needs Rights::Spawn.
     BootFileRead = 18,
+    // (self: Display, DisplayInfo* out) -> the address where the boot framebuffer is now mapped
+    // (user, writable, not executable; out->size bytes), its geometry in *out. The screen is the
+    // caller's until it ends (docs/display.md). NotSupported without a usable 32-bit
+    // framebuffer; Busy while an agent (this one included) holds it.
+    DisplayAcquire = 19,
 
-    // --- IPC (32..63; docs/ipc.md). Numbers 19..31 are unassigned: NotSupported. -----------
+    // --- IPC (32..63; docs/ipc.md). Numbers 20..31 are unassigned: NotSupported. -----------
     // (HandleValue out[2]) -> 0: the two ends of a new channel (channel_rights each).
     ChannelCreate = 32,
     // (channel, const void* bytes, length, const HandleValue* handles, handle_count) -> 0.
@@ -198,7 +203,9 @@ static_assert(sizeof(AgentInfo) == 80);
 enum class SpawnFlags : uint32_t {
     None = 0,
     MaySpawn = 1u << 0, // the child's handle to itself carries Rights::Spawn
-    All = 1,
+    // The child's handle to itself carries Rights::Display; the spawner handle must carry it too.
+    Display = 1u << 1,
+    All = 3,
 };
 
 struct SpawnRequest {
@@ -237,6 +244,22 @@ enum class MemoryFlags : uint64_t {
 
 constexpr uint64_t max_thread_stack_size = 8 * 1024 * 1024;
 constexpr uint64_t default_thread_stack_size = 64 * 1024;
+
+// DisplayAcquire's answer: the framebuffer's geometry. A pixel is 32 bits; each 8-bit colour
+// channel sits at its shift (the rest of the pixel is unused). Row y starts y * pitch bytes
+// after the mapped address.
+struct DisplayInfo {
+    uint32_t width { 0 }; // pixels
+    uint32_t height { 0 };
+    uint32_t pitch { 0 }; // bytes from one row to the next
+    uint32_t bits_per_pixel { 0 }; // 32
+    uint8_t red_shift { 0 };
+    uint8_t green_shift { 0 };
+    uint8_t blue_shift { 0 };
+    uint8_t reserved[5] {};
+    uint64_t size { 0 }; // bytes mapped (a page multiple, at least pitch * height)
+};
+static_assert(sizeof(DisplayInfo) == 32);
 
 // --- The collective services ----------------------------------------------------------------
 

@@ -25,11 +25,19 @@ Result<uint64_t> sys_thread_exit(Caller&);
 Result<uint64_t> sys_boot_file_read(Caller&, HandleArgument agent, UserPointer<const char> path, Length path_length, uint64_t offset,
     UserPointer<void> buffer, Length length);
 
+// Where MemoryMap, MemoryMapObject and DisplayAcquire place regions: below the main stack
+// area, above the program.
+constexpr uint64_t map_area_low = 0x0000100000000000;
+constexpr uint64_t map_area_high = 0x00007e0000000000;
+
 // Memory.cpp
 Result<uint64_t> sys_memory_map(Caller&, Length length, uint64_t flags);
 Result<uint64_t> sys_memory_unmap(Caller&, uint64_t address, Length length);
 Result<uint64_t> sys_memory_create(Caller&, Length size);
 Result<uint64_t> sys_memory_map_object(Caller&, HandleArgument memory, uint64_t flags, UserPointer<uint64_t> size_out);
+
+// Display.cpp
+Result<uint64_t> sys_display_acquire(Caller&, HandleArgument self, UserPointer<abi::DisplayInfo> out);
 
 // Channels.cpp
 Result<uint64_t> sys_channel_create(Caller&, UserPointer<HandleValue> out);

@@ -58,6 +58,10 @@ Result<uint64_t> sys_spawn(Caller& caller, HandleArgument spawner, UserPointer<c
     if (handles.count() >= handles.capacity())
         return Error::OutOfHandles;
     bool may_spawn = request.flags & uint32_t(abi::SpawnFlags::MaySpawn);
+    // The screen is passed on, never conjured: only a spawner holding Display may grant it.
+    bool may_display = request.flags & uint32_t(abi::SpawnFlags::Display);
+    if (may_display)
+        TRY(handles.get_object_with_rights<Agent>(spawner.value, Rights::Display));
     RefPtr<object::KernelObject> bootstrap;
     Rights bootstrap_rights = Rights::None;
     if (request.bootstrap_handle != invalid_handle) {
@@ -74,6 +78,7 @@ Result<uint64_t> sys_spawn(Caller& caller, HandleArgument spawner, UserPointer<c
             .weight = request.weight,
             .parent = parent.get(),
             .may_spawn = may_spawn,
+            .may_display = may_display,
             .bootstrap = bootstrap,
             .bootstrap_rights = bootstrap_rights,
         },

@@ -5,14 +5,6 @@
 
 namespace gehri::syscall {
 
-namespace {
-
-// Where MemoryMap places regions: below the main stack area, above the program.
-constexpr uint64_t map_area_low = 0x0000100000000000;
-constexpr uint64_t map_area_high = 0x00007e0000000000;
-
-} // namespace
-
 Result<uint64_t> sys_memory_map(Caller& caller, Length length, uint64_t flags)
 {
     if (length.value == 0 || length.value % mm::page_size != 0 || length.value > map_area_high - map_area_low)

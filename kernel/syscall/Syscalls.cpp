@@ -179,6 +179,7 @@ constexpr SyscallDescriptor s_assigned[] = {
     { abi::Syscall::ThreadExit, "thread_exit", invoke<sys_thread_exit> },
     { abi::Syscall::Sleep, "sleep", invoke<sys_sleep> },
     { abi::Syscall::BootFileRead, "boot_file_read", invoke<sys_boot_file_read> },
+    { abi::Syscall::DisplayAcquire, "display_acquire", invoke<sys_display_acquire> },
     { abi::Syscall::ChannelCreate, "channel_create", invoke<sys_channel_create> },
     { abi::Syscall::ChannelWrite, "channel_write", invoke<sys_channel_write> },
     { abi::Syscall::ChannelRead, "channel_read", invoke<sys_channel_read> },

@@ -149,6 +149,18 @@ TEST(Manifest, ToleratesCommentsWhitespaceAndCrlf)
     EXPECT_EQ(agent.capabilities[1].rights, Send | Receive);
 }
 
+TEST(Manifest, DisplayIsABareCapability)
+{
+    auto parsed = parse("[agent screen]\nprogram = bin/display-demo\ncapabilities = spawn, display\n");
+    ASSERT_TRUE(parsed->result.is_ok()) << parsed->diagnostic.c_str();
+    auto& agent = parsed->result.value().agent(0);
+    ASSERT_EQ(agent.capability_count, 2u);
+    EXPECT_EQ(agent.capabilities[1].kind, CapabilityKind::Display);
+    EXPECT_TRUE(agent.capabilities[1].resource.is_empty());
+    EXPECT_EQ(agent.capabilities[1].rights, 0u);
+    EXPECT_EQ(text(capability_kind_name(CapabilityKind::Display)), "display");
+}
+
 TEST(Manifest, AcceptsTheEdgesOfEveryRange)
 {
     auto parsed = parse("[agent a]\nprogram = a\nreplicas = 100000\nweight = 10000\nmemory = 1TiB\nrestart = one-for-one max=1000 within=24h\n"
@@ -217,7 +229,7 @@ TEST(Manifest, EveryErrorNamesItsLine)
         { "[agent a]\nprogram = a\nrestart = one-for-one within=0s\n", 3, Error::OutOfRange, "restart within must be between 1ms and 24h, not 0ms" },
         { "[agent a]\nprogram = a\nrestart = one-for-one within=1d\n", 3, Error::BadFormat, "restart within: unknown unit 'd' (expected ms, s, min or h)" },
         { "[agent a]\nprogram = a\nrestart = one-for-one forever\n", 3, Error::BadFormat, "unknown restart option 'forever' (expected max=N or within=DURATION)" },
-        { "[agent a]\nprogram = a\ncapabilities = file:/etc read\n", 3, Error::BadFormat, "unknown capability 'file' (expected topic, blackboard, channel or spawn)" },
+        { "[agent a]\nprogram = a\ncapabilities = file:/etc read\n", 3, Error::BadFormat, "unknown capability 'file' (expected topic, blackboard, channel, spawn or display)" },
         { "[agent a]\nprogram = a\ncapabilities = topic publish\n", 3, Error::BadFormat, "capability 'topic' needs a resource: topic:NAME" },
         { "[agent a]\nprogram = a\ncapabilities = topic: publish\n", 3, Error::BadFormat, "capability 'topic:' needs a resource: topic:NAME" },
         { "[agent a]\nprogram = a\ncapabilities = topic:fire\n", 3, Error::BadFormat, "capability topic:fire grants no rights (expected publish and/or subscribe)" },
@@ -229,6 +241,9 @@ TEST(Manifest, EveryErrorNamesItsLine)
         { "[agent a]\nprogram = a\ncapabilities = spawn, spawn\n", 3, Error::AlreadyExists, "capability 'spawn' is listed twice" },
         { "[agent a]\nprogram = a\ncapabilities = spawn:drone\n", 3, Error::BadFormat, "capability 'spawn' takes no resource and no rights, not 'spawn:drone'" },
         { "[agent a]\nprogram = a\ncapabilities = spawn all\n", 3, Error::BadFormat, "capability 'spawn' takes no resource and no rights, not 'spawn all'" },
+        { "[agent a]\nprogram = a\ncapabilities = display:screen\n", 3, Error::BadFormat, "capability 'display' takes no resource and no rights, not 'display:screen'" },
+        { "[agent a]\nprogram = a\ncapabilities = display write\n", 3, Error::BadFormat, "capability 'display' takes no resource and no rights, not 'display write'" },
+        { "[agent a]\nprogram = a\ncapabilities = display, display\n", 3, Error::AlreadyExists, "capability 'display' is listed twice" },
         { "[agent a]\nprogram = a\ncapabilities = spawn,\n", 3, Error::BadFormat, "empty capability in the list (stray ',')" },
         { "[agent a]\nprogram = a\ncapabilities = , spawn\n", 3, Error::BadFormat, "empty capability in the list (stray ',')" },
         { "[agent a]\nprogram = a\ncapabilities = blackboard:* read\n", 3, Error::BadFormat, "invalid blackboard name '*' (segments of letters, digits, '_' and '-' separated by '/')" },

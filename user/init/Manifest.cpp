@@ -31,6 +31,7 @@ constexpr KindRules kind_rules[] = {
     { "blackboard", CapabilityKind::Blackboard, { { "read", Read }, { "write", Write } }, false },
     { "channel", CapabilityKind::Channel, { { "send", Send }, { "receive", Receive } }, false },
     { "spawn", CapabilityKind::Spawn, {}, false },
+    { "display", CapabilityKind::Display, {}, false },
 };
 
 constexpr bool is_space(char c) { return c == ' ' || c == '\t'; }
@@ -401,13 +402,13 @@ Result<void> Parser::parse_capability(StringView item)
             rules = &candidate;
     }
     if (!rules)
-        return fail(Error::BadFormat, "unknown capability '{}' (expected topic, blackboard, channel or spawn)", kind_name);
+        return fail(Error::BadFormat, "unknown capability '{}' (expected topic, blackboard, channel, spawn or display)", kind_name);
 
     Capability capability;
     capability.kind = rules->kind;
-    if (rules->kind == CapabilityKind::Spawn) {
+    if (rules->kind == CapabilityKind::Spawn || rules->kind == CapabilityKind::Display) {
         if (colon != StringView::npos || !words.is_empty())
-            return fail(Error::BadFormat, "capability 'spawn' takes no resource and no rights, not '{}'", item);
+            return fail(Error::BadFormat, "capability '{}' takes no resource and no rights, not '{}'", rules->name, item);
     } else {
         if (resource.is_empty())
             return fail(Error::BadFormat, "capability '{}' needs a resource: {}:NAME", head, kind_name);
@@ -501,6 +502,7 @@ StringView capability_kind_name(CapabilityKind kind)
     case CapabilityKind::Blackboard: return "blackboard";
     case CapabilityKind::Channel: return "channel";
     case CapabilityKind::Spawn: return "spawn";
+    case CapabilityKind::Display: return "display";
     }
     return "?";
 }

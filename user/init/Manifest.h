@@ -20,7 +20,7 @@ struct RestartPolicy {
     uint64_t window_ms { 10'000 };
 };
 
-enum class CapabilityKind : uint8_t { Topic, Blackboard, Channel, Spawn };
+enum class CapabilityKind : uint8_t { Topic, Blackboard, Channel, Spawn, Display };
 
 // Rights are a bit set; each kind accepts its own (see docs/manifest.md).
 enum Right : uint8_t {
@@ -34,7 +34,7 @@ enum Right : uint8_t {
 
 struct Capability {
     CapabilityKind kind { CapabilityKind::Spawn };
-    StringView resource; // topic pattern or object name; empty for spawn
+    StringView resource; // topic pattern or object name; empty for spawn and display
     uint8_t rights { 0 };
 };
 

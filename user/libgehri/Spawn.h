@@ -13,6 +13,8 @@ struct SpawnOptions {
     uint32_t priority_class { 2 }; // 0 emergency, 1 interactive, 2 normal, 3 batch
     uint32_t weight { 1024 };
     bool may_spawn { false };
+    // The child may take the screen (Display::acquire); the spawner handle needs Rights::Display.
+    bool may_display { false };
     // A handle (with Transfer) that moves to the child, which gets it from bootstrap_handle();
     // on success *bootstrap is emptied. Null: none.
     Handle* bootstrap { nullptr };

@@ -37,6 +37,8 @@ Result<HandleValue> thread_create(uint64_t entry, uint64_t argument, uint64_t st
 Result<void> sleep_ns(uint64_t nanoseconds);
 // Reads from the file `path` of the boot image; `agent` needs Rights::Spawn.
 Result<size_t> boot_file_read(HandleValue agent, StringView path, uint64_t offset, void* buffer, size_t length);
+// Maps the framebuffer; `self` (this agent's own handle) needs Rights::Display.
+Result<void*> display_acquire(HandleValue self, abi::DisplayInfo& info);
 
 
 // IPC (docs/ipc.md). Reads wait up to io.timeout_ns (0 polls) and fill io's out fields.

@@ -145,8 +145,8 @@ inline const char* check_manifest(const swarm::Manifest& manifest, StringView te
         if (agent.capability_count > max_capabilities)
             return "too many capabilities";
         for (auto& capability : agent.capability_list()) {
-            bool spawn = capability.kind == CapabilityKind::Spawn;
-            if (spawn != capability.resource.is_empty() || spawn != (capability.rights == 0))
+            bool bare = capability.kind == CapabilityKind::Spawn || capability.kind == CapabilityKind::Display;
+            if (bare != capability.resource.is_empty() || bare != (capability.rights == 0))
                 return "capability resource or rights inconsistent with its kind";
             uint8_t allowed = capability.kind == CapabilityKind::Topic ? (Publish | Subscribe)
                 : capability.kind == CapabilityKind::Blackboard        ? (Read | Write)

@@ -19,7 +19,8 @@ Result<ChildAgent> spawn(const Handle& spawner, const SpawnOptions& options)
     request.memory_quota = options.memory_quota;
     request.priority_class = options.priority_class;
     request.weight = options.weight;
-    request.flags = options.may_spawn ? static_cast<uint32_t>(abi::SpawnFlags::MaySpawn) : 0;
+    request.flags = (options.may_spawn ? static_cast<uint32_t>(abi::SpawnFlags::MaySpawn) : 0)
+        | (options.may_display ? static_cast<uint32_t>(abi::SpawnFlags::Display) : 0);
     request.bootstrap_handle = options.bootstrap != nullptr ? options.bootstrap->value() : invalid_handle;
     HandleValue child = TRY(system::spawn(spawner.value(), request));
     if (options.bootstrap != nullptr)

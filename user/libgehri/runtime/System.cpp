@@ -204,6 +204,11 @@ Result<void*> memory_map_object(HandleValue memory, abi::MemoryFlags flags, uint
     return reinterpret_cast<void*>(TRY(checked(call6(Syscall::MemoryMapObject, memory, static_cast<uint64_t>(flags), address(size_out)))));
 }
 
+Result<void*> display_acquire(HandleValue self, abi::DisplayInfo& info)
+{
+    return reinterpret_cast<void*>(TRY(checked(raw::syscall3(Syscall::DisplayAcquire, self, reinterpret_cast<uint64_t>(&info)))));
+}
+
 Result<HandleValue> bootstrap_handle() { return static_cast<HandleValue>(TRY(checked(call6(Syscall::BootstrapHandle)))); }
 
 } // namespace gehri::system
