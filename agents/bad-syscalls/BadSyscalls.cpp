@@ -42,7 +42,7 @@ constexpr uint64_t kernel_address = 0xffffffff80000000;
 constexpr uint64_t non_canonical = 0x0000800000000000; // the first address past user space
 constexpr uint64_t unmapped = 0x1000; // below the first 64 KiB nothing is ever mapped
 constexpr uint64_t last_user_bytes = 0x00007ffffffffff0;
-constexpr uint64_t stack_top = 0x00007fff00000000; // nothing is mapped above the stack
+uint64_t stack_top() { return gehri::initial_stack_top(); } // nothing is mapped above the stack
 
 const char s_text[] = "bad-syscalls: a good debug_write";
 
@@ -69,7 +69,7 @@ void debug_write()
     expect_error("debug_write non-canonical", call(Syscall::DebugWrite, non_canonical, 8), Error::BadAddress);
     expect_error("debug_write 1 << 63", call(Syscall::DebugWrite, 1ull << 63, 8), Error::BadAddress);
     expect_error("debug_write across the end of user space", call(Syscall::DebugWrite, last_user_bytes, 32), Error::BadAddress);
-    expect_error("debug_write into the unmapped page above the stack", call(Syscall::DebugWrite, stack_top - 16, 64), Error::BadAddress);
+    expect_error("debug_write into the unmapped page above the stack", call(Syscall::DebugWrite, stack_top() - 16, 64), Error::BadAddress);
     expect_error("debug_write too long", call(Syscall::DebugWrite, text, gehri::abi::debug_write_max + 1), Error::InvalidArgument);
     expect_error("debug_write huge length", call(Syscall::DebugWrite, text, ~0ull), Error::InvalidArgument);
     // Exactly the limit is fine (the stack holds that much).
@@ -168,7 +168,7 @@ void user_memory(gehri::Agent& self)
     // Read-only memory: the kernel's copy faults on it and reports BadAddress.
     expect_error("agent_info into its own code", call(Syscall::AgentInfo, agent, reinterpret_cast<uint64_t>(&numbers)), Error::BadAddress);
     expect_error("agent_info into read-only data", call(Syscall::AgentInfo, agent, reinterpret_cast<uint64_t>(s_text)), Error::BadAddress);
-    expect_error("agent_info straddling the top of the stack", call(Syscall::AgentInfo, agent, stack_top - 8), Error::BadAddress);
+    expect_error("agent_info straddling the top of the stack", call(Syscall::AgentInfo, agent, stack_top() - 8), Error::BadAddress);
 }
 
 void clock_and_yield()
@@ -362,7 +362,7 @@ void memory_and_threads(gehri::Agent& self)
         expect_error("unmap misaligned", call(Syscall::MemoryUnmap, region + 1, 64 * 1024), Error::InvalidArgument);
         expect_error("unmap length 0", call(Syscall::MemoryUnmap, region, 0), Error::InvalidArgument);
         expect_error("unmap the program", call(Syscall::MemoryUnmap, 0x400000, 4096), Error::InvalidArgument);
-        expect_error("unmap the stack", call(Syscall::MemoryUnmap, stack_top - 4096, 4096), Error::InvalidArgument);
+        expect_error("unmap the stack", call(Syscall::MemoryUnmap, stack_top() - 4096, 4096), Error::InvalidArgument);
         expect_error("unmap kernel memory", call(Syscall::MemoryUnmap, kernel_address, 4096), Error::InvalidArgument);
         expect("unmap the region", call(Syscall::MemoryUnmap, region, 64 * 1024), 0);
         expect_error("unmap it again", call(Syscall::MemoryUnmap, region, 64 * 1024), Error::NotFound);

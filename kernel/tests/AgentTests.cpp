@@ -14,6 +14,7 @@
 #include <kernel/object/SignalWait.h>
 #include <kernel/sched/KernelScheduler.h>
 #include <kernel/syscall/UserCopy.h>
+#include <kernel/loader/Elf64.h>
 #include <kernel/log/History.h>
 #include <kernel/shell/Commands.h>
 #include <kernel/tests/Framework.h>
@@ -141,6 +142,20 @@ constexpr CrashCase crash_cases[] = {
 
 constexpr uint64_t kernel_text = 0xffffffff80100000;
 
+// Where the crasher's first stack ends (Spawn.h's first_stack_top for its image).
+uint64_t crasher_stack_top()
+{
+    Diagnostic diagnostic;
+    auto file = agent::system_initrd()->file("bin/crasher");
+    auto image = file.is_ok() ? loader::ElfImage::parse(file.value(), diagnostic) : Result<loader::ElfImage>(file.error());
+    if (image.is_error())
+        return 0;
+    uint64_t image_end = 0;
+    for (size_t i = 0; i < image.value().segment_count(); ++i)
+        image_end = image.value().segment(i).page_end() > image_end ? image.value().segment(i).page_end() : image_end;
+    return agent::first_stack_top(image_end, agent::default_user_stack_size);
+}
+
 void check_fault_details(const CrashCase& crash, const ExitInfo& info)
 {
     using namespace arch::page_fault_error;
@@ -166,8 +181,8 @@ void check_fault_details(const CrashCase& crash, const ExitInfo& info)
         EXPECT_EQ(code & (write | user | instruction_fetch), user);
         break;
     case 6: {
-        // Into the guard page under the stack.
-        uint64_t guard = agent::user_stack_top - agent::default_user_stack_size - mm::page_size;
+        // Into the guard page under the stack (right above the crasher's pages).
+        uint64_t guard = crasher_stack_top() - agent::default_user_stack_size - mm::page_size;
         EXPECT(info.fault_address >= guard && info.fault_address < guard + mm::page_size);
         EXPECT_EQ(code & (present | write | user), write | user);
         break;
