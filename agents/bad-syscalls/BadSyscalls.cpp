@@ -42,13 +42,13 @@ constexpr uint64_t kernel_address = 0xffffffff80000000;
 constexpr uint64_t non_canonical = 0x0000800000000000; // the first address past user space
 constexpr uint64_t unmapped = 0x1000; // below the first 64 KiB nothing is ever mapped
 constexpr uint64_t last_user_bytes = 0x00007ffffffffff0;
-constexpr uint64_t stack_top = 0x00007fff00000000; // nothing is mapped above the stack
+uint64_t stack_top() { return gehri::initial_stack_top(); } // nothing is mapped above the stack
 
 const char s_text[] = "bad-syscalls: a good debug_write";
 
 void numbers()
 {
-    const uint64_t bad_numbers[] = { static_cast<uint64_t>(Syscall::Count), 20, 31, 50, 63, 1000, 1ull << 32, 1ull << 63, ~0ull };
+    const uint64_t bad_numbers[] = { static_cast<uint64_t>(Syscall::Count), 20, 31, 51, 63, 1000, 1ull << 32, 1ull << 63, ~0ull };
     for (uint64_t number : bad_numbers)
         expect_error("unknown syscall number", gehri::system::raw::syscall6(number, 0, 0, 0, 0, 0, 0), Error::NotSupported);
     expect("null", call(Syscall::Null), 0);
@@ -69,7 +69,7 @@ void debug_write()
     expect_error("debug_write non-canonical", call(Syscall::DebugWrite, non_canonical, 8), Error::BadAddress);
     expect_error("debug_write 1 << 63", call(Syscall::DebugWrite, 1ull << 63, 8), Error::BadAddress);
     expect_error("debug_write across the end of user space", call(Syscall::DebugWrite, last_user_bytes, 32), Error::BadAddress);
-    expect_error("debug_write into the unmapped page above the stack", call(Syscall::DebugWrite, stack_top - 16, 64), Error::BadAddress);
+    expect_error("debug_write into the unmapped page above the stack", call(Syscall::DebugWrite, stack_top() - 16, 64), Error::BadAddress);
     expect_error("debug_write too long", call(Syscall::DebugWrite, text, gehri::abi::debug_write_max + 1), Error::InvalidArgument);
     expect_error("debug_write huge length", call(Syscall::DebugWrite, text, ~0ull), Error::InvalidArgument);
     // Exactly the limit is fine (the stack holds that much).
@@ -168,7 +168,7 @@ void user_memory(gehri::Agent& self)
     // Read-only memory: the kernel's copy faults on it and reports BadAddress.
     expect_error("agent_info into its own code", call(Syscall::AgentInfo, agent, reinterpret_cast<uint64_t>(&numbers)), Error::BadAddress);
     expect_error("agent_info into read-only data", call(Syscall::AgentInfo, agent, reinterpret_cast<uint64_t>(s_text)), Error::BadAddress);
-    expect_error("agent_info straddling the top of the stack", call(Syscall::AgentInfo, agent, stack_top - 8), Error::BadAddress);
+    expect_error("agent_info straddling the top of the stack", call(Syscall::AgentInfo, agent, stack_top() - 8), Error::BadAddress);
 }
 
 void clock_and_yield()
@@ -362,7 +362,7 @@ void memory_and_threads(gehri::Agent& self)
         expect_error("unmap misaligned", call(Syscall::MemoryUnmap, region + 1, 64 * 1024), Error::InvalidArgument);
         expect_error("unmap length 0", call(Syscall::MemoryUnmap, region, 0), Error::InvalidArgument);
         expect_error("unmap the program", call(Syscall::MemoryUnmap, 0x400000, 4096), Error::InvalidArgument);
-        expect_error("unmap the stack", call(Syscall::MemoryUnmap, stack_top - 4096, 4096), Error::InvalidArgument);
+        expect_error("unmap the stack", call(Syscall::MemoryUnmap, stack_top() - 4096, 4096), Error::InvalidArgument);
         expect_error("unmap kernel memory", call(Syscall::MemoryUnmap, kernel_address, 4096), Error::InvalidArgument);
         expect("unmap the region", call(Syscall::MemoryUnmap, region, 64 * 1024), 0);
         expect_error("unmap it again", call(Syscall::MemoryUnmap, region, 64 * 1024), Error::NotFound);
@@ -406,6 +406,57 @@ void memory_and_threads(gehri::Agent& self)
 
 } // namespace
 
+// ChannelCall (write, then read the answer): every bad handle, pointer, length and missing
+// right is refused before the request is sent.
+void channel_call(gehri::Agent& self)
+{
+    gehri::HandleValue ends[2];
+    if (gehri::system::channel_create(ends).is_error()) {
+        expect_true("channel_create for channel_call", false);
+        return;
+    }
+    uint8_t buffer[64] {};
+    gehri::abi::ReadInfo io { .timeout_ns = 0 };
+    auto bytes = reinterpret_cast<uint64_t>(buffer);
+    auto info = reinterpret_cast<uint64_t>(&io);
+    const uint64_t bad_handles[] = { 0, 0xffffffff, 1ull << 32, ~0ull, ends[0] ^ 0x1000 };
+    for (uint64_t handle : bad_handles)
+        expect_error("channel_call bad handle", call(Syscall::ChannelCall, handle, bytes, 8, bytes, 64, info), Error::BadHandle);
+    expect_error("channel_call on an agent", call(Syscall::ChannelCall, self.handle().value(), bytes, 8, bytes, 64, info), Error::WrongObjectType);
+    const uint64_t bad_addresses[] = { kernel_address, non_canonical, unmapped, 1ull << 63 };
+    for (uint64_t address : bad_addresses) {
+        expect_error("channel_call bad request", call(Syscall::ChannelCall, ends[0], address, 8, bytes, 64, info), Error::BadAddress);
+        expect_error("channel_call bad info block", call(Syscall::ChannelCall, ends[0], bytes, 8, bytes, 64, address), Error::BadAddress);
+        // A reply buffer outside user space is refused up front; one in user space but unmapped
+        // only faults when the answer is copied (below), as with ChannelRead.
+        if (address != unmapped)
+            expect_error("channel_call bad reply buffer", call(Syscall::ChannelCall, ends[0], bytes, 8, address, 64, info), Error::BadAddress);
+    }
+    expect_error("channel_call request across the end of user space", call(Syscall::ChannelCall, ends[0], last_user_bytes, 32, bytes, 64, info), Error::BadAddress);
+    expect_error("channel_call reply buffer across the end of user space", call(Syscall::ChannelCall, ends[0], bytes, 8, last_user_bytes, 32, info), Error::BadAddress);
+    expect_error("channel_call huge request", call(Syscall::ChannelCall, ends[0], bytes, ~0ull, bytes, 64, info), Error::TooLarge);
+    expect_error("channel_call request over 64 KiB", call(Syscall::ChannelCall, ends[0], bytes, gehri::abi::max_message_bytes + 1, bytes, 64, info), Error::TooLarge);
+    int64_t read_only = call(Syscall::HandleDuplicate, ends[0], static_cast<uint64_t>(Rights::Read));
+    int64_t write_only = call(Syscall::HandleDuplicate, ends[0], static_cast<uint64_t>(Rights::Write));
+    expect_error("channel_call without Write", call(Syscall::ChannelCall, read_only, bytes, 8, bytes, 64, info), Error::AccessDenied);
+    expect_error("channel_call without Read", call(Syscall::ChannelCall, write_only, bytes, 8, bytes, 64, info), Error::AccessDenied);
+    gehri::abi::ReadInfo peek { .timeout_ns = 0 };
+    expect_error("refused calls sent nothing", call(Syscall::ChannelRead, ends[1], bytes, 64, 0, 0, reinterpret_cast<uint64_t>(&peek)), Error::WouldBlock);
+    // A good call that polls: the request goes out, no answer is there yet.
+    expect_error("channel_call polling", call(Syscall::ChannelCall, ends[0], bytes, 8, bytes, 64, info), Error::WouldBlock);
+    expect("the polled call's request arrived", call(Syscall::ChannelRead, ends[1], bytes, 64, 0, 0, reinterpret_cast<uint64_t>(&peek)), 8);
+    // An answer waiting for a call whose reply buffer is unmapped: the copy faults.
+    expect("queue an answer", call(Syscall::ChannelWrite, ends[1], bytes, 8, 0, 0), 0);
+    expect_error("channel_call into an unmapped reply buffer", call(Syscall::ChannelCall, ends[0], bytes, 8, unmapped, 64, info), Error::BadAddress);
+    expect("that call's request arrived", call(Syscall::ChannelRead, ends[1], bytes, 64, 0, 0, reinterpret_cast<uint64_t>(&peek)), 8);
+    expect("close the read-only end", call(Syscall::HandleClose, read_only), 0);
+    expect("close the write-only end", call(Syscall::HandleClose, write_only), 0);
+    expect("close the far end", call(Syscall::HandleClose, ends[1]), 0);
+    io.timeout_ns = 1'000'000;
+    expect_error("channel_call to a closed peer", call(Syscall::ChannelCall, ends[0], bytes, 8, bytes, 64, info), Error::PeerClosed);
+    expect("close the near end", call(Syscall::HandleClose, ends[0]), 0);
+}
+
 int main(gehri::Agent& self)
 {
     numbers();
@@ -417,6 +468,7 @@ int main(gehri::Agent& self)
     register_contract();
     lifecycle(self);
     memory_and_threads(self);
+    channel_call(self);
     gehri::println("bad-syscalls: {} passed, {} failed", s_passed, s_failed);
     return s_failed;
 }

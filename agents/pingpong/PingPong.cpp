@@ -1,6 +1,7 @@
 // Channels between two agents, end to end. Argument 0: the checks (kernel/tests/IpcAgentTests.cpp
 // runs them; the exit status is the number of failures). Argument 2: the round-trip benchmark
-// (exit status: guest instructions per 64-byte round trip, under -icount shift=0). Argument 1 is
+// (exit status: guest instructions per 64-byte round trip, under -icount shift=0). Argument 3:
+// one ChannelCall on its bootstrap channel that nobody answers (a kill test). Argument 1 is
 // the partner these spawn: it echoes every message back on its bootstrap channel, answers a
 // message carrying a channel handle with "hello" on that channel, and ends on "quit".
 #include <user/libgehri/Gehri.h>
@@ -50,22 +51,46 @@ int partner()
         return 100;
     Channel channel(bootstrap.release_value());
     alignas(8) static uint8_t buffer[abi::max_message_bytes];
+    HandleValue received[4];
+    auto message = channel.read(buffer, sizeof(buffer), abi::wait_forever, received);
     for (;;) {
-        HandleValue received[4];
-        auto message = channel.read(buffer, sizeof(buffer), abi::wait_forever, received);
+        // A message with handles does not fit a call's reply: it waits for a plain read.
+        if (message.is_error() && message.error() == Error::BufferTooSmall)
+            message = channel.read(buffer, sizeof(buffer), abi::wait_forever, received);
         if (message.is_error())
             return message.error() == Error::PeerClosed ? 0 : 101;
         if (message.value().size == 4 && __builtin_memcmp(buffer, "quit", 4) == 0)
             return 0;
+        if (message.value().size == 6 && __builtin_memcmp(buffer, "silent", 6) == 0) {
+            message = channel.read(buffer, sizeof(buffer), abi::wait_forever, received); // no answer to this one
+            continue;
+        }
+        if (message.value().size == 5 && __builtin_memcmp(buffer, "close", 5) == 0)
+            return 0; // ends without answering: the caller's call sees PeerClosed
         if (message.value().handle_count == 1) {
             Channel passed { Handle(received[0]) };
             if (passed.write("hello").is_error())
                 return 102;
+            message = channel.read(buffer, sizeof(buffer), abi::wait_forever, received);
             continue;
         }
-        if (channel.write(buffer, message.value().size).is_error())
+        // The echo, and the wait for the next message, in one call.
+        message = channel.call(buffer, message.value().size, buffer, sizeof(buffer));
+        if (message.is_error() && message.error() != Error::BufferTooSmall && message.error() != Error::PeerClosed)
             return 103;
     }
+}
+
+// A call nobody answers (kernel/tests/AgentTests.cpp kills the agent while it waits).
+int blocked_caller()
+{
+    auto bootstrap = gehri::bootstrap_handle();
+    if (bootstrap.is_error())
+        return 100;
+    Channel channel(bootstrap.release_value());
+    uint8_t answer[16];
+    auto reply = channel.call("ping", 4, answer, sizeof(answer));
+    return reply.is_error() ? 104 : 105;
 }
 
 gehri::Result<gehri::ChildAgent> start_partner(gehri::Agent& self, Channel& their_end)
@@ -162,6 +187,37 @@ void check_bad_arguments(gehri::Agent& self)
     check(kept.is_ok() && kept.value().size == 4, "a read refused for a bad buffer did not lose the message");
     check_error(system::channel_write(self.handle().value(), "x", 1), Error::WrongObjectType, "write to an agent handle");
 
+    // ChannelCall: its handle, pointers and lengths are checked before anything is sent.
+    abi::ReadInfo call_io {};
+    HandleValue other_end = pair.second.handle().value();
+    check_error(system::channel_call(0x77777, "x", 1, buffer, sizeof(buffer), call_io), Error::BadHandle, "call on a dead handle");
+    check_error(system::channel_call(self.handle().value(), "x", 1, buffer, sizeof(buffer), call_io), Error::WrongObjectType, "call on an agent handle");
+    check_error(system::channel_call(end, kernel_pointer, 8, buffer, sizeof(buffer), call_io), Error::BadAddress, "call from a kernel address");
+    check_error(system::channel_call(end, reinterpret_cast<void*>(0x1000), 8, buffer, sizeof(buffer), call_io), Error::BadAddress, "call from an unmapped address");
+    check_error(system::channel_call(end, "x", 1, kernel_pointer, 16, call_io), Error::BadAddress, "call replying into the kernel");
+    check_error(system::channel_call(end, "x", 1, buffer, sizeof(buffer), *static_cast<abi::ReadInfo*>(kernel_pointer)), Error::BadAddress,
+        "call with its info block in the kernel");
+    // The request over 64 KiB: its length is refused before its bytes are read.
+    check_error(system::channel_call(end, buffer, abi::max_message_bytes + 1, buffer, sizeof(buffer), call_io), Error::TooLarge, "call with a request over 64 KiB");
+    auto write_only = pair.first.handle().duplicate(Rights::Write);
+    auto read_only_end = pair.first.handle().duplicate(Rights::Read);
+    check_error(system::channel_call(write_only.value().value(), "x", 1, buffer, sizeof(buffer), call_io), Error::AccessDenied, "call without Read");
+    check_error(system::channel_call(read_only_end.value().value(), "x", 1, buffer, sizeof(buffer), call_io), Error::AccessDenied, "call without Write");
+    check(pair.second.read(buffer, sizeof(buffer), 0).is_error(), "refused calls sent nothing");
+    // A reply carrying a handle does not fit a call: BufferTooSmall, and it stays for a read.
+    HandleValue travelling = Channel::create().release_value().first.release_handle().release();
+    check(system::channel_write(other_end, "h", 1, &travelling, 1).is_ok(), "queue a message with a handle");
+    call_io.timeout_ns = 0;
+    check_error(system::channel_call(end, "y", 1, buffer, sizeof(buffer), call_io), Error::BufferTooSmall, "a call's reply with a handle");
+    check(call_io.handle_count == 1, "the call says the reply has a handle");
+    HandleValue arrived[1];
+    auto with_handle = pair.first.read(buffer, sizeof(buffer), 0, arrived);
+    check(with_handle.is_ok() && with_handle.value().handle_count == 1, "the reply with a handle stayed for ChannelRead");
+    if (with_handle.is_ok() && with_handle.value().handle_count == 1)
+        (void)system::handle_close(arrived[0]);
+    auto request = pair.second.read(buffer, sizeof(buffer), 0);
+    check(request.is_ok() && request.value().size == 1 && buffer[0] == 'y', "the call's request was sent");
+
     abi::WaitItem items[abi::max_wait_items + 1] {};
     for (auto& item : items)
         item = { .handle = end, .interest = abi::signal::readable };
@@ -206,9 +262,38 @@ void check_with_partner(gehri::Agent& self)
     auto hello = side.first.read(answer, sizeof(answer), 10 * second);
     check(hello.is_ok() && hello.value().size == 5 && hello.value().sender == child_id, "the partner answered on the channel it received");
 
+    // ChannelCall: the request goes out, the answer comes back, in one call (the partner
+    // answers with a call of its own). On SMP the partner may be on another CPU: the call then
+    // wakes it the ordinary way.
+    for (int round = 0; round < 200; ++round) {
+        message[0] = static_cast<uint8_t>(round);
+        auto echo = pair.first.call(message, sizeof(message), answer, sizeof(answer), 10 * second);
+        if (!echo.is_ok() || echo.value().size != 64 || answer[0] != message[0] || echo.value().sender != child_id) {
+            check(false, "a call gets the echo of its own request");
+            break;
+        }
+    }
+    check_error(pair.first.call("silent", 6, answer, sizeof(answer), 20'000'000), Error::TimedOut, "a call times out without an answer");
+    check_error(pair.first.call(message, sizeof(message), answer, sizeof(answer), 0), Error::WouldBlock, "a call that polls for its answer");
+    auto late = pair.first.read(answer, sizeof(answer), 10 * second);
+    check(late.is_ok() && late.value().size == 64, "the polling call's request was sent and answered");
+    check_error(pair.first.call(message, sizeof(message), answer, 8, 10 * second), Error::BufferTooSmall, "a call with a reply buffer too small");
+    auto kept = pair.first.read(answer, sizeof(answer), 0);
+    check(kept.is_ok() && kept.value().size == 64, "the reply that did not fit stayed queued");
+
     check(pair.first.write("quit").is_ok(), "quit");
     auto ended = child.value().wait(10 * second);
     check(ended.is_ok() && ended.value().status == 0, "the partner ends with status 0");
+
+    // The peer goes away while a call waits for its answer.
+    auto closing = Channel::create().release_value();
+    auto closer = start_partner(self, closing.second);
+    check(closer.is_ok(), "spawn a partner that closes");
+    if (closer.is_ok()) {
+        check_error(closing.first.call("close", 5, answer, sizeof(answer), 10 * second), Error::PeerClosed, "a call whose peer closes");
+        check_error(closing.first.call("x", 1, answer, sizeof(answer), 10 * second), Error::PeerClosed, "a call to a closed peer");
+        (void)closer.value().wait(10 * second);
+    }
 }
 
 // The parts of a round trip without a partner: a write and a read that does not block.
@@ -248,16 +333,22 @@ int benchmark(gehri::Agent& self)
     constexpr int rounds = 2000;
     alignas(8) uint8_t message[64] {};
     alignas(8) uint8_t answer[64];
-    for (int i = 0; i < 100; ++i) { // warm up
-        (void)pair.first.write(message, sizeof(message));
-        (void)pair.first.read(answer, sizeof(answer));
-    }
+    for (int i = 0; i < 100; ++i) // warm up
+        (void)pair.first.call(message, sizeof(message), answer, sizeof(answer));
+    // The request-reply round trip as a client makes it: one ChannelCall (write, then wait
+    // for the answer). The partner answers with a call of its own (reply, then wait).
     uint64_t start = read_tsc();
+    for (int i = 0; i < rounds; ++i)
+        (void)pair.first.call(message, sizeof(message), answer, sizeof(answer));
+    uint64_t per_round = (read_tsc() - start) / rounds;
+    // The same with a separate write and read, for comparison.
+    uint64_t split_start = read_tsc();
     for (int i = 0; i < rounds; ++i) {
         (void)pair.first.write(message, sizeof(message));
         (void)pair.first.read(answer, sizeof(answer));
     }
-    uint64_t per_round = (read_tsc() - start) / rounds;
+    uint64_t split_per_round = (read_tsc() - split_start) / rounds;
+    gehri::println("pingpong: 64-byte round trip with write + read: {} instructions", split_per_round);
     (void)pair.first.write("quit");
     (void)child.value().wait(10 * second);
     gehri::println("pingpong: 64-byte channel round trip: {} instructions ({} rounds)", per_round, rounds);
@@ -272,6 +363,8 @@ int main(gehri::Agent& self)
         return partner();
     if (self.argument() == 2)
         return benchmark(self);
+    if (self.argument() == 3)
+        return blocked_caller();
     check_local_channel();
     check_bad_arguments(self);
     check_with_partner(self);

@@ -1,4 +1,6 @@
+#include <kernel/agent/ProgramPages.h>
 #include <kernel/agent/Spawn.h>
+#include <kernel/agent/SystemInitrd.h>
 #include <kernel/agent/UserMode.h>
 #include <kernel/loader/Elf64.h>
 #include <string.h>
@@ -8,6 +10,10 @@ namespace gehri::agent {
 namespace {
 
 using mm::PageFlags;
+
+// Where the executable's bytes are: only a boot file's stay put for as long as the system runs,
+// so only its read-only segments are shared between agents.
+enum class Source { Copied, BootFile };
 
 PageFlags flags_for(const loader::ElfSegment& segment)
 {
@@ -19,27 +25,26 @@ PageFlags flags_for(const loader::ElfSegment& segment)
     return flags;
 }
 
-// Copies the part of the segment's file bytes that falls into the page at `page`.
-void fill_segment_page(const loader::ElfSegment& segment, ReadonlyBytes file_bytes, uint64_t page, uint8_t* destination)
+// Read-only segments of a boot file map the frames every agent of that file shares; the rest
+// get a private copy.
+Result<void> map_segment(object::Agent& agent, const loader::ElfImage& image, size_t index, Source source)
 {
-    uint64_t data_start = segment.virtual_address;
-    uint64_t data_end = segment.virtual_address + segment.file_size;
-    uint64_t from = page > data_start ? page : data_start;
-    uint64_t to = page + mm::page_size < data_end ? page + mm::page_size : data_end;
-    if (from >= to)
-        return; // a page of pure bss
-    memcpy(destination + (from - page), file_bytes.data() + (from - data_start), to - from);
+    const loader::ElfSegment& segment = image.segment(index);
+    ReadonlyBytes bytes = image.segment_bytes(index);
+    if (source == Source::BootFile && !segment.writable && segment.page_end() - segment.page_start() <= SharedPages::max_bytes) {
+        auto pages = TRY(shared_segment_pages(image.file(), segment, bytes));
+        return agent.memory().map_shared(segment.page_start(), flags_for(segment), *pages, UserAddressSpace::Charge::Yes);
+    }
+    return agent.memory().map_region(segment.page_start(), segment.page_end(), flags_for(segment),
+        [&](uint64_t page, uint8_t* destination) { fill_segment_page(segment, bytes, page, destination); });
 }
 
-Result<void> map_segments(object::Agent& agent, const loader::ElfImage& image, Diagnostic& diagnostic)
+Result<void> map_segments(object::Agent& agent, const loader::ElfImage& image, Source source, Diagnostic& diagnostic)
 {
     for (size_t i = 0; i < image.segment_count(); ++i) {
-        const loader::ElfSegment& segment = image.segment(i);
-        ReadonlyBytes bytes = image.segment_bytes(i);
-        auto mapped = agent.memory().map_region(segment.page_start(), segment.page_end(), flags_for(segment),
-            [&](uint64_t page, uint8_t* destination) { fill_segment_page(segment, bytes, page, destination); });
+        auto mapped = map_segment(agent, image, i, source);
         if (mapped.is_error())
-            return diagnostic.fail(mapped.error(), "segment {} at {:#x}: cannot map it ({})", i, segment.virtual_address, error_name(mapped.error()));
+            return diagnostic.fail(mapped.error(), "segment {} at {:#x}: cannot map it ({})", i, image.segment(i).virtual_address, error_name(mapped.error()));
     }
     return {};
 }
@@ -49,25 +54,28 @@ Result<uint64_t> map_stack(object::Agent& agent, const loader::ElfImage& image, 
     size = mm::align_up(size, mm::page_size);
     if (size == 0 || size > max_user_stack_size)
         return diagnostic.fail(Error::InvalidArgument, "stack size {} is not between 1 byte and {} bytes", size, max_user_stack_size);
-    uint64_t bottom = user_stack_top - size;
+    uint64_t image_end = 0;
+    for (size_t i = 0; i < image.segment_count(); ++i)
+        image_end = image.segment(i).page_end() > image_end ? image.segment(i).page_end() : image_end;
+    uint64_t top = first_stack_top(image_end, size);
+    uint64_t bottom = top - size;
     // Keep the guard page below and the page above the stack free of the program's segments.
     uint64_t keep_free_from = bottom - mm::page_size;
-    uint64_t keep_free_to = user_stack_top + mm::page_size;
+    uint64_t keep_free_to = top + mm::page_size;
     for (size_t i = 0; i < image.segment_count(); ++i) {
         const loader::ElfSegment& segment = image.segment(i);
         if (segment.page_start() < keep_free_to && keep_free_from < segment.page_end())
             return diagnostic.fail(Error::InvalidArgument, "segment {} at {:#x} overlaps the stack area [{:#x}, {:#x})", i,
                 segment.virtual_address, keep_free_from, keep_free_to);
     }
-    auto mapped = agent.memory().reserve_demand_zero(bottom, user_stack_top, PageFlags::Writable | PageFlags::NoExecute);
+    auto mapped = agent.memory().reserve_demand_zero(bottom, top, PageFlags::Writable | PageFlags::NoExecute);
     if (mapped.is_error())
         return diagnostic.fail(mapped.error(), "cannot map the stack ({})", error_name(mapped.error()));
-    return user_stack_top;
+    return top;
 }
 
-} // namespace
 
-Result<SpawnedAgent> spawn_agent(ReadonlyBytes executable, const SpawnOptions& options, Diagnostic& diagnostic)
+Result<SpawnedAgent> spawn(ReadonlyBytes executable, Source source, const SpawnOptions& options, Diagnostic& diagnostic)
 {
     if (!user_mode_available())
         return diagnostic.fail(Error::NotSupported, "user mode is not set up on this CPU");
@@ -78,7 +86,7 @@ Result<SpawnedAgent> spawn_agent(ReadonlyBytes executable, const SpawnOptions& o
     if (created.is_error())
         return diagnostic.fail(created.error(), "cannot create the agent ({})", error_name(created.error()));
     RefPtr<object::Agent> agent = created.release_value();
-    TRY(map_segments(*agent, image, diagnostic));
+    TRY(map_segments(*agent, image, source, diagnostic));
     uint64_t stack_pointer = TRY(map_stack(*agent, image, options.stack_size, diagnostic));
 
     auto thread_made = object::Thread::create(agent, image.entry(), stack_pointer);
@@ -115,12 +123,20 @@ Result<SpawnedAgent> spawn_agent(ReadonlyBytes executable, const SpawnOptions& o
     return SpawnedAgent { std::move(agent), std::move(thread) };
 }
 
+} // namespace
+
+Result<SpawnedAgent> spawn_agent(ReadonlyBytes executable, const SpawnOptions& options, Diagnostic& diagnostic)
+{
+    return spawn(executable, Source::Copied, options, diagnostic);
+}
+
 Result<SpawnedAgent> spawn_agent_from_initrd(const boot::Initrd& initrd, StringView path, const SpawnOptions& options, Diagnostic& diagnostic)
 {
     auto file = initrd.file(path);
     if (file.is_error())
         return diagnostic.fail(file.error(), "{}: not a file in the initrd ({})", path, error_name(file.error()));
-    return spawn_agent(file.value(), options, diagnostic);
+    // The system's initrd stays in place while the system runs; another one may not.
+    return spawn(file.value(), &initrd == system_initrd() ? Source::BootFile : Source::Copied, options, diagnostic);
 }
 
 } // namespace gehri::agent

@@ -1,3 +1,4 @@
+#include <kernel/agent/ProgramPages.h>
 #include <kernel/agent/UserAddressSpace.h>
 #include <kernel/log/Panic.h>
 #include <kernel/mm/PhysicalMemory.h>
@@ -10,7 +11,39 @@ using mm::PageFlags;
 Result<OwnPtr<UserAddressSpace>> UserAddressSpace::create(uint64_t quota_bytes)
 {
     auto space = TRY(mm::AddressSpace::create());
-    return adopt_own_if_nonnull(new (std::nothrow) UserAddressSpace(std::move(space), quota_bytes));
+    auto* regions = new (std::nothrow) Region[initial_regions];
+    if (regions == nullptr)
+        return Error::OutOfMemory;
+    auto created = adopt_own_if_nonnull(new (std::nothrow) UserAddressSpace(std::move(space), regions, quota_bytes));
+    if (created.is_error())
+        delete[] regions;
+    return created;
+}
+
+UserAddressSpace::~UserAddressSpace()
+{
+    release();
+    delete[] m_regions;
+}
+
+Result<void> UserAddressSpace::make_room_for_region()
+{
+    if (m_region_count < m_region_capacity)
+        return {};
+    if (m_region_capacity == max_regions)
+        return Error::OutOfRange;
+    size_t capacity = m_region_capacity * 2 < max_regions ? m_region_capacity * 2 : max_regions;
+    // Under the lock (interrupts off): the heap's locks are interrupt-safe, and a region is
+    // added while the lock is held throughout.
+    auto* regions = new (std::nothrow) Region[capacity];
+    if (regions == nullptr)
+        return Error::OutOfMemory;
+    for (size_t i = 0; i < m_region_count; ++i)
+        regions[i] = m_regions[i];
+    delete[] m_regions;
+    m_regions = regions;
+    m_region_capacity = capacity;
+    return {};
 }
 
 Result<UserAddressSpace::Region*> UserAddressSpace::begin_region(mm::VirtualAddress start, mm::VirtualAddress end, PageFlags flags, bool demand_zero,
@@ -26,29 +59,30 @@ Result<UserAddressSpace::Region*> UserAddressSpace::begin_region(mm::VirtualAddr
         if (start < m_regions[i].end && m_regions[i].start < end)
             return Error::AlreadyExists;
     }
-    if (m_region_count == max_regions)
-        return Error::OutOfRange;
+    TRY(make_room_for_region());
     uint64_t length = charged ? end - start : 0;
     if (length > m_quota - m_committed || m_committed > m_quota)
         return Error::QuotaExceeded;
     m_committed += length;
     Region& region = m_regions[m_region_count++];
-    region = { start, demand_zero ? end : start, flags, demand_zero, nullptr };
+    region = { start, demand_zero ? end : start, flags, demand_zero, charged, false, nullptr };
     return &region;
 }
 
-Result<void> UserAddressSpace::map_shared(mm::VirtualAddress start, PageFlags flags, SharedPages& pages)
+Result<void> UserAddressSpace::map_shared(mm::VirtualAddress start, PageFlags flags, SharedPages& pages, Charge charge)
 {
     InterruptSafeGuard guard(m_lock);
     if (start > mm::user_space_end || pages.size() > mm::user_space_end - start)
         return Error::InvalidArgument;
-    Region* region = TRY(begin_region(start, start + pages.size(), flags, false, false));
+    Region* region = TRY(begin_region(start, start + pages.size(), flags, false, charge == Charge::Yes));
     pages.ref();
     region->shared = &pages;
     for (size_t i = 0; i < pages.page_count(); ++i) {
         auto mapped = m_space->map(start + i * mm::page_size, pages.frame(i), flags | PageFlags::User);
         if (mapped.is_error()) {
             unmap_pages(*region);
+            if (region->charged)
+                m_committed -= pages.size();
             end_shared(*region);
             --m_region_count;
             return mapped.error();
@@ -85,6 +119,8 @@ void UserAddressSpace::end_shared(Region& region)
     if (SharedPages* pages = region.shared) {
         region.shared = nullptr;
         pages->unref();
+        // The last agent of a program gone: its shared text goes too.
+        release_program_pages_if_unused(pages);
     }
 }
 
@@ -189,7 +225,7 @@ Result<void> UserAddressSpace::unmap_region(mm::VirtualAddress start, mm::Virtua
         if (region.start != start || region.end != end)
             continue;
         unmap_pages(region);
-        if (region.shared == nullptr && !region.device)
+        if (region.charged)
             m_committed -= end - start;
         end_shared(region);
         remove_region(i);
@@ -255,7 +291,7 @@ void UserAddressSpace::release()
         if (!m_space)
             return;
         for (size_t i = 0; i < m_region_count; ++i) {
-            if (m_regions[i].shared == nullptr && !m_regions[i].device)
+            if (m_regions[i].charged)
                 m_committed -= m_regions[i].end - m_regions[i].start;
             unmap_pages(m_regions[i]);
             end_shared(m_regions[i]);
@@ -290,6 +326,12 @@ size_t UserAddressSpace::region_count() const
 {
     InterruptSafeGuard guard(m_lock);
     return m_region_count;
+}
+
+size_t UserAddressSpace::region_capacity() const
+{
+    InterruptSafeGuard guard(m_lock);
+    return m_region_capacity;
 }
 
 } // namespace gehri::agent

@@ -11,11 +11,14 @@ namespace gehri::agent {
 // An agent's address space, the memory mapped into its lower half, and its memory quota.
 //
 // Every page it maps is a fresh zeroed frame of its own (PageOwner::AgentMemory),
-// user-accessible, with the permissions asked for. A region is either eager (every page
+// user-accessible, with the permissions asked for, except shared regions (map_shared: a
+// memory object, a program's read-only segments), whose frames others map too. A region is either eager (every page
 // allocated and mapped when the region is made: program segments) or demand-zero (only
 // reserved; a page is allocated and mapped on the first touch, by resolve_fault: stacks and
 // heap memory). release() (or destruction) unmaps and frees them all and then the page tables.
-// Regions are remembered as ranges, so releasing needs no allocation.
+// Regions are remembered as ranges, so releasing needs no allocation. Their array starts with
+// room for initial_regions (program segments and a stack) and doubles as needed up to
+// max_regions, so an agent that maps little pays little.
 //
 // The quota bounds the bytes committed: every region counts in full when it is made (so a
 // demand-zero page never fails for quota on its first touch), and so does memory set aside
@@ -25,10 +28,11 @@ namespace gehri::agent {
 class UserAddressSpace {
 public:
     static constexpr size_t max_regions = 64;
+    static constexpr size_t initial_regions = 8;
     static constexpr uint64_t unlimited = ~uint64_t(0);
 
     static Result<OwnPtr<UserAddressSpace>> create(uint64_t quota_bytes = unlimited);
-    ~UserAddressSpace() { release(); }
+    ~UserAddressSpace();
     UserAddressSpace(const UserAddressSpace&) = delete;
     UserAddressSpace& operator=(const UserAddressSpace&) = delete;
 
@@ -37,7 +41,7 @@ public:
     // mapped, fill(page_address, bytes) may initialize its 4096 bytes through the kernel's view
     // (it runs under the lock: it must not touch this object). On failure nothing of the region
     // stays mapped. InvalidArgument, AlreadyExists (overlap), OutOfRange (too many regions),
-    // QuotaExceeded, OutOfMemory.
+    // QuotaExceeded, OutOfMemory (also for a longer region array).
     template<typename Fill>
     Result<void> map_region(mm::VirtualAddress start, mm::VirtualAddress end, mm::PageFlags flags, Fill fill);
     Result<void> map_zeroed_region(mm::VirtualAddress start, mm::VirtualAddress end, mm::PageFlags flags)
@@ -48,9 +52,11 @@ public:
     // same checks and errors as map_region (but no OutOfMemory for the pages).
     Result<void> reserve_demand_zero(mm::VirtualAddress start, mm::VirtualAddress end, mm::PageFlags flags);
     // Maps every page of `pages` at [start, start + pages.size()), shared with whoever else maps
-    // them. The region holds a reference to the pages until it is unmapped. Its bytes are not
-    // charged here (the memory object's creator pays for them). Errors as map_region.
-    Result<void> map_shared(mm::VirtualAddress start, mm::PageFlags flags, SharedPages& pages);
+    // them. The region holds a reference to the pages until it is unmapped. Its bytes count
+    // against the quota only with Charge::Yes (a program's shared text: as if it were a copy),
+    // not for a memory object (its creator pays for it). Errors as map_region.
+    enum class Charge : bool { No, Yes };
+    Result<void> map_shared(mm::VirtualAddress start, mm::PageFlags flags, SharedPages& pages, Charge charge = Charge::No);
     // Maps the physical range [physical, physical + length) (page multiples) at `start`: device
     // memory such as a framebuffer, which belongs to no allocator. Its frames are never freed
     // (unmapping only removes the mapping) and its bytes are not charged. Errors as map_region.
@@ -90,6 +96,7 @@ public:
     uint64_t resident_bytes() const; // pages actually allocated
     uint64_t mapped_bytes() const; // bytes covered by regions
     size_t region_count() const;
+    size_t region_capacity() const; // room in the region array now (initial_regions .. max_regions)
 
 private:
     struct Region {
@@ -97,15 +104,19 @@ private:
         mm::VirtualAddress end; // eager: mapped so far, pages [start, end); demand-zero: the whole range
         mm::PageFlags flags;
         bool demand_zero;
-        SharedPages* shared { nullptr }; // one reference while mapped; its frames are not ours
+        bool charged; // its bytes count in m_committed
         bool device { false }; // device memory: its frames are nobody's to free
+        SharedPages* shared { nullptr }; // one reference while mapped; its frames are not ours
     };
 
-    UserAddressSpace(OwnPtr<mm::AddressSpace> space, uint64_t quota)
+    UserAddressSpace(OwnPtr<mm::AddressSpace> space, Region* regions, uint64_t quota)
         : m_space(std::move(space))
+        , m_regions(regions)
         , m_quota(quota)
     {
     }
+    // Lock held: room for one more region (OutOfRange at max_regions, OutOfMemory).
+    Result<void> make_room_for_region();
     // Lock held.
     Result<Region*> begin_region(mm::VirtualAddress start, mm::VirtualAddress end, mm::PageFlags flags, bool demand_zero, bool charged = true);
     void end_shared(Region& region);
@@ -117,7 +128,8 @@ private:
 
     OwnPtr<mm::AddressSpace> m_space;
     mutable Spinlock m_lock; // everything below
-    Region m_regions[max_regions] {};
+    Region* m_regions; // m_region_capacity of them, owned
+    size_t m_region_capacity { initial_regions };
     size_t m_region_count { 0 };
     uint64_t m_quota;
     uint64_t m_committed { 0 };

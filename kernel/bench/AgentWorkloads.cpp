@@ -2,6 +2,7 @@
 #include <kernel/agent/SystemInitrd.h>
 #include <kernel/arch/Cpu.h>
 #include <kernel/bench/AgentWorkloads.h>
+#include <kernel/bench/IdleAgents.h>
 #include <kernel/bench/Report.h>
 #include <kernel/console/Console.h>
 #include <kernel/lib/Format.h>
@@ -63,63 +64,39 @@ void fanout_100() { run_measuring_agent("fanout_100", "ipcbench", 200, 100, "byt
 
 void fanout_1000() { run_measuring_agent("fanout_1000", "ipcbench", 1100, 20, "bytes=64 via=reliable-topic ack=topic"); }
 
-void start_1000_agents()
+namespace {
+
+void report_idle_agents(StringView start_name, StringView memory_name, size_t count)
 {
-    constexpr size_t count = 1000;
-    if (agent::system_initrd() == nullptr) {
-        report_unavailable("start_1000_agents", "no initrd with the benchmark agents");
-        report_unavailable("memory_per_blocked_agent", "no initrd with the benchmark agents");
+    auto run = run_idle_agents(count, deadline());
+    if (run.is_error()) {
+        report_unavailable(start_name, "no initrd with the benchmark agents");
+        report_unavailable(memory_name, "no initrd with the benchmark agents");
         return;
     }
-    // The kernel keeps one end of each agent's channel: the agent reports on it, then blocks
-    // reading it until that end closes.
-    auto* ends = new (std::nothrow) RefPtr<object::ChannelEndpointObject>[count];
-    if (ends == nullptr) {
-        console::print("BENCH-ERROR name=start_1000_agents out of memory\n");
+    const IdleAgentsResult& result = run.value();
+    if (result.reported != count) {
+        console::print("BENCH-ERROR name={} only {} of {} agents started and reported (free pages {})\n", start_name, result.reported, count,
+            result.blocked.free_pages);
         return;
     }
-    size_t agents_before = object::Agent::live_count();
-    mm::Heap::the().release_empty_slabs();
-    uint64_t free_before = mm::PhysicalMemory::the().free_pages();
-    uint64_t start = arch::read_timestamp_counter();
-    size_t started = 0;
-    for (; started < count; ++started) {
-        auto pair = object::ChannelEndpointObject::create_pair();
-        if (pair.is_error())
-            break;
-        ends[started] = std::move(pair.value().first);
-        agent::SpawnOptions options;
-        options.memory_quota = 128 * 1024;
-        options.bootstrap = std::move(pair.value().second);
-        options.bootstrap_rights = abi::channel_rights;
-        auto spawned = spawn("ipcbench", "idle", 2, std::move(options));
-        if (spawned.is_error()) {
-            ends[started] = nullptr;
-            break;
-        }
-    }
-    size_t reported = 0;
-    for (size_t i = 0; i < started; ++i) {
-        ipc::Message message;
-        if (object::wait_for_signals(ends[i]->endpoint().signal_source(), ipc::signal::readable, deadline(), nullptr).is_ok()
-            && ends[i]->endpoint().read(message).is_ok())
-            ++reported;
-    }
-    uint64_t elapsed = arch::read_timestamp_counter() - start;
-    uint64_t free_blocked = mm::PhysicalMemory::the().free_pages();
-    if (reported == count) {
-        // The total, as Linux's start_1000_processes reports it.
-        console::print("BENCH name=start_1000_agents unit=instructions value={} iterations={} per_agent={} until=each-reported-on-its-channel\n",
-            elapsed, count, elapsed / count);
-        console::print("BENCH name=memory_per_blocked_agent unit=KiB value={} iterations={} blocked=channel-read\n",
-            (free_before - free_blocked) * 4 / count, count);
-    } else {
-        console::print("BENCH-ERROR name=start_1000_agents only {} of {} agents started and reported\n", reported, count);
-    }
-    // Closing the kernel's ends ends every agent (their reads return PeerClosed).
-    delete[] ends;
-    while (object::Agent::live_count() > agents_before && sched::kernel_scheduler().platform().now_ns() < deadline())
-        sched::kernel_scheduler().sleep_for(1'000'000);
+    // The total, as Linux's start_1000_processes reports it.
+    console::print("BENCH name={} unit=instructions value={} iterations={} per_agent={} until=each-reported-on-its-channel ns={}\n", start_name,
+        result.elapsed_ticks, count, result.elapsed_ticks / count, result.elapsed_ns);
+    // Where each agent's memory went, in bytes per agent (the agent apart from its channel).
+    console::print("BENCH name={} unit=KiB value={} iterations={} blocked=channel-read bytes={} channel={} page_tables={} kernel_stacks={} "
+                   "agent_memory={} heap_slabs={} heap_large={} used_mib={} not_back_after_end_pages={}\n",
+        memory_name, (result.bytes_per_agent() + 512) / 1024, count, result.bytes_per_agent(), result.channel_bytes_per_agent(),
+        result.owner_bytes_per_agent(mm::PageOwner::PageTable), result.owner_bytes_per_agent(mm::PageOwner::KernelStack),
+        result.owner_bytes_per_agent(mm::PageOwner::AgentMemory), result.owner_bytes_per_agent(mm::PageOwner::HeapSlab),
+        result.owner_bytes_per_agent(mm::PageOwner::HeapLarge), (result.before.free_pages - result.blocked.free_pages) * mm::page_size / (1024 * 1024),
+        result.pages_not_returned());
 }
+
+} // namespace
+
+void start_1000_agents() { report_idle_agents("start_1000_agents", "memory_per_blocked_agent", 1000); }
+
+void start_10000_agents() { report_idle_agents("start_10000_agents", "memory_per_blocked_agent_10000", 10000); }
 
 } // namespace gehri::bench

@@ -17,5 +17,7 @@ void fanout_1000();
 // 1,000 agents started, each reporting on its channel that it runs (then blocking on it):
 // instructions per agent until all have reported, and KiB of free memory each costs.
 void start_1000_agents();
+// The same with 10,000 agents (needs about 400 MiB: boot with -m 1024).
+void start_10000_agents();
 
 } // namespace gehri::bench

@@ -37,6 +37,7 @@ constexpr Workload s_workloads[] = {
     { "kernel_waitqueue_rtt", kernel_waitqueue_rtt, {} },
     { "channel_rtt", channel_rtt, {} },
     { "start_1000_agents", start_1000_agents, {} },
+    { "start_10000_agents", start_10000_agents, {} },
 };
 
 } // namespace

@@ -42,7 +42,7 @@ Result<void> KernelStack::map_pages()
             m_size = 0;
             return frame.error();
         }
-        memset(memory.to_virtual(frame.value()), 0, page_size);
+        memset(memory.to_virtual(frame.value()), canary, page_size);
         auto mapped = AddressSpace::kernel().map(m_top - offset - page_size, frame.value(), stack_flags);
         if (mapped.is_error()) {
             memory.free(frame.value());
@@ -99,5 +99,14 @@ KernelStack& KernelStack::operator=(KernelStack&& other)
 KernelStack::~KernelStack() { destroy(); }
 
 size_t KernelStack::live_count() { return s_slots.in_use(); }
+
+uint64_t KernelStack::used_bytes(VirtualAddress bottom, VirtualAddress top)
+{
+    constexpr uint64_t canary_word = 0x0101010101010101ull * canary;
+    VirtualAddress word = align_up(bottom, sizeof(uint64_t));
+    while (word + sizeof(uint64_t) <= top && *reinterpret_cast<const uint64_t*>(word) == canary_word)
+        word += sizeof(uint64_t);
+    return top - word;
+}
 
 } // namespace gehri::mm

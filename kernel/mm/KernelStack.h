@@ -8,13 +8,19 @@ namespace gehri::mm {
 // A kernel thread's stack: zeroed pages mapped read-write, no-execute, in its own slot of the
 // kernel-stack area, with at least one unmapped guard page below it, so an overflow faults
 // instead of silently overwriting a neighbour. Freed (pages and slot) on destruction.
+//
+// A new stack is filled with a canary byte rather than zeros, so that how deep a thread ever
+// went (its high-water mark) can be read off the stack afterwards: used_bytes().
 class KernelStack {
 public:
-    static constexpr uint64_t slot_size = 256 * 1024;
+    // 16,384 slots in the 1 GiB area: enough for 10,000 agents' threads and the kernel's. A
+    // page table of the area covers 32 slots, so the kernel-half tables cost 128 bytes a slot.
+    static constexpr uint64_t slot_size = 64 * 1024;
     static constexpr uint64_t guard_size = page_size;
     static constexpr uint64_t max_size = slot_size - guard_size;
     static constexpr uint64_t default_size = 16 * 1024;
     static constexpr size_t slot_count = kernel_stacks_size / slot_size;
+    static constexpr uint8_t canary = 0xc5;
 
     // `size` is rounded up to whole pages; InvalidArgument if 0 or above max_size.
     static Result<KernelStack> create(uint64_t size = default_size);
@@ -34,6 +40,10 @@ public:
 
     // Stacks currently alive (for tests and statistics).
     static size_t live_count();
+    // The bytes of [bottom, top) ever written, judged by the canary: from the top down to the
+    // lowest 8-byte word that no longer holds it. A word that happens to be written with the
+    // canary's own value makes this low by at most that word's distance to the next one.
+    static uint64_t used_bytes(VirtualAddress bottom, VirtualAddress top);
 
 private:
     KernelStack(size_t slot, uint64_t size);

@@ -36,6 +36,7 @@ Result<PhysicalAddress> PhysicalMemory::allocate(unsigned order, MemoryZone zone
     if (pfn.is_error())
         return pfn.error();
     m_pages.at_pfn(pfn.value()).owner = owner;
+    m_allocated_by_owner[static_cast<size_t>(owner)] += 1ull << order;
     return pfn.value() << page_shift;
 }
 
@@ -47,6 +48,10 @@ void PhysicalMemory::free(PhysicalAddress address)
     InterruptSafeGuard guard(m_lock);
     if (!m_pages.contains_pfn(pfn))
         PANIC("freeing physical address {:#x} outside managed memory", address);
+    const PhysicalPage& page = m_pages.at_pfn(pfn);
+    // Counted only for a real block: BuddyAllocator::free panics on anything else.
+    if (page.state == PageState::Allocated)
+        m_allocated_by_owner[static_cast<size_t>(page.owner)] -= 1ull << page.order;
     allocator_for(pfn).free(pfn);
 }
 
@@ -62,6 +67,13 @@ uint64_t PhysicalMemory::free_pages() const
 {
     InterruptSafeGuard guard(m_lock);
     return m_low.free_pages() + m_high.free_pages();
+}
+
+uint64_t PhysicalMemory::allocated_pages(PageOwner owner) const
+{
+    VERIFY(static_cast<size_t>(owner) < page_owner_count);
+    InterruptSafeGuard guard(m_lock);
+    return m_allocated_by_owner[static_cast<size_t>(owner)];
 }
 
 uint64_t PhysicalMemory::free_pages(MemoryZone zone) const

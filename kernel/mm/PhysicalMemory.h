@@ -48,6 +48,8 @@ public:
     uint64_t total_pages() const { return m_low.total_pages() + m_high.total_pages(); }
     uint64_t free_pages() const;
     uint64_t free_pages(MemoryZone zone) const;
+    // Pages allocated now on behalf of `owner` (what allocate was told): where memory goes.
+    uint64_t allocated_pages(PageOwner owner) const;
 
 private:
     BuddyAllocator& allocator_for(uint64_t pfn) { return m_high.owns(pfn) ? m_high : m_low; }
@@ -56,6 +58,7 @@ private:
     PageArray m_pages;
     BuddyAllocator m_low;
     BuddyAllocator m_high;
+    uint64_t m_allocated_by_owner[page_owner_count] {};
     uint64_t m_direct_map_offset { 0 };
     bool m_initialized { false };
 };

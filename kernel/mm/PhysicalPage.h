@@ -19,6 +19,7 @@ enum class PageState : uint8_t {
 
 // Who holds an allocated block, so that a pointer can be traced back to its allocator.
 enum class PageOwner : uint8_t { None = 0, Generic, PageTable, HeapSlab, HeapLarge, KernelStack, AgentMemory };
+constexpr size_t page_owner_count = 7;
 
 // Metadata of one physical page frame, kept apart from the page itself so that the
 // allocator never touches the memory it manages (and runs on the host with fake addresses).

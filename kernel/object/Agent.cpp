@@ -170,12 +170,14 @@ void Agent::on_thread_exiting(const abi::ExitInfo& info)
     {
         InterruptSafeGuard guard(m_lock);
         VERIFY(m_live_threads > 0);
-        if (!m_exit_recorded) {
+        last = m_live_threads == 1;
+        // One thread ending (ThreadExit) is not the agent ending: only its last thread's exit,
+        // or an Exit or kill (recorded by kill() first), says how the agent ended.
+        if (!m_exit_recorded && last) {
             m_exit_recorded = true;
             m_exit_info = info;
             first_exit = true;
         }
-        last = m_live_threads == 1;
     }
     if (first_exit && info.reason == abi::ExitReason::Exited)
         log::info("agent {} ({}) exited with status {}", m_id, name(), info.status);

@@ -25,23 +25,61 @@ Result<OwnPtr<HandleTable>> HandleTable::create(size_t capacity, uint64_t seed)
 {
     if (capacity == 0 || capacity > max_capacity)
         return Error::InvalidArgument;
-    auto* entries = new (std::nothrow) Entry[capacity];
+    size_t allocated = capacity < initial_entries ? capacity : initial_entries;
+    auto* entries = new (std::nothrow) Entry[allocated];
     if (entries == nullptr)
         return Error::OutOfMemory;
-    auto table = adopt_own_if_nonnull(new (std::nothrow) HandleTable(entries, capacity, seed));
+    auto table = adopt_own_if_nonnull(new (std::nothrow) HandleTable(entries, allocated, capacity, seed));
     if (table.is_error())
         delete[] entries;
     return table;
 }
 
-HandleTable::HandleTable(Entry* entries, size_t capacity, uint64_t seed)
+HandleTable::HandleTable(Entry* entries, size_t allocated, size_t capacity, uint64_t seed)
     : m_entries(entries)
     , m_capacity(capacity)
+    , m_seed(seed)
 {
-    for (uint32_t index = 0; index < capacity; ++index) {
-        m_entries[index].generation = uint32_t(mix(seed ^ index) % max_generation) + 1;
+    add_free_entries(allocated);
+}
+
+void HandleTable::add_free_entries(size_t new_allocated)
+{
+    for (uint32_t index = static_cast<uint32_t>(m_allocated); index < new_allocated; ++index) {
+        m_entries[index].generation = uint32_t(mix(m_seed ^ index) % max_generation) + 1;
         push_free(index);
     }
+    m_allocated = new_allocated;
+}
+
+Result<void> HandleTable::grow()
+{
+    size_t wanted;
+    {
+        InterruptSafeGuard guard(m_lock);
+        if (m_free_head != no_entry)
+            return {};
+        if (m_allocated == m_capacity)
+            return Error::OutOfHandles;
+        wanted = m_allocated * 2 < m_capacity ? m_allocated * 2 : m_capacity;
+    }
+    // Allocated outside the lock; whoever grew the table meanwhile makes this one unneeded.
+    auto* bigger = new (std::nothrow) Entry[wanted];
+    if (bigger == nullptr)
+        return Error::OutOfMemory;
+    Entry* unused = bigger;
+    {
+        InterruptSafeGuard guard(m_lock);
+        if (m_allocated < wanted) {
+            for (size_t i = 0; i < m_allocated; ++i)
+                bigger[i] = m_entries[i];
+            unused = m_entries;
+            m_entries = bigger;
+            add_free_entries(wanted);
+        }
+    }
+    delete[] unused;
+    return {};
 }
 
 HandleTable::~HandleTable()
@@ -74,7 +112,7 @@ uint32_t HandleTable::pop_free()
 const HandleTable::Entry* HandleTable::live_entry(HandleValue handle) const
 {
     uint32_t index = index_of(handle);
-    if (index >= m_capacity)
+    if (index >= m_allocated)
         return nullptr;
     const Entry& entry = m_entries[index];
     if (entry.object == nullptr || entry.generation != generation_of(handle))
@@ -91,15 +129,20 @@ Result<HandleValue> HandleTable::add(RefPtr<KernelObject> object, Rights rights)
 {
     if (!object)
         return Error::InvalidArgument;
-    InterruptSafeGuard guard(m_lock);
-    uint32_t index = pop_free();
-    if (index == no_entry)
-        return Error::OutOfHandles;
-    Entry& entry = m_entries[index];
-    entry.object = object.leak_ref();
-    entry.rights = rights;
-    ++m_count;
-    return make_handle(index, entry.generation);
+    for (;;) {
+        {
+            InterruptSafeGuard guard(m_lock);
+            uint32_t index = pop_free();
+            if (index != no_entry) {
+                Entry& entry = m_entries[index];
+                entry.object = object.leak_ref();
+                entry.rights = rights;
+                ++m_count;
+                return make_handle(index, entry.generation);
+            }
+        }
+        TRY(grow());
+    }
 }
 
 Result<void> HandleTable::close(HandleValue handle)
@@ -205,10 +248,12 @@ Result<Rights> HandleTable::rights_of(HandleValue handle) const
 
 void HandleTable::close_all()
 {
-    for (uint32_t index = 0; index < m_capacity; ++index) {
+    for (uint32_t index = 0;; ++index) {
         KernelObject* released = nullptr;
         {
             InterruptSafeGuard guard(m_lock);
+            if (index >= m_allocated)
+                return;
             Entry& entry = m_entries[index];
             if (entry.object == nullptr)
                 continue;
@@ -227,6 +272,12 @@ size_t HandleTable::count() const
 {
     InterruptSafeGuard guard(m_lock);
     return m_count;
+}
+
+size_t HandleTable::allocated_entries() const
+{
+    InterruptSafeGuard guard(m_lock);
+    return m_allocated;
 }
 
 } // namespace gehri::object

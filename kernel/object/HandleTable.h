@@ -18,6 +18,10 @@ namespace gehri::object {
 // advances on every close, and freed entries are reused first-in first-out, so a stale
 // handle names the same object again only after its entry was reused 2^20 - 1 times.
 //
+// The entries are allocated as they are needed: initial_entries at first (most agents hold a
+// handful of handles), doubling whenever all are in use, up to the capacity. An idle agent's
+// table costs a few hundred bytes, not the whole capacity's.
+//
 // Thread-safe (one interrupt-safe lock). Objects are released outside the lock, so an
 // object's destructor may take locks of its own.
 class HandleTable {
@@ -27,6 +31,7 @@ public:
     static constexpr uint32_t max_generation = (1u << generation_bits) - 1;
     static constexpr size_t max_capacity = size_t(1) << index_bits;
     static constexpr size_t default_capacity = 256;
+    static constexpr size_t initial_entries = 16;
 
     // InvalidArgument for a capacity of 0 or above max_capacity; OutOfMemory.
     static Result<OwnPtr<HandleTable>> create(size_t capacity, uint64_t seed);
@@ -35,7 +40,7 @@ public:
     HandleTable& operator=(const HandleTable&) = delete;
 
     // A new handle to `object` with `rights`. OutOfHandles when every entry is in use;
-    // InvalidArgument for a null object.
+    // OutOfMemory when the table must grow and cannot; InvalidArgument for a null object.
     Result<HandleValue> add(RefPtr<KernelObject> object, Rights rights);
     // BadHandle if the handle is not live.
     Result<void> close(HandleValue handle);
@@ -65,6 +70,8 @@ public:
 
     size_t count() const;
     size_t capacity() const { return m_capacity; }
+    // Entries allocated so far (initial_entries .. capacity).
+    size_t allocated_entries() const;
 
     static constexpr uint32_t index_of(HandleValue handle) { return handle & ((1u << index_bits) - 1); }
     static constexpr uint32_t generation_of(HandleValue handle) { return handle >> index_bits; }
@@ -79,7 +86,11 @@ private:
     };
     static constexpr uint32_t no_entry = ~uint32_t(0);
 
-    HandleTable(Entry* entries, size_t capacity, uint64_t seed);
+    HandleTable(Entry* entries, size_t allocated, size_t capacity, uint64_t seed);
+    // Lock held: entries [m_allocated, new_allocated) of m_entries become free.
+    void add_free_entries(size_t new_allocated);
+    // Doubles the entries if none is free (OutOfHandles at the capacity, OutOfMemory).
+    Result<void> grow();
     // Lock held. The live entry a handle names, or null.
     const Entry* live_entry(HandleValue handle) const;
     Entry* live_entry(HandleValue handle);
@@ -90,7 +101,9 @@ private:
 
     mutable Spinlock m_lock;
     Entry* m_entries;
+    size_t m_allocated { 0 };
     size_t m_capacity;
+    uint64_t m_seed;
     size_t m_count { 0 };
     uint32_t m_free_head { no_entry };
     uint32_t m_free_tail { no_entry };

@@ -1,11 +1,31 @@
 #include <kernel/agent/Freeze.h>
 #include <kernel/agent/Reaper.h>
+#include <kernel/log/Log.h>
 #include <kernel/log/Panic.h>
 #include <kernel/object/KillableWait.h>
 #include <kernel/object/Thread.h>
 #include <kernel/sched/KernelScheduler.h>
 
 namespace gehri::object {
+
+namespace {
+uint64_t s_max_kernel_stack_used = 0;
+
+void record_kernel_stack_use(sched::StackRegion stack, StringView agent_name)
+{
+    uint64_t used = mm::KernelStack::used_bytes(stack.bottom, stack.top);
+    uint64_t seen = __atomic_load_n(&s_max_kernel_stack_used, __ATOMIC_RELAXED);
+    while (used > seen) {
+        if (__atomic_compare_exchange_n(&s_max_kernel_stack_used, &seen, used, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+            // Debug: a line on the serial port costs more than a whole spawn under -icount.
+            log::debug("kernel stack high-water of agent threads: {} of {} bytes (agent {})", used, stack.size(), agent_name);
+            break;
+        }
+    }
+}
+} // namespace
+
+uint64_t Thread::max_kernel_stack_used() { return __atomic_load_n(&s_max_kernel_stack_used, __ATOMIC_RELAXED); }
 
 Result<RefPtr<Thread>> Thread::create(RefPtr<Agent> agent, uint64_t instruction_pointer, uint64_t stack_pointer, uint64_t stack_region_start,
     uint64_t stack_region_end)
@@ -91,6 +111,7 @@ void Thread::prepare_return_to_user()
 
 void Thread::finish_reaping()
 {
+    record_kernel_stack_use(m_kernel_thread.stack(), m_agent->name());
     // Its own stack goes back to the agent (already gone with the agent's memory if this was
     // the last thread; then the unmap finds nothing).
     if (m_stack_region_end != 0)

@@ -60,6 +60,26 @@ void RunQueue::update(uint64_t now_ns)
     m_last_update_ns = now_ns;
 }
 
+void RunQueue::place_woken(Thread& thread, uint64_t now_ns)
+{
+    update(now_ns);
+    ClassQueue& queue = queue_of(thread.m_class);
+    queue.update_min_virtual_runtime(current_is_busy() && m_current->m_class == thread.m_class ? m_current : nullptr);
+    uint64_t earliest = queue.min_virtual_runtime() - policy::sleeper_credit_ns;
+    if (virtual_runtime_before(thread.m_virtual_runtime, earliest))
+        thread.m_virtual_runtime = earliest;
+}
+
+bool RunQueue::would_pick(const Thread& thread)
+{
+    ClassMask candidates = m_queued_classes;
+    candidates.add(thread.m_class);
+    if (m_window.choose(candidates) != thread.m_class)
+        return false;
+    const Thread* first = queue_of(thread.m_class).first();
+    return first == nullptr || !virtual_runtime_before(first->m_virtual_runtime, thread.m_virtual_runtime);
+}
+
 void RunQueue::enqueue(Thread& thread, Arrival arrival, uint64_t now_ns)
 {
     VERIFY(!thread.m_is_idle);

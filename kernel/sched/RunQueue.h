@@ -42,6 +42,13 @@ public:
     // Chooses and removes the next thread to run, or returns null when only idling is left.
     // `yielding` (may be null) is passed over once if another thread of its class is queued.
     Thread* pick_next(uint64_t now_ns, const Thread* yielding);
+    // The direct switch (Scheduler::block_on_locked): a thread woken by the current one, which is
+    // about to block, may take the CPU without passing through the queue if pick_next would
+    // have chosen it anyway. place_woken gives it the virtual runtime enqueue(Woken) would;
+    // would_pick says whether it then comes first (its class is the share window's choice and
+    // no queued thread of that class is ahead of it).
+    void place_woken(Thread& thread, uint64_t now_ns);
+    bool would_pick(const Thread& thread);
     void set_current(Thread& thread, uint64_t now_ns);
 
     // The preemption rule. At a tick: must the current thread give up the CPU?

@@ -307,17 +307,34 @@ void Scheduler::schedule_locked(PerCpu& cpu, const Thread* yielding)
     Thread* next = queue.pick_next(now, yielding);
     if (!next)
         next = queue.idle_thread();
-    queue.set_current(*next, now);
+    switch_locked(cpu, previous, *next, now);
+}
+
+void Scheduler::switch_directly_locked(PerCpu& cpu, Thread& next, uint64_t now_ns)
+{
+    RunQueue& queue = cpu.run_queue;
+    queue.update(now_ns);
+    Thread& previous = *queue.current();
+    VERIFY(previous.state() == ThreadState::Blocked);
+    if (!previous.m_affinity.contains(cpu.id))
+        previous.m_needs_placement = true;
+    ++cpu.direct_switches;
+    switch_locked(cpu, previous, next, now_ns);
+}
+
+[[gnu::always_inline]] inline void Scheduler::switch_locked(PerCpu& cpu, Thread& previous, Thread& next, uint64_t now_ns)
+{
+    cpu.run_queue.set_current(next, now_ns);
     __atomic_store_n(&cpu.need_resched, false, __ATOMIC_RELEASE);
-    if (next == &previous) {
+    if (&next == &previous) {
         cpu.lock.unlock();
         return;
     }
-    next->set_on_cpu(true);
+    next.set_on_cpu(true);
     ++cpu.context_switches;
     // The lock stays held across the switch: until finish_switch, `previous` is still on this
     // CPU and no other CPU may pick or migrate it.
-    Thread* last = m_platform.switch_context(previous, *next);
+    Thread* last = m_platform.switch_context(previous, next);
     finish_switch(*last);
 }
 
@@ -397,12 +414,102 @@ WakeReason Scheduler::finish_exit_wait()
     return reason;
 }
 
+void Scheduler::begin_handoff()
+{
+    VERIFY(!arch::interrupts_enabled());
+    PerCpu& cpu = this_cpu();
+    VERIFY(cpu.handoff_deferred == nullptr && cpu.handoff_owner == nullptr);
+    cpu.handoff_owner = cpu.run_queue.current();
+    __atomic_add_fetch(&m_handoff_owners, 1, __ATOMIC_RELAXED);
+}
+
+void Scheduler::clear_handoff_owner(PerCpu& cpu)
+{
+    cpu.handoff_owner = nullptr;
+    __atomic_sub_fetch(&m_handoff_owners, 1, __ATOMIC_RELAXED);
+}
+
+void Scheduler::end_handoff()
+{
+    VERIFY(!arch::interrupts_enabled());
+    PerCpu& cpu = this_cpu();
+    // After a block the caller may be on another CPU, whose state is not its own.
+    if (cpu.handoff_owner == nullptr || cpu.handoff_owner != cpu.run_queue.current())
+        return;
+    clear_handoff_owner(cpu);
+    if (Thread* deferred = cpu.handoff_deferred) {
+        cpu.handoff_deferred = nullptr;
+        wake_blocked(*deferred, WakeReason::Woken);
+    }
+}
+
+bool Scheduler::defer_for_handoff(Thread& thread)
+{
+    // Nobody hands off anywhere (the common case for every other wake-up): one load.
+    if (__atomic_load_n(&m_handoff_owners, __ATOMIC_RELAXED) == 0) [[likely]]
+        return false;
+    return keep_for_handoff(thread);
+}
+
+bool Scheduler::keep_for_handoff(Thread& thread)
+{
+    PerCpu& cpu = this_cpu();
+    if (cpu.handoff_owner == nullptr || cpu.handoff_deferred != nullptr || cpu.handoff_owner != cpu.run_queue.current())
+        return false;
+    // Only a thread of this run queue can be switched to without a migration; the check is
+    // repeated under the lock before the switch.
+    if (thread.cpu() != cpu.id || thread.state() != ThreadState::Blocked)
+        return false;
+    cpu.handoff_deferred = &thread;
+    return true;
+}
+
+Thread* Scheduler::take_direct_switch(PerCpu& cpu, Thread& self, uint64_t& now_ns)
+{
+    clear_handoff_owner(cpu);
+    Thread* thread = cpu.handoff_deferred;
+    if (thread == nullptr)
+        return nullptr;
+    // A thread moved away (affinity change) or woken by its timeout meanwhile is not ours to
+    // run: leave it to the ordinary wake-up (block_on_locked).
+    if (thread->state() != ThreadState::Blocked || thread->cpu() != cpu.id || !thread->m_affinity.contains(cpu.id)
+        || thread->m_class != self.m_class)
+        return nullptr;
+    RunQueue& queue = cpu.run_queue;
+    uint64_t saved_runtime = thread->m_virtual_runtime;
+    // One clock reading for the placement and the switch: under -icount every reading differs,
+    // and each new one makes the run queue charge the time since the last.
+    now_ns = m_platform.now_ns();
+    queue.place_woken(*thread, now_ns);
+    if (!queue.would_pick(*thread)) {
+        thread->m_virtual_runtime = saved_runtime; // enqueue(Woken) places it again
+        return nullptr;
+    }
+    cpu.handoff_deferred = nullptr;
+    queue.timers().cancel(*thread);
+    thread->m_wake_reason = WakeReason::Woken;
+    return thread;
+}
+
 void Scheduler::block_on_locked(WaitQueue& queue, uint64_t deadline_ns)
 {
     PerCpu& cpu = this_cpu();
     cpu.lock.lock();
     Thread& self = *cpu.run_queue.current();
     VERIFY(!self.m_is_idle);
+    uint64_t now = 0;
+    Thread* direct = nullptr;
+    // Only a hand-off owner can have a thread kept aside (defer_for_handoff).
+    if (cpu.handoff_owner == &self) [[unlikely]] {
+        direct = take_direct_switch(cpu, self, now);
+        if (Thread* deferred = cpu.handoff_deferred) {
+            // Not switched to: woken the ordinary way before this thread sleeps.
+            cpu.handoff_deferred = nullptr;
+            cpu.lock.unlock();
+            wake_blocked(*deferred, WakeReason::Woken);
+            cpu.lock.lock();
+        }
+    }
     queue.m_waiters.append(self);
     self.set_state(ThreadState::Blocked);
     self.m_wake_reason = WakeReason::None;
@@ -411,7 +518,10 @@ void Scheduler::block_on_locked(WaitQueue& queue, uint64_t deadline_ns)
     // A waker needs the queue lock and then this run-queue lock, which stays held until the
     // switch is complete: the thread cannot be woken before it is fully asleep.
     queue.m_lock.unlock();
-    schedule_locked(cpu, nullptr);
+    if (direct != nullptr)
+        switch_directly_locked(cpu, *direct, now);
+    else
+        schedule_locked(cpu, nullptr);
 }
 
 WakeReason Scheduler::finish_wait_locked(WaitQueue& queue)
@@ -447,7 +557,7 @@ size_t Scheduler::wake_one(WaitQueue& queue)
     size_t woken = 0;
     queue.m_lock.lock();
     while (Thread* thread = queue.m_waiters.pop_first()) {
-        if (wake_blocked(*thread, WakeReason::Woken)) {
+        if (defer_for_handoff(*thread) || wake_blocked(*thread, WakeReason::Woken)) {
             woken = 1;
             break;
         }
@@ -464,7 +574,7 @@ size_t Scheduler::wake_all(WaitQueue& queue)
     size_t woken = 0;
     queue.m_lock.lock();
     while (Thread* thread = queue.m_waiters.pop_first()) {
-        if (wake_blocked(*thread, WakeReason::Woken))
+        if (defer_for_handoff(*thread) || wake_blocked(*thread, WakeReason::Woken))
             ++woken;
     }
     queue.m_lock.unlock();

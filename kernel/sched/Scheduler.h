@@ -64,6 +64,16 @@ public:
     size_t wake_one(WaitQueue& queue);
     size_t wake_all(WaitQueue& queue);
 
+    // The hand-off (a channel call: wake the peer, then wait for its answer). Between
+    // begin_handoff and end_handoff, with interrupts disabled throughout, the first thread the
+    // calling thread wakes on its own CPU is not queued but kept aside; if the caller then blocks
+    // (wait_until), it switches straight to that thread when pick_next would have chosen it
+    // anyway (same run-queue, allowed CPU, the share window's class, nobody of that class
+    // ahead), skipping the enqueue and the pick; otherwise the thread is woken as usual.
+    // end_handoff wakes it if the caller did not block. Both are per CPU and cheap.
+    void begin_handoff();
+    void end_handoff();
+
     // A wait without a condition, in two halves: block_on puts the calling thread to sleep on
     // the queue (returning once it runs again), finish_wait then says why it woke. Nothing
     // stops a wake-up from coming before block_on, so a caller must rule that out itself;
@@ -99,6 +109,8 @@ public:
     const RunQueue& run_queue(uint32_t cpu) const { return m_cpus[cpu].run_queue; }
     bool needs_reschedule(uint32_t cpu) const { return __atomic_load_n(&m_cpus[cpu].need_resched, __ATOMIC_ACQUIRE); }
     uint64_t context_switches(uint32_t cpu) const { return m_cpus[cpu].context_switches; }
+    // Of those, the hand-off's direct switches (no run queue, no pick_next).
+    uint64_t direct_switches(uint32_t cpu) const { return m_cpus[cpu].direct_switches; }
     SchedulerPlatform& platform() { return m_platform; }
 
 private:
@@ -109,6 +121,10 @@ private:
         bool need_resched { false };
         uint64_t last_balance_ns { 0 };
         uint64_t context_switches { 0 };
+        uint64_t direct_switches { 0 };
+        // The hand-off (begin_handoff): only this CPU touches them, with interrupts off.
+        Thread* handoff_owner { nullptr };
+        Thread* handoff_deferred { nullptr };
     };
 
     PerCpu& this_cpu();
@@ -120,6 +136,19 @@ private:
 
     // Lock of `cpu` held, interrupts disabled; returns with the lock released.
     void schedule_locked(PerCpu& cpu, const Thread* yielding);
+    // The same for a blocking current thread and a chosen `next`, already placed
+    // (RunQueue::place_woken) at `now_ns` and in no queue: the direct switch, without pick_next.
+    void switch_directly_locked(PerCpu& cpu, Thread& next, uint64_t now_ns);
+    // The common tail: `next` becomes current and the CPU switches to it; releases the lock.
+    void switch_locked(PerCpu& cpu, Thread& previous, Thread& next, uint64_t now_ns);
+    // A wake-up the current hand-off owner keeps aside (begin_handoff); false if it does not.
+    bool defer_for_handoff(Thread& thread);
+    bool keep_for_handoff(Thread& thread);
+    // The cpu's lock held: takes the kept-aside thread if the blocking current thread may
+    // switch straight to it, placed and with its timer cancelled.
+    // Ends the hand-off of `self` (the owner); `now_ns` receives the clock reading it placed at.
+    Thread* take_direct_switch(PerCpu& cpu, Thread& self, uint64_t& now_ns);
+    void clear_handoff_owner(PerCpu& cpu);
     // Queue lock held, interrupts disabled; releases the queue lock and switches away.
     void block_on_locked(WaitQueue& queue, uint64_t deadline_ns);
     // Queue lock held.
@@ -137,7 +166,30 @@ private:
     SchedulerPlatform& m_platform;
     PerCpu m_cpus[max_cpus];
     uint64_t m_online_bits { 0 };
+    uint32_t m_handoff_owners { 0 }; // CPUs inside begin_handoff .. end_handoff: 0 skips the check
     WaitQueue m_exit_queue; // joiners wait here for is_reapable() of their Thread::m_joining
+};
+
+// begin_handoff .. end_handoff as a scope, interrupts disabled for its length (restored after).
+class [[nodiscard]] HandoffScope {
+public:
+    explicit HandoffScope(Scheduler& scheduler)
+        : m_scheduler(scheduler)
+        , m_interrupts(arch::save_and_disable_interrupts())
+    {
+        m_scheduler.begin_handoff();
+    }
+    ~HandoffScope()
+    {
+        m_scheduler.end_handoff();
+        arch::restore_interrupts(m_interrupts);
+    }
+    HandoffScope(const HandoffScope&) = delete;
+    HandoffScope& operator=(const HandoffScope&) = delete;
+
+private:
+    Scheduler& m_scheduler;
+    arch::InterruptState m_interrupts;
 };
 
 template<typename Condition>

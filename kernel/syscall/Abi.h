@@ -17,7 +17,7 @@
 // rsp, r12-r15 and the FPU/SSE registers are preserved.
 namespace gehri::abi {
 
-constexpr uint32_t syscall_abi_version = 6;
+constexpr uint32_t syscall_abi_version = 7;
 
 enum class Syscall : uint64_t {
     Null = 0, // does nothing, returns 0: the cost of the round trip itself
@@ -120,7 +120,14 @@ enum class Syscall : uint64_t {
     // null). Needs Map, and Write for MemoryFlags::Write (Execute is refused). MemoryUnmap(address,
     // size) unmaps it.
     MemoryMapObject = 49,
-    // 50..63 unassigned: NotSupported.
+    // (channel, const void* bytes, length, void* reply, capacity, ReadInfo* io) -> the reply's
+    // byte count: ChannelWrite of the request (no handles), then ChannelRead of the next
+    // message on the same end (no handles: a reply carrying some stays queued, BufferTooSmall
+    // with io->handle_count, for ChannelRead to take), in one call. Needs Read and Write. The
+    // CPU goes straight to the peer's blocked reader (docs/ipc.md). Errors as the two calls;
+    // a failed write sends nothing and waits for nothing.
+    ChannelCall = 50,
+    // 51..63 unassigned: NotSupported.
 
     // The collective services (docs/collective.md). The first argument of each is the caller's
     // handle to itself, carrying the right named; the policy is checked (a denial is

@@ -1,6 +1,7 @@
 #include <kernel/object/ChannelObject.h>
 #include <kernel/object/HandleTransfer.h>
 #include <kernel/object/SignalWait.h>
+#include <kernel/sched/KernelScheduler.h>
 #include <kernel/syscall/Handlers.h>
 #include <kernel/syscall/UserCopy.h>
 
@@ -23,6 +24,64 @@ Result<void> attach_handles(Caller& caller, ChannelEndpointObject& channel, User
             return Error::InvalidArgument;
     }
     return object::mint_transfer_tokens(table, values, count, message.writable_handles().data());
+}
+
+// The waiting half of a read: the next message that fits into `message`, waiting until the
+// deadline of info.timeout_ns. BufferTooSmall (it stays queued; info's counts say what it needs,
+// for the caller to copy out), PeerClosed, TimedOut, Interrupted, WouldBlock for a poll. Touches
+// no user memory, so it may run with interrupts off (ChannelCall's hand-off).
+[[gnu::always_inline]] inline Result<void> receive(Caller& caller, ChannelEndpointObject& channel, ipc::Message& message, size_t capacity, size_t handle_capacity,
+    abi::ReadInfo& info)
+{
+    uint64_t deadline = info.timeout_ns == 0 ? 0 : deadline_after(info.timeout_ns);
+    ipc::ChannelEndpoint::Pending needed {};
+    for (;;) {
+        auto read = channel.endpoint().read_fitting(message, capacity, handle_capacity, needed);
+        if (read.is_ok())
+            return {};
+        if (read.error() == Error::BufferTooSmall) {
+            info.byte_count = static_cast<uint32_t>(needed.bytes);
+            info.handle_count = static_cast<uint32_t>(needed.handles);
+            return Error::BufferTooSmall;
+        }
+        if (read.error() != Error::WouldBlock || info.timeout_ns == 0)
+            return read.error();
+        TRY(channel.wait_readable(deadline, &caller.thread));
+    }
+}
+
+// After a receive that failed: a too-small buffer learns the sizes it needs.
+Result<uint64_t> refuse(Error error, const abi::ReadInfo& info, UserPointer<abi::ReadInfo> io)
+{
+    if (error == Error::BufferTooSmall)
+        TRY(copy_to_user(io, info));
+    return error;
+}
+
+// The copying half: bytes, handles (installed in the caller's table) and the info block.
+[[gnu::always_inline]] inline Result<uint64_t> deliver(Caller& caller, ipc::Message& message, UserPointer<void> bytes, UserPointer<HandleValue> handles, abi::ReadInfo& info,
+    UserPointer<abi::ReadInfo> io)
+{
+    auto& table = caller.agent().handles();
+    info.sender = message.sender();
+    info.sequence = 0;
+    info.byte_count = static_cast<uint32_t>(message.size());
+    info.handle_count = static_cast<uint32_t>(message.handles().size());
+    TRY(copy_to_user(bytes, message.bytes().data(), message.size()));
+    if (info.handle_count != 0) {
+        HandleValue values[abi::max_message_handles];
+        auto tokens = message.handles();
+        message.forget_handles(); // redeem consumes every token, installed or not
+        TRY(object::redeem_transfer_tokens(table, tokens.data(), tokens.size(), values));
+        auto copied = copy_to_user(UserPointer<void>(handles.address()), values, tokens.size() * sizeof(HandleValue));
+        if (copied.is_error()) {
+            for (size_t i = 0; i < tokens.size(); ++i)
+                (void)table.close(values[i]);
+            return copied.error();
+        }
+    }
+    TRY(copy_to_user(io, info));
+    return info.byte_count;
 }
 
 } // namespace
@@ -77,42 +136,40 @@ Result<uint64_t> sys_channel_read(Caller& caller, HandleArgument handle, UserPoi
     // in user space but unmapped still can: the copy then faults after the dequeue).
     if (!is_user_range(bytes.address(), capacity.value) || !is_user_range(handles.address(), handle_capacity.value * sizeof(HandleValue)))
         return Error::BadAddress;
-    uint64_t deadline = info.timeout_ns == 0 ? 0 : deadline_after(info.timeout_ns);
     ipc::Message message;
-    ipc::ChannelEndpoint::Pending needed {};
-    for (;;) {
-        auto read = channel->endpoint().read_fitting(message, capacity.value, handle_capacity.value, needed);
-        if (read.is_ok())
-            break;
-        if (read.error() == Error::BufferTooSmall) {
-            info.byte_count = static_cast<uint32_t>(needed.bytes);
-            info.handle_count = static_cast<uint32_t>(needed.handles);
-            TRY(copy_to_user(io, info));
-            return Error::BufferTooSmall;
-        }
-        if (read.error() != Error::WouldBlock || info.timeout_ns == 0)
-            return read.error();
-        TRY(channel->wait_readable(deadline, &caller.thread));
+    auto received = receive(caller, *channel, message, capacity.value, handle_capacity.value, info);
+    if (received.is_error())
+        return refuse(received.error(), info, io);
+    return deliver(caller, message, bytes, handles, info, io);
+}
+
+Result<uint64_t> sys_channel_call(Caller& caller, HandleArgument handle, UserPointer<const void> bytes, Length length, UserPointer<void> reply,
+    Length capacity, UserPointer<abi::ReadInfo> io)
+{
+    auto channel = TRY(caller.agent().handles().get_object_with_rights<ChannelEndpointObject>(handle.value, Rights::Read | Rights::Write));
+    if (length.value > abi::max_message_bytes)
+        return Error::TooLarge;
+    abi::ReadInfo info = TRY(copy_from_user(UserPointer<const abi::ReadInfo>(io.address())));
+    if (!is_user_range(reply.address(), capacity.value))
+        return Error::BadAddress;
+    // The request is copied in before the hand-off scope: a fault on user memory is handled
+    // with interrupts on, and nothing is sent if the copy fails.
+    ipc::Message message;
+    TRY(message.initialize(caller.agent().id(), length.value));
+    TRY(copy_from_user(message.writable_bytes().data(), bytes, length.value));
+    Result<void> received;
+    {
+        // The write wakes the reader at the other end; the wait for the answer then switches
+        // straight to it (Scheduler::begin_handoff). Interrupts stay off from the write to the
+        // block so that the reader, woken but not yet queued, waits for nothing else. No user
+        // memory is touched in here.
+        sched::HandoffScope handoff(sched::kernel_scheduler());
+        TRY(channel->endpoint().write(std::move(message)));
+        received = receive(caller, *channel, message, capacity.value, 0, info);
     }
-    info.sender = message.sender();
-    info.sequence = 0;
-    info.byte_count = static_cast<uint32_t>(message.size());
-    info.handle_count = static_cast<uint32_t>(message.handles().size());
-    TRY(copy_to_user(bytes, message.bytes().data(), message.size()));
-    if (info.handle_count != 0) {
-        HandleValue values[abi::max_message_handles];
-        auto tokens = message.handles();
-        message.forget_handles(); // redeem consumes every token, installed or not
-        TRY(object::redeem_transfer_tokens(table, tokens.data(), tokens.size(), values));
-        auto copied = copy_to_user(UserPointer<void>(handles.address()), values, tokens.size() * sizeof(HandleValue));
-        if (copied.is_error()) {
-            for (size_t i = 0; i < tokens.size(); ++i)
-                (void)table.close(values[i]);
-            return copied.error();
-        }
-    }
-    TRY(copy_to_user(io, info));
-    return info.byte_count;
+    if (received.is_error())
+        return refuse(received.error(), info, io);
+    return deliver(caller, message, reply, UserPointer<HandleValue>(), info, io);
 }
 
 Result<uint64_t> sys_wait_many(Caller& caller, UserPointer<abi::WaitItem> items, Length count, uint64_t timeout_ns)

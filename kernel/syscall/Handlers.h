@@ -45,6 +45,8 @@ Result<uint64_t> sys_channel_write(Caller&, HandleArgument channel, UserPointer<
     UserPointer<const HandleValue> handles, Length handle_count);
 Result<uint64_t> sys_channel_read(Caller&, HandleArgument channel, UserPointer<void> bytes, Length capacity, UserPointer<HandleValue> handles,
     Length handle_capacity, UserPointer<abi::ReadInfo> io);
+Result<uint64_t> sys_channel_call(Caller&, HandleArgument channel, UserPointer<const void> bytes, Length length, UserPointer<void> reply,
+    Length capacity, UserPointer<abi::ReadInfo> io);
 Result<uint64_t> sys_wait_many(Caller&, UserPointer<abi::WaitItem> items, Length count, uint64_t timeout_ns);
 
 // Topics.cpp

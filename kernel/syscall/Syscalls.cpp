@@ -183,6 +183,7 @@ constexpr SyscallDescriptor s_assigned[] = {
     { abi::Syscall::ChannelCreate, "channel_create", invoke<sys_channel_create> },
     { abi::Syscall::ChannelWrite, "channel_write", invoke<sys_channel_write> },
     { abi::Syscall::ChannelRead, "channel_read", invoke<sys_channel_read> },
+    { abi::Syscall::ChannelCall, "channel_call", invoke<sys_channel_call> },
     { abi::Syscall::WaitMany, "wait_many", invoke<sys_wait_many> },
     { abi::Syscall::TopicNamespaceCreate, "topic_namespace_create", invoke<sys_topic_namespace_create> },
     { abi::Syscall::TopicPublisher, "topic_publisher", invoke<sys_topic_publisher> },

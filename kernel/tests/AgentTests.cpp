@@ -10,8 +10,11 @@
 #include <kernel/mm/Heap.h>
 #include <kernel/mm/KernelStack.h>
 #include <kernel/mm/PhysicalMemory.h>
+#include <kernel/object/ChannelObject.h>
+#include <kernel/object/SignalWait.h>
 #include <kernel/sched/KernelScheduler.h>
 #include <kernel/syscall/UserCopy.h>
+#include <kernel/loader/Elf64.h>
 #include <kernel/log/History.h>
 #include <kernel/shell/Commands.h>
 #include <kernel/tests/Framework.h>
@@ -139,6 +142,20 @@ constexpr CrashCase crash_cases[] = {
 
 constexpr uint64_t kernel_text = 0xffffffff80100000;
 
+// Where the crasher's first stack ends (Spawn.h's first_stack_top for its image).
+uint64_t crasher_stack_top()
+{
+    Diagnostic diagnostic;
+    auto file = agent::system_initrd()->file("bin/crasher");
+    auto image = file.is_ok() ? loader::ElfImage::parse(file.value(), diagnostic) : Result<loader::ElfImage>(file.error());
+    if (image.is_error())
+        return 0;
+    uint64_t image_end = 0;
+    for (size_t i = 0; i < image.value().segment_count(); ++i)
+        image_end = image.value().segment(i).page_end() > image_end ? image.value().segment(i).page_end() : image_end;
+    return agent::first_stack_top(image_end, agent::default_user_stack_size);
+}
+
 void check_fault_details(const CrashCase& crash, const ExitInfo& info)
 {
     using namespace arch::page_fault_error;
@@ -164,8 +181,8 @@ void check_fault_details(const CrashCase& crash, const ExitInfo& info)
         EXPECT_EQ(code & (write | user | instruction_fetch), user);
         break;
     case 6: {
-        // Into the guard page under the stack.
-        uint64_t guard = agent::user_stack_top - agent::default_user_stack_size - mm::page_size;
+        // Into the guard page under the stack (right above the crasher's pages).
+        uint64_t guard = crasher_stack_top() - agent::default_user_stack_size - mm::page_size;
         EXPECT(info.fault_address >= guard && info.fault_address < guard + mm::page_size);
         EXPECT_EQ(code & (present | write | user), write | user);
         break;
@@ -582,6 +599,39 @@ KERNEL_TEST(agents_kill_ends_a_sleeping_agent_and_tells_the_parent)
     EXPECT_EQ(info.value().reason, ExitReason::Killed);
     EXPECT_EQ(info.value().status, -9);
     EXPECT(object::Agent::find(target.id()).get() == nullptr);
+}
+
+KERNEL_TEST(agents_kill_ends_a_channel_call)
+{
+    // pingpong argument 3 makes a ChannelCall on its bootstrap channel, whose other end the
+    // test holds and never answers: the call waits until the kill ends it.
+    auto pair = object::ChannelEndpointObject::create_pair();
+    EXPECT(pair.is_ok());
+    if (pair.is_error() || agent::system_initrd() == nullptr)
+        return;
+    agent::SpawnOptions options { .name = "pingpong-blocked-call", .argument = 3 };
+    options.bootstrap = std::move(pair.value().second);
+    options.bootstrap_rights = abi::channel_rights;
+    Diagnostic diagnostic;
+    auto spawned = agent::spawn_agent_from_initrd(*agent::system_initrd(), "bin/pingpong", options, diagnostic);
+    EXPECT(spawned.is_ok());
+    if (spawned.is_error())
+        return;
+    auto& target = *spawned.value().agent;
+    auto& end = pair.value().first->endpoint();
+    EXPECT(object::wait_for_signals(end.signal_source(), ipc::signal::readable, deadline(), nullptr).is_ok());
+    ipc::Message request;
+    EXPECT(end.read(request).is_ok());
+    EXPECT_EQ(request.size(), 4u);
+    sched::kernel_scheduler().sleep_for(5'000'000); // well inside its wait for the answer
+    EXPECT(!target.has_exited());
+    target.kill({ .reason = ExitReason::Killed, .status = -9 });
+    auto info = target.wait_for_exit(deadline());
+    EXPECT(info.is_ok());
+    if (info.is_error())
+        return;
+    EXPECT_EQ(info.value().reason, ExitReason::Killed);
+    EXPECT_EQ(info.value().status, -9);
 }
 
 namespace {

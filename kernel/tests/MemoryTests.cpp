@@ -139,12 +139,17 @@ KERNEL_TEST(mm_kernel_stack_has_an_unmapped_guard_page)
         EXPECT(kernel.translate(stack.bottom()).is_ok());
         EXPECT_EQ(stack.guard_page(), stack.bottom() - page_size);
         EXPECT_EQ(kernel.translate(stack.guard_page()).error(), Error::NotFound);
-        bool zeroed = true;
-        for (auto* word = reinterpret_cast<volatile uint64_t*>(stack.bottom()); word < reinterpret_cast<uint64_t*>(stack.top()); ++word) {
-            zeroed &= *word == 0;
-            *word = 0x5555;
-        }
-        EXPECT(zeroed);
+        // A fresh stack holds nothing but the canary; the high-water mark follows the deepest write.
+        constexpr uint64_t canary_word = 0x0101010101010101ull * KernelStack::canary;
+        bool filled = true;
+        for (auto* word = reinterpret_cast<volatile uint64_t*>(stack.bottom()); word < reinterpret_cast<uint64_t*>(stack.top()); ++word)
+            filled &= *word == canary_word;
+        EXPECT(filled);
+        EXPECT_EQ(KernelStack::used_bytes(stack.bottom(), stack.top()), 0u);
+        *reinterpret_cast<volatile uint64_t*>(stack.top() - 104) = 0x5555;
+        EXPECT_EQ(KernelStack::used_bytes(stack.bottom(), stack.top()), 104u);
+        *reinterpret_cast<volatile uint64_t*>(stack.bottom()) = 0;
+        EXPECT_EQ(KernelStack::used_bytes(stack.bottom(), stack.top()), stack.size());
         EXPECT_EQ(KernelStack::live_count(), live_before + 1);
 
         auto second = KernelStack::create();
@@ -173,7 +178,7 @@ KERNEL_TEST(mm_free_pages_return_to_baseline_after_churn)
         PhysicalAddress blocks[PhysicalMemory::max_order + 1];
         for (unsigned order = 0; order <= PhysicalMemory::max_order; ++order)
             blocks[order] = memory.allocate(order).value_or(0);
-        auto stack_a = KernelStack::create(64 * 1024);
+        auto stack_a = KernelStack::create(32 * 1024);
         void* large = Heap::the().allocate(100 * 1024).value_or(nullptr);
         auto stack_b = KernelStack::create();
         EXPECT(stack_a.is_ok() && stack_b.is_ok() && large != nullptr);

@@ -162,6 +162,42 @@ TEST(HandleTable, ExhaustionIsAnErrorAndClosingMakesRoom)
     EXPECT_EQ(s_live_objects, 0);
 }
 
+TEST(HandleTable, GrowsOnDemandUpToItsCapacity)
+{
+    s_live_objects = 0;
+    constexpr size_t capacity = 100; // not a power of two: the last growth stops at it
+    auto table = make_table(capacity);
+    EXPECT_EQ(table->allocated_entries(), HandleTable::initial_entries);
+    EXPECT_EQ(make_table(3)->allocated_entries(), 3u);
+    std::vector<HandleValue> handles;
+    for (size_t i = 0; i < HandleTable::initial_entries; ++i)
+        handles.push_back(table->add(FakeAgent::make(static_cast<int>(i)), everything).release_value());
+    EXPECT_EQ(table->allocated_entries(), HandleTable::initial_entries);
+    handles.push_back(table->add(FakeAgent::make(static_cast<int>(handles.size())), everything).release_value());
+    EXPECT_EQ(table->allocated_entries(), 2 * HandleTable::initial_entries);
+    while (handles.size() < capacity)
+        handles.push_back(table->add(FakeAgent::make(static_cast<int>(handles.size())), everything).release_value());
+    EXPECT_EQ(table->allocated_entries(), capacity);
+    EXPECT_EQ(table->add(FakeAgent::make(-1), everything).error(), Error::OutOfHandles);
+    EXPECT_EQ(table->count(), capacity);
+    EXPECT_EQ(std::set<HandleValue>(handles.begin(), handles.end()).size(), capacity);
+    // Every handle made before a growth still names its object, with its rights.
+    for (size_t i = 0; i < handles.size(); ++i) {
+        auto object = table->get_object_with_rights<FakeAgent>(handles[i], Rights::Read);
+        ASSERT_TRUE(object.is_ok()) << i;
+        EXPECT_EQ(object.value()->tag(), static_cast<int>(i));
+    }
+    // A value past the allocated entries names nothing, even with a plausible generation.
+    auto small = make_table(capacity);
+    EXPECT_EQ(small->get_object_with_rights<FakeAgent>(HandleTable::make_handle(50, HandleTable::generation_of(handles[50])), Rights::None).error(),
+        Error::BadHandle);
+    EXPECT_TRUE(table->close(handles[70]).is_ok());
+    EXPECT_EQ(HandleTable::index_of(table->add(FakeAgent::make(7), everything).release_value()), 70u);
+    table.reset();
+    small.reset();
+    EXPECT_EQ(s_live_objects, 0);
+}
+
 TEST(HandleTable, StaleHandlesStayInvalidAfterCloseAndReuse)
 {
     s_live_objects = 0;

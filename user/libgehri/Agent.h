@@ -32,6 +32,11 @@ private:
 // The running agent (the object main() was given), for code that was not handed it.
 Agent& this_agent();
 
+// The top of the first thread's stack (exclusive): where the kernel put it (right above the
+// program, or just below 0x7fff00000000 when that does not fit). Nothing is mapped in the page
+// above it.
+uint64_t initial_stack_top();
+
 } // namespace gehri
 
 // What every agent defines: its work. The return value is the agent's exit status.

@@ -46,6 +46,17 @@ public:
         return Received { size, io.sender, io.handle_count, 0 };
     }
 
+    // write(bytes, length) then read(reply, capacity, timeout_ns), in one system call: the
+    // request-reply round trip (the kernel switches straight to a peer blocked reading). No
+    // handles either way: a reply carrying handles stays queued (BufferTooSmall) for read() to
+    // take. Needs Read and Write. If the write fails, nothing was sent and nothing is read.
+    Result<Received> call(const void* bytes, size_t length, void* reply, size_t capacity, uint64_t timeout_ns = abi::wait_forever) const
+    {
+        abi::ReadInfo io { .timeout_ns = timeout_ns };
+        size_t size = TRY(system::channel_call(m_handle.value(), bytes, length, reply, capacity, io));
+        return Received { size, io.sender, io.handle_count, 0 };
+    }
+
     const Handle& handle() const { return m_handle; }
     Handle release_handle() { return std::move(m_handle); }
 

@@ -45,6 +45,9 @@ Result<void*> display_acquire(HandleValue self, abi::DisplayInfo& info);
 Result<void> channel_create(HandleValue (&out)[2]);
 Result<void> channel_write(HandleValue channel, const void* bytes, size_t length, const HandleValue* handles = nullptr, size_t handle_count = 0);
 Result<size_t> channel_read(HandleValue channel, void* bytes, size_t capacity, HandleValue* handles, size_t handle_capacity, abi::ReadInfo& io);
+// Writes `bytes` and reads the next message on the same end into `reply`, in one call
+// (ChannelCall: no handles either way).
+Result<size_t> channel_call(HandleValue channel, const void* bytes, size_t length, void* reply, size_t capacity, abi::ReadInfo& io);
 Result<size_t> wait_many(abi::WaitItem* items, size_t count, uint64_t timeout_ns);
 Result<HandleValue> topic_namespace_create();
 Result<HandleValue> topic_publisher(HandleValue topics, StringView name, abi::TopicFlags flags);

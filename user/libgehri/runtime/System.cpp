@@ -141,6 +141,11 @@ Result<size_t> channel_read(HandleValue channel, void* bytes, size_t capacity, H
     return TRY(checked(call6(Syscall::ChannelRead, channel, address(bytes), capacity, address(handles), handle_capacity, address(&io))));
 }
 
+Result<size_t> channel_call(HandleValue channel, const void* bytes, size_t length, void* reply, size_t capacity, abi::ReadInfo& io)
+{
+    return TRY(checked(call6(Syscall::ChannelCall, channel, address(bytes), length, address(reply), capacity, address(&io))));
+}
+
 Result<size_t> wait_many(abi::WaitItem* items, size_t count, uint64_t timeout_ns)
 {
     return TRY(checked(call6(Syscall::WaitMany, address(items), count, timeout_ns)));
