@@ -20,6 +20,7 @@ StringView record_kind_name(RecordKind kind)
     case RecordKind::QuarantineLifted: return "QuarantineLifted";
     case RecordKind::ResourceEffect: return "ResourceEffect";
     case RecordKind::SwarmDecision: return "SwarmDecision";
+    case RecordKind::PolicyRejected: return "PolicyRejected";
     }
     return {};
 }

@@ -35,8 +35,10 @@ enum class RecordKind : uint16_t {
     ResourceEffect = 13,
     // Agents' decisions (the AuditRecord system call): who decided is the record's agent.
     SwarmDecision = 14,
+    // The boot image's policy file was refused (docs/policy.md).
+    PolicyRejected = 15,
 };
-constexpr uint16_t record_kind_count = 15;
+constexpr uint16_t record_kind_count = 16;
 
 StringView record_kind_name(RecordKind kind);
 bool parse_record_kind(StringView name, RecordKind& out);

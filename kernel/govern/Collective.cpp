@@ -3,6 +3,7 @@
 #include <kernel/collective/PolicyEnforcer.h>
 #include <kernel/collective/ProposalBoard.h>
 #include <kernel/collective/Reputation.h>
+#include <kernel/govern/BootPolicy.h>
 #include <kernel/govern/Collective.h>
 #include <kernel/govern/Governance.h>
 #include <kernel/lib/Optional.h>
@@ -18,11 +19,6 @@ namespace gehri::govern {
 using namespace collective;
 
 namespace {
-
-// The policy in force until the boot image carries one: the kernel keeps `kernel:*`
-// resources for itself, and no agent has more than four proposals open.
-constexpr StringView s_boot_policy = "deny any lease kernel:*   # the kernel's own resources\n"
-                                     "limit proposals 4\n";
 
 constexpr size_t max_agents = 64;
 constexpr size_t proposal_slots = 16;
@@ -108,6 +104,7 @@ struct Services {
 };
 
 Storage s_storage;
+bool s_policy_refused = false;
 alignas(Services) uint8_t s_services_space[sizeof(Services)];
 Services* s_services = nullptr;
 // Serializes every service above; never held while acting (the outbox performs after it).
@@ -174,19 +171,43 @@ Result<Threshold> threshold_of(uint32_t raw)
     return Error::InvalidArgument;
 }
 
+// The boot image's policy, or the built-in one. A refused file stops the swarm, not the
+// kernel: the services still run (under the built-in policy, with no agent to apply it to)
+// so that the console and break-glass keep working.
+Result<Policy> choose_policy(AuditTrail& trail, const boot::Initrd* initrd, Storage& storage)
+{
+    Diagnostic diagnostic;
+    auto loaded = load_boot_policy(initrd, storage.rules, storage.cosigns, trail, diagnostic);
+    if (loaded.is_ok()) {
+        auto& policy = loaded.value().policy;
+        if (loaded.value().origin == PolicyOrigin::BootImage)
+            log::info("govern: policy {} loaded: {} rules", boot_policy_path, directive_count(policy));
+        else
+            log::info("govern: no {} in the boot image; the built-in policy applies ({} rules)", boot_policy_path, directive_count(policy));
+        return policy;
+    }
+    log::error("govern: {}", diagnostic.message());
+    log::error("govern: the policy file was refused; the swarm will not start (fix {} in the boot image)", boot_policy_path);
+    s_policy_refused = true;
+    Diagnostic builtin;
+    auto fallback = load_policy(false, {}, storage.rules, storage.cosigns, trail, builtin);
+    if (fallback.is_error()) {
+        log::error("govern: {}", builtin.message());
+        return fallback.error();
+    }
+    return fallback.value().policy;
+}
+
 } // namespace
 
-Result<void> initialize_collective(AuditTrail& trail, KernelOutbox& outbox, uint64_t now)
+Result<void> initialize_collective(AuditTrail& trail, KernelOutbox& outbox, uint64_t now, const boot::Initrd* initrd)
 {
     if (s_services != nullptr)
         return Error::AlreadyExists;
     auto& storage = s_storage;
-    Diagnostic diagnostic;
-    auto policy = Policy::parse("boot.policy", s_boot_policy, storage.rules, storage.cosigns, diagnostic);
-    if (policy.is_error()) {
-        log::error("govern: {}", diagnostic.message());
+    auto policy = choose_policy(trail, initrd, storage);
+    if (policy.is_error())
         return policy.error();
-    }
     // Services are built in place: the enforcer and the lease manager keep references.
     auto* all = new (s_services_space) Services(trail, outbox, policy.release_value());
     all->reputation.emplace(TRY(Reputation::create({}, { storage.peers, storage.trust, storage.feedback, storage.index }, trail, all->recorder, now)));
@@ -213,6 +234,8 @@ Result<void> initialize_collective(AuditTrail& trail, KernelOutbox& outbox, uint
     __atomic_store_n(&s_services, all, __ATOMIC_RELEASE);
     return {};
 }
+
+bool policy_refused() { return s_policy_refused; }
 
 bool collective_ready() { return __atomic_load_n(&s_services, __ATOMIC_ACQUIRE) != nullptr; }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <kernel/boot/Initrd.h>
 #include <kernel/collective/AuditTrail.h>
 #include <kernel/collective/LeaseManager.h>
 #include <kernel/govern/KernelOutbox.h>
@@ -17,8 +18,11 @@ class Agent;
 // agent's reputation. Accounts and reputation records are made on an agent's first use.
 namespace gehri::govern {
 
-// Called by govern::initialize.
-Result<void> initialize_collective(collective::AuditTrail&, KernelOutbox&, uint64_t now_ns);
+// Called by govern::initialize. The policy is the initrd's etc/policy (BootPolicy.h), or the
+// built-in one when the initrd (may be null) has none.
+Result<void> initialize_collective(collective::AuditTrail&, KernelOutbox&, uint64_t now_ns, const boot::Initrd*);
+// The boot image's policy file was refused: no agent may start.
+bool policy_refused();
 bool collective_ready();
 
 // The named resources agents may lease, made at boot.

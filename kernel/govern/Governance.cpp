@@ -67,14 +67,14 @@ void run_govern_thread(void*)
 
 } // namespace
 
-Result<void> initialize()
+Result<void> initialize(const boot::Initrd* initrd)
 {
     if (s_services != nullptr)
         return Error::AlreadyExists;
     if (!audit::kernel_log_ready())
         return Error::NotSupported;
     s_services = new (s_services_space) Services(audit::kernel_log());
-    TRY(initialize_collective(s_services->trail, s_services->outbox, now_ns()));
+    TRY(initialize_collective(s_services->trail, s_services->outbox, now_ns(), initrd));
     // Above every agent class's share rules: a revert must not wait behind an Emergency hog.
     s_thread = TRY(sched::KernelThread::spawn({ .name = "govern", .priority_class = sched::PriorityClass::Emergency, .weight = sched::max_weight },
         run_govern_thread, nullptr));

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <kernel/boot/Initrd.h>
 #include <kernel/collective/BreakGlass.h>
 #include <kernel/govern/EventQueues.h>
 #include <kernel/lib/Format.h>
@@ -8,9 +9,10 @@
 // serialized by its own lock, acting on the system through the KernelOutbox.
 namespace gehri::govern {
 
-// Once at boot, after the audit log: builds the services and starts the kernel thread that
-// reverts resource effects when they expire.
-Result<void> initialize();
+// Once at boot, after the audit log and the initrd: builds the services under the initrd's
+// etc/policy (or the built-in policy; see BootPolicy.h and policy_refused() in Collective.h)
+// and starts the kernel thread that reverts resource effects when they expire.
+Result<void> initialize(const boot::Initrd*);
 bool is_initialized();
 
 // --- Break-glass: the human's controls ----------------------------------------------------

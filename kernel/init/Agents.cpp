@@ -3,6 +3,7 @@
 #include <kernel/agent/SystemInitrd.h>
 #include <kernel/arch/x86_64/UserFaults.h>
 #include <kernel/boot/InitrdModule.h>
+#include <kernel/govern/Collective.h>
 #include <kernel/init/Agents.h>
 #include <kernel/log/Log.h>
 #include <kernel/log/Panic.h>
@@ -34,6 +35,10 @@ void load_initrd(const boot::BootInfo& boot_info)
 
 bool run_one(StringView name)
 {
+    if (govern::policy_refused()) {
+        log::error("agents: not running '{}': the boot image's policy was refused", name);
+        return false;
+    }
     const boot::Initrd* initrd = agent::system_initrd();
     if (initrd == nullptr) {
         log::error("agents: cannot run '{}': there is no initrd", name);
@@ -55,6 +60,11 @@ bool run_one(StringView name)
 
 bool start_init_agent()
 {
+    // A swarm under a policy nobody could read is a swarm without rules: none starts.
+    if (govern::policy_refused()) {
+        log::error("agents: not starting init: the boot image's policy was refused; the console still works");
+        return false;
+    }
     const boot::Initrd* initrd = agent::system_initrd();
     if (initrd == nullptr) {
         log::error("agents: cannot start init: there is no initrd");

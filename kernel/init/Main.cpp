@@ -1,3 +1,4 @@
+#include <kernel/agent/SystemInitrd.h>
 #include <kernel/arch/Cpu.h>
 #include <kernel/arch/x86_64/DeliberateCrash.h>
 #include <kernel/arch/x86_64/Platform.h>
@@ -85,9 +86,10 @@ void kernel_main(uint32_t multiboot_magic, uint32_t multiboot_info_physical)
     audit::set_time_source(time::now_ns);
     if (auto audit_started = audit::initialize_kernel_log(); audit_started.is_error())
         PANIC("cannot start the audit log ({})", error_name(audit_started.error()));
-    if (auto governance = govern::initialize(); governance.is_error())
-        PANIC("cannot start the collective services ({})", error_name(governance.error()));
+    // The initrd first: it carries the policy the collective services start under.
     start_agent_support(s_boot_info);
+    if (auto governance = govern::initialize(agent::system_initrd()); governance.is_error())
+        PANIC("cannot start the collective services ({})", error_name(governance.error()));
 
     bool test_requested = false;
     StringView test_filter = command_line.value_of("gehri.test", &test_requested);

@@ -11,7 +11,7 @@ import hashlib
 
 KINDS = ["LogStart", "Checkpoint", "Gap", "ProposalOutcome", "AuctionClearing", "LeaseGranted",
          "LeaseLost", "Quarantine", "BreakGlass", "AgentFault", "PolicyDenial",
-         "ProposalOpened", "QuarantineLifted", "ResourceEffect", "SwarmDecision"]
+         "ProposalOpened", "QuarantineLifted", "ResourceEffect", "SwarmDecision", "PolicyRejected"]
 
 
 def varint(value):
