@@ -1,4 +1,5 @@
 #include <kernel/console/Scancode.h>
+#include <stddef.h>
 
 namespace gehri::console {
 
@@ -73,6 +74,29 @@ bool ScancodeDecoder::feed(uint8_t byte, KeyEvent& event)
         .shift = m_left_shift || m_right_shift,
     };
     return true;
+}
+
+char typed_byte(const KeyEvent& event)
+{
+    if (!event.pressed || event.ctrl || event.alt || event.character == 0)
+        return 0;
+    char c = event.character;
+    if (c == '\n')
+        return '\r'; // what a terminal's Enter sends: the console ends lines on either
+    if (c == '\b' || c == '\t' || c == 0x1B)
+        return c == '\b' ? 0x08 : 0; // Tab and Escape do nothing at the console
+    if (!event.shift)
+        return c;
+    if (c >= 'a' && c <= 'z')
+        return static_cast<char>(c - 'a' + 'A');
+    constexpr char plain[] = "1234567890-=[];'`\\,./";
+    constexpr char shifted[] = "!@#$%^&*()_+{}:\"~|<>?";
+    static_assert(sizeof(plain) == sizeof(shifted));
+    for (size_t i = 0; i + 1 < sizeof(plain); ++i) {
+        if (plain[i] == c)
+            return shifted[i];
+    }
+    return c; // space, keypad '*' and '/': the same with Shift
 }
 
 BreakGlassKey break_glass_key_of(const KeyEvent& event)

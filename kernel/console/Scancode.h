@@ -38,4 +38,9 @@ private:
 enum class BreakGlassKey : uint8_t { None, Freeze, Resume };
 BreakGlassKey break_glass_key_of(const KeyEvent&);
 
+// The byte a key going down types at the console (US layout): letters and symbols with Shift
+// applied, '\r' for either Enter, 0x08 for Backspace; 0 for releases, keys without a
+// character, and anything typed with Ctrl or Alt held (those are commands, not text).
+char typed_byte(const KeyEvent&);
+
 } // namespace gehri::console

@@ -25,6 +25,8 @@ constexpr size_t max_line = shell::UrgentLineWatcher::max_line;
 
 // Filled by the serial interrupt handler on the boot CPU, read by the console thread.
 console::InputRing<256> s_input;
+// Typed on the keyboard: a ring of its own, since each ring has one producer (one interrupt).
+console::InputRing<256> s_typed;
 bool s_serial_interrupts = false;
 shell::UrgentLineWatcher s_urgent_line;
 console::ScancodeDecoder s_keyboard;
@@ -56,6 +58,8 @@ void on_scancode(uint8_t byte)
         __atomic_fetch_or(&s_pending_keys, key_resume, __ATOMIC_ACQ_REL);
         break;
     case console::BreakGlassKey::None:
+        if (char typed = console::typed_byte(event))
+            s_typed.push(static_cast<uint8_t>(typed));
         break;
     }
 }
@@ -67,7 +71,7 @@ void start_input()
     else
         log::warn("console: no serial receive interrupt ({}); polling the port", error_name(started.error()));
     if (auto started = arch::start_ps2_keyboard(on_scancode); started.is_error())
-        log::warn("console: no PS/2 keyboard ({}); the break-glass keys are unavailable", error_name(started.error()));
+        log::warn("console: no PS/2 keyboard ({}); typing and the break-glass keys are unavailable", error_name(started.error()));
 }
 
 void run_pending_keys()
@@ -89,9 +93,8 @@ void run_pending_keys()
 
 int try_read_byte()
 {
-    if (s_serial_interrupts)
-        return s_input.pop();
-    return arch::SerialPort::com1().try_read();
+    int byte = s_serial_interrupts ? s_input.pop() : arch::SerialPort::com1().try_read();
+    return byte >= 0 ? byte : s_typed.pop();
 }
 
 int read_byte_waiting()

@@ -155,3 +155,28 @@ TEST(InputRing, OneProducerOneConsumerKeepOrder)
     }
     producer.join();
 }
+
+TEST(Scancode, TypedBytesApplyShiftAndIgnoreCommands)
+{
+    ScancodeDecoder decoder;
+    auto typed = [&](std::initializer_list<uint8_t> bytes) {
+        std::string out;
+        for (const KeyEvent& event : decode(decoder, bytes)) {
+            if (char c = typed_byte(event))
+                out += c;
+        }
+        return out;
+    };
+    // p s Enter (make and break of each).
+    EXPECT_EQ(typed({ 0x19, 0x99, 0x1F, 0x9F, 0x1C, 0x9C }), "ps\r");
+    // Shift held: K, !, ", ?, then released: k.
+    EXPECT_EQ(typed({ 0x2A, 0x25, 0xA5, 0x02, 0x82, 0x28, 0xA8, 0x35, 0xB5, 0xAA, 0x25, 0xA5 }), "K!\"?k");
+    // Right Shift too, and digits, space, minus.
+    EXPECT_EQ(typed({ 0x36, 0x0C, 0x8C, 0xB6, 0x0C, 0x8C, 0x39, 0xB9, 0x04, 0x84 }), "_- 3");
+    // Backspace, keypad Enter (extended), Tab and Escape (nothing).
+    EXPECT_EQ(typed({ 0x0E, 0x8E, 0xE0, 0x1C, 0xE0, 0x9C, 0x0F, 0x8F, 0x01, 0x81 }), "\x08\r");
+    // With Ctrl or Alt held a key is a command, not text (Ctrl+Alt+F is break-glass).
+    EXPECT_EQ(typed({ 0x1D, 0x21, 0xA1, 0x9D, 0x38, 0x13, 0x93, 0xB8 }), "");
+    // Arrows and function keys type nothing.
+    EXPECT_EQ(typed({ 0xE0, 0x48, 0xE0, 0xC8, 0x3B, 0xBB }), "");
+}
