@@ -7,8 +7,8 @@ Result<MessageQueue> MessageQueue::create(QueueLimits limits)
 {
     if (limits.max_messages == 0 || limits.max_bytes == 0 || limits.max_messages > max_capacity)
         return Error::InvalidArgument;
-    auto slots = TRY(SlotArray<Message>::create(limits.max_messages));
-    return MessageQueue(std::move(slots), limits);
+    uint32_t slots = limits.max_messages < initial_slots ? limits.max_messages : initial_slots;
+    return MessageQueue(TRY(SlotArray<Message>::create(slots)), limits);
 }
 
 MessageQueue::MessageQueue(MessageQueue&& other)
@@ -36,12 +36,30 @@ MessageQueue& MessageQueue::operator=(MessageQueue&& other)
     return *this;
 }
 
+Result<void> MessageQueue::make_room()
+{
+    if (m_count < capacity())
+        return {};
+    uint32_t grown = capacity() * 2 < m_limits.max_messages ? capacity() * 2 : m_limits.max_messages;
+    auto slots = TRY(SlotArray<Message>::create(grown));
+    // In order from the head: the new ring starts at slot 0.
+    uint32_t from = m_head;
+    for (uint32_t i = 0; i < m_count; ++i) {
+        slots[i] = std::move(m_slots[from]);
+        from = advance(from);
+    }
+    m_slots = std::move(slots);
+    m_head = 0;
+    return {};
+}
+
 Result<void> MessageQueue::enqueue(Message&& message)
 {
     if (message.size() > m_limits.max_bytes)
         return Error::TooLarge;
     if (!fits(message.size()))
         return Error::QueueFull;
+    TRY(make_room());
     size_t size = message.size();
     tail_slot() = std::move(message);
     ++m_count;
@@ -55,6 +73,7 @@ Result<void> MessageQueue::enqueue_shared(AgentId sender, const PayloadRef& payl
         return Error::TooLarge;
     if (!fits(payload->size()))
         return Error::QueueFull;
+    TRY(make_room());
     tail_slot().assign_shared(sender, payload, sequence);
     ++m_count;
     m_bytes += payload->size();

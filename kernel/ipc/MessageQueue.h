@@ -11,13 +11,16 @@ struct QueueLimits {
     uint32_t max_bytes { 256 * 1024 }; // payload bytes queued, inline or shared
 };
 
-// A bounded FIFO of messages: a ring of message slots allocated at creation, so enqueue and
-// dequeue are O(1) and never allocate. Not synchronized: the owning object (channel, topic)
-// holds its lock around every call. Also records whether the producing side has closed, which
-// is what turns "empty" into "empty for good".
+// A bounded FIFO of messages: a ring of message slots that starts small and doubles (up to
+// max_messages) when a message finds it full, so an idle channel costs a few slots, not its
+// whole bound. Dequeue never allocates; enqueue allocates only to grow, and then only O(1)
+// amortized. Not synchronized: the owning object (channel, topic) holds its lock around every
+// call. Also records whether the producing side has closed, which is what turns "empty" into
+// "empty for good".
 class MessageQueue {
 public:
     static constexpr uint32_t max_capacity = 1 << 16;
+    static constexpr uint32_t initial_slots = 4;
 
     MessageQueue() = default;
     // Moving leaves the source empty with zero limits: it refuses everything and reports full.
@@ -29,10 +32,11 @@ public:
     static Result<MessageQueue> create(QueueLimits limits);
 
     // TooLarge if the message alone exceeds max_bytes (it can never fit); QueueFull if it does
-    // not fit now (nothing is enqueued, the message is dropped by the caller's Result).
+    // not fit now; OutOfMemory if the ring had to grow and could not (nothing is enqueued, the
+    // message is dropped by the caller's Result).
     Result<void> enqueue(Message&& message);
     // A shared-payload message built straight in its slot (topic fan-out: no temporary).
-    // The payload must hold no handles. QueueFull/TooLarge as enqueue.
+    // The payload must hold no handles. QueueFull/TooLarge/OutOfMemory as enqueue.
     Result<void> enqueue_shared(AgentId sender, const PayloadRef& payload, uint64_t sequence);
     // Moves the oldest message into `out`. WouldBlock when empty and the producer is still
     // open; PeerClosed when empty and closed.
@@ -51,6 +55,8 @@ public:
     uint32_t count() const { return m_count; }
     size_t bytes() const { return m_bytes; }
     const QueueLimits& limits() const { return m_limits; }
+    // Slots allocated now (initial_slots .. max_messages).
+    size_t slot_capacity() const { return m_slots.size(); }
 
     void close_producer() { m_producer_closed = true; }
     bool is_producer_closed() const { return m_producer_closed; }
@@ -61,12 +67,15 @@ private:
         , m_limits(limits)
     {
     }
+    uint32_t capacity() const { return static_cast<uint32_t>(m_slots.size()); }
     Message& tail_slot()
     {
         uint32_t tail = m_head + m_count;
-        return m_slots[tail >= m_limits.max_messages ? tail - m_limits.max_messages : tail];
+        return m_slots[tail >= capacity() ? tail - capacity() : tail];
     }
-    uint32_t advance(uint32_t index) const { return index + 1 == m_limits.max_messages ? 0 : index + 1; }
+    uint32_t advance(uint32_t index) const { return index + 1 == capacity() ? 0 : index + 1; }
+    // Room for one more message: doubles the ring when it is full below max_messages.
+    Result<void> make_room();
 
     SlotArray<Message> m_slots;
     QueueLimits m_limits { 0, 0 };

@@ -247,3 +247,57 @@ TEST(IpcMessageQueue, MovedFromQueueRefusesEverything)
     EXPECT_NE(queue.enqueue(make(1, 1)).error(), Error::OutOfMemory);
     EXPECT_TRUE(queue.enqueue(make(1, 1)).is_error());
 }
+
+// The ring starts with a few slots and doubles up to its bound as messages arrive: an idle
+// channel end costs four slots, a busy one its whole bound, and the order never changes, also
+// when the ring grows while its contents wrap around its end.
+TEST(IpcMessageQueue, GrowsOnDemandUpToItsBoundKeepingOrder)
+{
+    auto queue = ipc::MessageQueue::create({ 64, 1 << 20 }).release_value();
+    EXPECT_EQ(queue.slot_capacity(), ipc::MessageQueue::initial_slots);
+    auto message_with = [](uint32_t value) {
+        uint8_t bytes[4];
+        __builtin_memcpy(bytes, &value, 4);
+        return ipc::Message::create(7, ReadonlyBytes(bytes, 4)).release_value();
+    };
+    auto value_of = [](const ipc::Message& message) {
+        uint32_t value = 0;
+        __builtin_memcpy(&value, message.bytes().data(), 4);
+        return value;
+    };
+    uint32_t next_in = 0;
+    uint32_t next_out = 0;
+    // Three in, two out, so the live messages wrap around the ring's end before each growth.
+    while (next_in < 120) {
+        for (int i = 0; i < 3 && next_in < 120; ++i) {
+            auto enqueued = queue.enqueue(message_with(next_in));
+            if (enqueued.is_error()) {
+                EXPECT_EQ(enqueued.error(), Error::QueueFull);
+                EXPECT_EQ(queue.count(), 64u);
+                break;
+            }
+            ++next_in;
+        }
+        for (int i = 0; i < 2; ++i) {
+            auto message = queue.dequeue();
+            ASSERT_TRUE(message.is_ok());
+            EXPECT_EQ(value_of(message.value()), next_out++);
+        }
+        EXPECT_LE(queue.slot_capacity(), 64u);
+    }
+    EXPECT_EQ(queue.slot_capacity(), 64u);
+    while (!queue.is_empty())
+        EXPECT_EQ(value_of(queue.dequeue().release_value()), next_out++);
+    EXPECT_EQ(next_out, next_in);
+}
+
+TEST(IpcMessageQueue, ASmallBoundNeverAllocatesMoreThanIt)
+{
+    auto queue = ipc::MessageQueue::create({ 3, 1 << 20 }).release_value();
+    EXPECT_EQ(queue.slot_capacity(), 3u);
+    uint8_t byte = 1;
+    for (int i = 0; i < 3; ++i)
+        EXPECT_TRUE(queue.enqueue(ipc::Message::create(1, ReadonlyBytes(&byte, 1)).release_value()).is_ok());
+    EXPECT_EQ(queue.enqueue(ipc::Message::create(1, ReadonlyBytes(&byte, 1)).release_value()).error(), Error::QueueFull);
+    EXPECT_EQ(queue.slot_capacity(), 3u);
+}
