@@ -157,8 +157,10 @@ int main(Agent& self)
             uint64_t draw_started_ns = system::clock_now_ns();
             view.value().draw(scenario, fleet, rates_since(scenario, run_started_ns, first_tick), drones_up(scenario), decisions.journal());
             next_frame_ns = system::clock_now_ns() + frame_interval_ns;
-            if (tracer.has_value())
-                tracer.value().span("draw", Tracer::view_track, draw_started_ns, next_frame_ns - frame_interval_ns);
+            if (tracer.has_value()) {
+                TraceArg tick[] = { TraceArg::of("tick", static_cast<int64_t>(scenario.tick())) };
+                tracer.value().span("draw", Tracer::view_track, draw_started_ns, next_frame_ns - frame_interval_ns, tick);
+            }
         }
         if (summary_every != 0 && (scenario.tick() - first_tick) % summary_every == 0)
             print_summary(scenario, run_started_ns, first_tick);
