@@ -208,7 +208,7 @@ TEST(WildfireTrace, MetadataNamesProcessesAndThreads)
 {
     StringSink process;
     format_process_name(process, 2, "wildfire (agent 2)");
-    EXPECT_EQ(process.value, R"({"ph":"M","name":"process_name","pid":2,"tid":0,"ts":0.000,"args":{"name":"wildfire (agent 2)"}})");
+    EXPECT_EQ(process.value, R"json({"ph":"M","name":"process_name","pid":2,"tid":0,"ts":0.000,"args":{"name":"wildfire (agent 2)"}})json");
     StringSink thread;
     format_thread_name(thread, 2, 1, "coordinator");
     EXPECT_EQ(thread.value, R"({"ph":"M","name":"thread_name","pid":2,"tid":1,"ts":0.000,"args":{"name":"coordinator"}})");
