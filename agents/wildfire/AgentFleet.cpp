@@ -33,6 +33,18 @@ Result<size_t> AgentFleet::receive(uint32_t drone, void* reply, size_t capacity)
     return received.size;
 }
 
+void AgentFleet::note_posted(Round round)
+{
+    if (m_times)
+        m_times->posted(round, system::clock_now_ns());
+}
+
+void AgentFleet::note_collected(Round round)
+{
+    if (m_times)
+        m_times->collected(round, system::clock_now_ns());
+}
+
 Result<void> AgentFleet::start(uint32_t drone, const Drone& state)
 {
     if (drone >= m_links.size())
@@ -82,6 +94,7 @@ Result<void> AgentFleet::post_sense(uint32_t drone, uint64_t tick, Span<const Ob
 {
     if (seen.size() > max_window_cells)
         return Error::TooLarge;
+    note_posted(Round::Sense);
     // Only the header and the filled cells go out: build them in place.
     const Channel* channel = TRY(link(drone));
     MindHeader header { MindMessage::Sense };
@@ -98,6 +111,7 @@ Result<uint32_t> AgentFleet::collect_sense(uint32_t drone, Span<Observation> rep
 {
     alignas(16) static SenseReply reply;
     size_t size = TRY(receive(drone, &reply, sizeof(reply)));
+    note_collected(Round::Sense);
     if (size < sense_reply_bytes(0) || reply.cell_count > report.size() || size != sense_reply_bytes(reply.cell_count))
         return Error::BadFormat;
     for (uint32_t i = 0; i < reply.cell_count; ++i)
@@ -109,6 +123,7 @@ Result<void> AgentFleet::post_offer(uint32_t drone, const OfferRequest& request)
 {
     if (request.sector_count > max_offer_sectors)
         return Error::TooLarge;
+    note_posted(Round::Offer);
     return send(drone, MindMessage::Offer, request, offer_request_bytes(request.sector_count));
 }
 
@@ -116,6 +131,7 @@ Result<OfferReply> AgentFleet::collect_offer(uint32_t drone)
 {
     OfferReply reply;
     size_t size = TRY(receive(drone, &reply, sizeof(reply)));
+    note_collected(Round::Offer);
     if (size != sizeof(reply) || reply.bid_count > max_bids_per_drone)
         return Error::BadFormat;
     return reply;
@@ -123,6 +139,7 @@ Result<OfferReply> AgentFleet::collect_offer(uint32_t drone)
 
 Result<void> AgentFleet::post_act(uint32_t drone, const ActRequest& request)
 {
+    note_posted(Round::Act);
     return send(drone, MindMessage::Act, request, sizeof(request));
 }
 
@@ -130,6 +147,7 @@ Result<ActReply> AgentFleet::collect_act(uint32_t drone)
 {
     ActReply reply;
     size_t size = TRY(receive(drone, &reply, sizeof(reply)));
+    note_collected(Round::Act);
     if (size != sizeof(reply))
         return Error::BadFormat;
     return reply;

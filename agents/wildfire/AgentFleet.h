@@ -3,6 +3,7 @@
 #include <user/libgehri/Gehri.h>
 #include <user/wildfire/Fleet.h>
 #include <user/wildfire/MindWire.h>
+#include <user/wildfire/RoundTimes.h>
 
 namespace gehri::wildfire {
 
@@ -35,17 +36,23 @@ public:
     void stop_all();
     uint64_t spawned() const { return m_spawned; }
     uint64_t agent_id(uint32_t drone) const { return drone < m_links.size() ? m_links[drone].agent_id : 0; }
+    // Notes the guest clock at every post and collect into `times` (for the trace); null: off,
+    // so untraced runs make no clock calls.
+    void time_rounds(RoundTimes* times) { m_times = times; }
 
 private:
     Result<const Channel*> link(uint32_t drone) const;
     template<typename Body>
     Result<void> send(uint32_t drone, MindMessage kind, const Body& body, size_t body_bytes);
     Result<size_t> receive(uint32_t drone, void* reply, size_t capacity);
+    void note_posted(Round round);
+    void note_collected(Round round);
 
     const Handle& m_spawner;
     Span<Link> m_links;
     MindSettings m_settings;
     uint64_t m_spawned { 0 };
+    RoundTimes* m_times { nullptr };
     alignas(16) uint8_t m_out[max_mind_request_bytes];
 };
 

@@ -27,6 +27,8 @@ void Decisions::after_tick(const Scenario& scenario)
         BufferSink sink(detail, sizeof(detail));
         format_to(sink, "drone-{} at tick {}: trust below 2% of the mean", i, tick);
         record("quarantine", agent, StringView(detail, sink.length()));
+        trace("quarantine", { TraceArg::of("tick", static_cast<int64_t>(tick)), TraceArg::of("drone", i), TraceArg::of("agent", static_cast<int64_t>(agent)),
+                                TraceArg::of("rogue", rogue ? 1 : 0) });
         m_journal.add("tick {}: drone-{} (agent {}) quarantined by reputation{}", tick, i, agent, rogue ? ": a rogue" : "");
     }
     ScenarioReport report = scenario.report();
@@ -37,19 +39,23 @@ void Decisions::after_tick(const Scenario& scenario)
         BufferSink sink(detail, sizeof(detail));
         format_to(sink, "tick {}: defend village {} first", tick, report.priority_village);
         record("village-vote", 0, StringView(detail, sink.length()));
+        trace("village vote", { TraceArg::of("tick", static_cast<int64_t>(tick)), TraceArg::of("village", report.priority_village) });
         m_journal.add("tick {}: the swarm voted to defend village {} first", tick, report.priority_village);
     }
     if (report.crashes != m_crashes) {
         m_journal.add("tick {}: {} drone(s) crashed (page fault), died alone", tick, report.crashes - m_crashes);
+        trace("crash", { TraceArg::of("tick", static_cast<int64_t>(tick)), TraceArg::of("drones", report.crashes - m_crashes) });
         m_crashes = report.crashes;
     }
     if (report.restarts != m_restarts) {
         m_journal.add("tick {}: {} drone(s) restarted by the supervisor", tick, report.restarts - m_restarts);
+        trace("restart", { TraceArg::of("tick", static_cast<int64_t>(tick)), TraceArg::of("drones", report.restarts - m_restarts) });
         m_restarts = report.restarts;
     }
     if (report.contained && m_contained_tick == 0) {
         m_contained_tick = report.containment_tick;
         m_journal.add("tick {}: the fire is CONTAINED", report.containment_tick);
+        trace("contained", { TraceArg::of("tick", static_cast<int64_t>(report.containment_tick)) });
     }
 }
 

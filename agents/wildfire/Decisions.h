@@ -2,6 +2,7 @@
 
 #include "AgentFleet.h"
 #include "Journal.h"
+#include "Tracer.h"
 #include <user/wildfire/Scenario.h>
 
 namespace gehri::wildfire {
@@ -18,6 +19,8 @@ public:
     {
     }
 
+    // Decisions also go into the trace as instant events (null: no trace).
+    void trace_to(Tracer* tracer) { m_tracer = tracer; }
     void after_tick(const Scenario& scenario);
     void final_report(const ScenarioReport& report);
     uint32_t records() const { return m_records; }
@@ -25,6 +28,12 @@ public:
 
 private:
     void record(StringView what, uint64_t subject, StringView detail);
+    template<size_t N>
+    void trace(StringView name, const TraceArg (&args)[N])
+    {
+        if (m_tracer)
+            m_tracer->decision(name, Span<const TraceArg>(args, N));
+    }
 
     const Handle& m_self;
     const AgentFleet& m_fleet;
@@ -32,6 +41,7 @@ private:
     uint64_t m_votes { 0 };
     uint32_t m_records { 0 };
     Journal m_journal;
+    Tracer* m_tracer { nullptr };
     uint32_t m_crashes { 0 };
     uint32_t m_restarts { 0 };
     uint64_t m_contained_tick { 0 };

@@ -6,6 +6,7 @@
 #include "AgentFleet.h"
 #include "Decisions.h"
 #include "LiveView.h"
+#include "Tracer.h"
 #include <kernel/lib/Optional.h>
 #include <user/libgehri/Gehri.h>
 #include <user/wildfire/ReportText.h>
@@ -115,6 +116,15 @@ int main(Agent& self)
     println("wildfire: {} drone agents up in {} ms; the fire has burned {} ticks before the alarm", fleet.spawned(), spawn_ms, scenario_config.head_start);
 
     Decisions decisions(self.handle(), fleet, reported.value());
+    Optional<Tracer> tracer;
+    RoundTimes rounds;
+    if (config.value().trace) {
+        tracer.emplace(Tracer(self.id()));
+        tracer.value().name_tracks(scenario_config.drones);
+        fleet.time_rounds(&rounds);
+        decisions.trace_to(&tracer.value());
+        println("wildfire: tracing: TRACE lines carry Chrome trace events (./gehri run --record DIR gathers them)");
+    }
     Optional<LiveView> view;
     if (config.value().view == ViewMode::Live) {
         auto opened = LiveView::open(self, scenario_config);
@@ -132,14 +142,25 @@ int main(Agent& self)
     uint32_t summary_every = config.value().summary_every;
     ScenarioReport report = scenario.report();
     while (scenario.tick() < scenario_config.ticks && !(scenario_config.stop_when_contained && report.contained)) {
+        rounds.begin_tick();
+        uint64_t tick_started_ns = tracer.has_value() ? system::clock_now_ns() : 0;
         scenario.step();
+        if (tracer.has_value())
+            tracer.value().tick(scenario.tick(), tick_started_ns, system::clock_now_ns(), rounds);
         reap_children();
         decisions.after_tick(scenario);
         report = scenario.report();
+        if (tracer.has_value())
+            tracer.value().counters(system::clock_now_ns(), report, drones_up(scenario));
         bool finished = scenario.tick() >= scenario_config.ticks || report.contained;
         if (view.has_value() && (system::clock_now_ns() >= next_frame_ns || finished)) {
+            uint64_t draw_started_ns = system::clock_now_ns();
             view.value().draw(scenario, fleet, rates_since(scenario, run_started_ns, first_tick), drones_up(scenario), decisions.journal());
             next_frame_ns = system::clock_now_ns() + frame_interval_ns;
+            if (tracer.has_value()) {
+                TraceArg tick[] = { TraceArg::of("tick", static_cast<int64_t>(scenario.tick())) };
+                tracer.value().span("draw", Tracer::view_track, draw_started_ns, next_frame_ns - frame_interval_ns, tick);
+            }
         }
         if (summary_every != 0 && (scenario.tick() - first_tick) % summary_every == 0)
             print_summary(scenario, run_started_ns, first_tick);
@@ -152,6 +173,11 @@ int main(Agent& self)
     BufferSink sink(line, sizeof(line));
     format_report(sink, scenario_config, scenario.report());
     println("wildfire: report {}", StringView(line, sink.length()));
+    if (tracer.has_value()) {
+        TraceArg end[] = { TraceArg::of("tick", static_cast<int64_t>(report.ticks)), TraceArg::of("contained", report.contained ? 1 : 0) };
+        tracer.value().decision("run end", end);
+        println("wildfire: trace done ({} events too long were left out)", tracer.value().dropped());
+    }
     println("wildfire: {} drone agents started in all ({} restarts after crashes); {} decisions in the audit log; done", fleet.spawned(),
         report.restarts, decisions.records());
     if (view.has_value()) {

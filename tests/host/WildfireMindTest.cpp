@@ -275,6 +275,7 @@ TEST(WildfireRunConfig, ReadsEveryKeyAndDefaults)
     EXPECT_EQ(defaults.value().scenario.drones, 1000u);
     EXPECT_EQ(defaults.value().scenario.rogues, 10u);
     EXPECT_EQ(defaults.value().view, ViewMode::Live);
+    EXPECT_FALSE(defaults.value().trace); // normal runs stay quiet
     auto config = parse_run_config("c", "# demo\ndrones = 250   # a quarter\r\nseed=42\nticks = 90\nsummary = 0\nview = headless\n", diagnostic);
     ASSERT_TRUE(config.is_ok()) << diagnostic.c_str();
     EXPECT_EQ(config.value().scenario.drones, 250u);
@@ -283,6 +284,13 @@ TEST(WildfireRunConfig, ReadsEveryKeyAndDefaults)
     EXPECT_EQ(config.value().scenario.ticks, 90u);
     EXPECT_EQ(config.value().summary_every, 0u);
     EXPECT_EQ(config.value().view, ViewMode::Headless);
+    EXPECT_FALSE(config.value().trace);
+    auto traced = parse_run_config("c", "trace = on\n", diagnostic);
+    ASSERT_TRUE(traced.is_ok()) << diagnostic.c_str();
+    EXPECT_TRUE(traced.value().trace);
+    auto untraced = parse_run_config("c", "trace = on\ntrace = off  # again\n", diagnostic);
+    ASSERT_TRUE(untraced.is_ok()) << diagnostic.c_str();
+    EXPECT_FALSE(untraced.value().trace);
     auto rogues = parse_run_config("c", "rogues = 0\ndrones = 5", diagnostic);
     ASSERT_TRUE(rogues.is_ok());
     EXPECT_EQ(rogues.value().scenario.rogues, 0u);
@@ -296,13 +304,14 @@ TEST(WildfireRunConfig, ErrorsNameTheLine)
         const char* message;
     };
     const Case cases[] = {
-        { "drones = 10\nspeed = 3\n", Error::BadFormat, "etc/wildfire.conf:2: unknown key 'speed' (expected drones, rogues, seed, ticks, summary or view)" },
+        { "drones = 10\nspeed = 3\n", Error::BadFormat, "etc/wildfire.conf:2: unknown key 'speed' (expected drones, rogues, seed, ticks, summary, view or trace)" },
         { "drones = ten\n", Error::BadFormat, "etc/wildfire.conf:1: drones: 'ten' is not a decimal number" },
         { "\n\ndrones = 0\n", Error::OutOfRange, "etc/wildfire.conf:3: drones must be between 1 and 4000, not 0" },
         { "drones = 4001\n", Error::OutOfRange, "etc/wildfire.conf:1: drones must be between 1 and 4000, not 4001" },
         { "seed = 99999999999999999999\n", Error::OutOfRange, "etc/wildfire.conf:1: seed: '99999999999999999999' is not a decimal number" },
         { "drones = 5\nrogues = 6\n", Error::OutOfRange, "etc/wildfire.conf:2: rogues (6) cannot outnumber drones (5)" },
         { "view = window\n", Error::BadFormat, "etc/wildfire.conf:1: view must be live or headless, not 'window'" },
+        { "drones = 5\ntrace = yes\n", Error::BadFormat, "etc/wildfire.conf:2: trace must be on or off, not 'yes'" },
         { "drones 10\n", Error::BadFormat, "etc/wildfire.conf:1: expected 'key = value', not 'drones 10'" },
         { "ticks =\n", Error::BadFormat, "etc/wildfire.conf:1: key 'ticks' has no value" },
     };

@@ -109,8 +109,15 @@ private:
                 m_config.view = ViewMode::Headless;
             else
                 return fail(Error::BadFormat, "view must be live or headless, not '{}'", value);
+        } else if (key == "trace") {
+            if (value == "on")
+                m_config.trace = true;
+            else if (value == "off")
+                m_config.trace = false;
+            else
+                return fail(Error::BadFormat, "trace must be on or off, not '{}'", value);
         } else {
-            return fail(Error::BadFormat, "unknown key '{}' (expected drones, rogues, seed, ticks, summary or view)", key);
+            return fail(Error::BadFormat, "unknown key '{}' (expected drones, rogues, seed, ticks, summary, view or trace)", key);
         }
         return {};
     }

@@ -14,6 +14,7 @@
 //   ticks = 600          # at most; the run ends earlier when the fire is contained
 //   summary = 10         # a text summary every N ticks (0: only the final report)
 //   view = live          # live: draw the map on the screen if there is one; headless: never
+//   trace = off          # on: print Chrome trace events as "TRACE {json}" lines (./gehri run --record)
 namespace gehri::wildfire {
 
 enum class ViewMode : uint8_t { Live, Headless };
@@ -22,6 +23,7 @@ struct RunConfig {
     ScenarioConfig scenario {};
     uint32_t summary_every { 10 };
     ViewMode view { ViewMode::Live };
+    bool trace { false };
 };
 
 constexpr uint32_t max_drone_agents = 4000; // one channel handle each, in a 4096-handle table
