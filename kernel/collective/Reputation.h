@@ -15,7 +15,8 @@ struct ReputationConfig {
     uint32_t max_transactions_per_report { 16 }; // satisfied + unsatisfied in one report
     uint64_t report_burst { 20 };                // per rater: a token bucket of reports
     uint64_t reports_per_second { 5 };
-    uint32_t refine_iterations { 8 };            // per update(): a bounded amount of work
+    uint32_t refine_iterations { 8 };            // per update(): at most this many iterations
+    uint64_t refine_work_per_update { 32 * 1024 }; // and at most this much work (EigenTrust units)
     Nanoseconds lift_grace { 60 * nanoseconds_per_second }; // a lifted agent is not re-quarantined this soon
     uint32_t denials_per_halving { 4 };          // see penalize()
 };
@@ -42,8 +43,9 @@ enum class LiftAuthority : uint8_t { Human, Vote };
 // EigenTrust, quarantines agents whose trust falls below the policy's threshold, and lifts a
 // quarantine only on a human's or a vote's word. Policy denials, which the kernel witnesses
 // itself, weigh on an agent's standing beside the trust its peers give it.
-// Agents are never forgotten (EigenTrust keeps no deletions): capacity bounds the agents ever
-// registered, and ids must not be reused. Not synchronized: the owning service serializes.
+// An agent is forgotten when it exits (forget): its record, trust and every rating it gave or
+// received go, and its slot is reused; capacity bounds the agents registered at once. Not
+// synchronized: the owning service serializes.
 class Reputation final : public Standing {
 public:
     // Pre-trusted agents are a handful of well-known ones (the init agent, operators' tools).
@@ -55,6 +57,21 @@ public:
 
     // AlreadyExists, OutOfMemory (capacity), InvalidArgument for the kernel's own id.
     Result<void> register_agent(AgentId agent, Nanoseconds now);
+    // Forgets an exited agent: its record and quarantine, and (EigenTrust::remove_peer) every
+    // rating it gave or received, so its raters' trust flows to the others. O(feedback slots).
+    // NotFound.
+    Result<void> forget(AgentId agent);
+    // Moves every record into bigger storage (at least as many peers, an index and a feedback
+    // table that hold what is there; any span may be the current one). Trust and feedback are
+    // kept; see EigenTrust::grow. InvalidArgument, OutOfMemory; on error nothing changed.
+    Result<void> grow(const ReputationStorage& bigger);
+    size_t capacity() const { return m_peers.size(); }
+    // Room in the feedback graph for one more rated pair (else report() on a new pair fails
+    // with OutOfMemory: the owner grows the graph first, or refuses).
+    bool has_feedback_room() const { return m_trust.has_room_for_edges(1); }
+    size_t feedback_edges() const { return m_trust.feedback_edges(); }
+    size_t feedback_slots() const { return m_trust.feedback_slots(); }
+    size_t index_slots() const { return m_index_slots.size(); }
     // Pre-trusted agents anchor trust and are never quarantined; with none, every peer is
     // pre-trusted alike (EigenTrust's default, weak against collectives: set some). Resets trust
     // to the pre-trust vector and recomputes. NotFound for an unregistered agent, OutOfRange
@@ -72,7 +89,10 @@ public:
     // kernel praises nobody. NotFound for an unknown agent.
     Result<void> penalize(AgentId agent, Nanoseconds now);
 
-    // Refines trust (refine_iterations) and quarantines agents now below the threshold. Returns
+    // Refines trust (at most refine_iterations iterations and refine_work_per_update units of
+    // work, resuming an iteration an earlier call began) and, when an iteration completed and
+    // the vector has settled (its last change puts every agent within half the quarantine
+    // threshold of its fixed-point trust), quarantines agents now below the threshold. Returns
     // how many it quarantined.
     size_t update(Nanoseconds now);
     // A full recomputation, for the background.
@@ -104,6 +124,7 @@ private:
         , m_trust_storage(storage.trust)
         , m_trust(trust)
         , m_index(index)
+        , m_index_slots(storage.index)
         , m_audit(audit)
         , m_outbox(outbox)
     {
@@ -111,6 +132,7 @@ private:
 
     const uint32_t* slot_of(AgentId agent) const { return m_index.find(agent); }
     bool below_threshold(PeerIndex) const;
+    bool settled() const;
     uint64_t relative_ppm(PeerIndex) const;
     void refresh_total();
     void quarantine(PeerIndex, Nanoseconds now);
@@ -120,9 +142,12 @@ private:
     Span<PeerTrust> m_trust_storage;
     EigenTrust m_trust;
     FixedHashMap<uint32_t> m_index;
+    Span<HashSlot<uint32_t>> m_index_slots;
     AuditTrail& m_audit;
     Outbox& m_outbox;
     size_t m_count { 0 };
+    size_t m_next_slot { 0 };
+    Trust m_last_residual { trust_one }; // of the last completed iteration
     Trust m_agent_total { 0 }; // held by registered agents (not idle capacity), as of the last iteration
 };
 

@@ -1,36 +1,69 @@
 #include <kernel/govern/EventQueues.h>
+#include <new>
 
 namespace gehri::govern {
 
-EventQueues::Queue* EventQueues::find_locked(collective::AgentId agent)
+namespace {
+
+constexpr size_t first_slot_count = 64;
+
+} // namespace
+
+EventQueues::~EventQueues()
 {
-    for (auto& queue : m_queues) {
-        if (queue.used && queue.agent == agent)
-            return &queue;
-    }
-    return nullptr;
+    m_map.for_each([](uint64_t, Queue* queue) { delete queue; });
+    delete[] m_slots;
 }
 
-const EventQueues::Queue* EventQueues::find_locked(collective::AgentId agent) const
+EventQueues::Queue* EventQueues::find_locked(collective::AgentId agent) const
 {
-    return const_cast<EventQueues*>(this)->find_locked(agent);
+    Queue* const* found = m_map.find(agent);
+    return found ? *found : nullptr;
+}
+
+// Doubles the map (heap allocation under the lock: the heap's locks never wait for ours).
+bool EventQueues::grow_map_locked()
+{
+    size_t count = m_slot_count == 0 ? first_slot_count : m_slot_count * 2;
+    auto* slots = new (std::nothrow) HashSlot<Queue*>[count];
+    if (slots == nullptr)
+        return false;
+    auto bigger = FixedHashMap<Queue*>::create(Span<HashSlot<Queue*>>(slots, count));
+    if (bigger.is_error()) {
+        delete[] slots;
+        return false;
+    }
+    auto map = bigger.release_value();
+    m_map.for_each([&map](uint64_t key, Queue* queue) { (void)map.find_or_insert(key, queue); });
+    delete[] m_slots;
+    m_slots = slots;
+    m_slot_count = count;
+    m_map = map;
+    return true;
+}
+
+EventQueues::Queue* EventQueues::make_locked(collective::AgentId agent)
+{
+    if (m_map.size() >= max_agents)
+        return nullptr;
+    if (m_map.size() >= m_map.max_load() && !grow_map_locked())
+        return nullptr;
+    auto* queue = new (std::nothrow) Queue;
+    if (queue == nullptr)
+        return nullptr;
+    if (m_map.find_or_insert(agent, queue).is_error()) {
+        delete queue;
+        return nullptr;
+    }
+    return queue;
 }
 
 bool EventQueues::post(const collective::Event& event)
 {
     InterruptSafeGuard guard(m_lock);
     Queue* queue = find_locked(event.recipient);
-    if (queue == nullptr) {
-        for (auto& candidate : m_queues) {
-            if (!candidate.used) {
-                candidate = Queue {};
-                candidate.used = true;
-                candidate.agent = event.recipient;
-                queue = &candidate;
-                break;
-            }
-        }
-    }
+    if (queue == nullptr)
+        queue = make_locked(event.recipient);
     if (queue == nullptr) {
         ++m_dropped_without_queue;
         return false;
@@ -80,9 +113,14 @@ uint64_t EventQueues::take_lost(collective::AgentId agent)
 
 void EventQueues::forget(collective::AgentId agent)
 {
-    InterruptSafeGuard guard(m_lock);
-    if (Queue* queue = find_locked(agent))
-        queue->used = false;
+    Queue* queue = nullptr;
+    {
+        InterruptSafeGuard guard(m_lock);
+        queue = find_locked(agent);
+        if (queue != nullptr)
+            (void)m_map.remove(agent);
+    }
+    delete queue;
 }
 
 } // namespace gehri::govern
