@@ -37,7 +37,7 @@ Result<void> Reputation::register_agent(AgentId agent, Nanoseconds now)
     if (slot_of(agent))
         return Error::AlreadyExists;
     if (m_count == m_peers.size())
-        return Error::OutOfMemory;
+        TRY(forget_one_departed());
     auto bucket = TRY(TokenBucket::per_second(m_config.report_burst, m_config.reports_per_second, now));
     // Forgotten agents leave holes; the search starts where the last registration ended.
     uint32_t slot = 0;
@@ -82,6 +82,7 @@ Result<void> Reputation::grow(const ReputationStorage& bigger)
             ReputationPeer empty;
             ReputationPeer& source = slot < m_peers.size() ? m_peers[slot] : empty;
             target.agent = source.agent;
+            target.departed = source.departed;
             target.quarantined = source.quarantined;
             target.immune_until = source.immune_until;
             target.denials = source.denials;
@@ -94,6 +95,33 @@ Result<void> Reputation::grow(const ReputationStorage& bigger)
     return {};
 }
 
+Result<void> Reputation::depart(AgentId agent)
+{
+    const uint32_t* slot = slot_of(agent);
+    if (!slot)
+        return Error::NotFound;
+    if (!m_peers[*slot].departed) {
+        m_peers[*slot].departed = true;
+        ++m_departed;
+    }
+    return {};
+}
+
+// The departed agent after the last one forgotten this way, so the oldest holes go first.
+Result<void> Reputation::forget_one_departed()
+{
+    if (m_departed == 0)
+        return Error::OutOfMemory;
+    for (size_t step = 0; step < m_peers.size(); ++step) {
+        size_t slot = (m_departed_cursor + step) % m_peers.size();
+        if (m_peers[slot].agent != 0 && m_peers[slot].departed) {
+            m_departed_cursor = slot + 1;
+            return forget(m_peers[slot].agent);
+        }
+    }
+    return Error::OutOfMemory;
+}
+
 Result<void> Reputation::forget(AgentId agent)
 {
     const uint32_t* found = slot_of(agent);
@@ -104,6 +132,9 @@ Result<void> Reputation::forget(AgentId agent)
     (void)m_index.remove(agent);
     ReputationPeer& peer = m_peers[slot];
     peer.agent = 0;
+    if (peer.departed)
+        --m_departed;
+    peer.departed = false;
     peer.quarantined = false;
     peer.immune_until = 0;
     peer.denials = 0;

@@ -24,6 +24,7 @@ struct ReputationConfig {
 // Per agent, in caller storage (one per agent the service can ever know).
 struct ReputationPeer {
     AgentId agent { 0 };
+    bool departed { false }; // exited; forgotten when its slot is needed
     bool quarantined { false };
     Nanoseconds immune_until { 0 };
     uint64_t denials { 0 };
@@ -43,9 +44,10 @@ enum class LiftAuthority : uint8_t { Human, Vote };
 // EigenTrust, quarantines agents whose trust falls below the policy's threshold, and lifts a
 // quarantine only on a human's or a vote's word. Policy denials, which the kernel witnesses
 // itself, weigh on an agent's standing beside the trust its peers give it.
-// An agent is forgotten when it exits (forget): its record, trust and every rating it gave or
-// received go, and its slot is reused; capacity bounds the agents registered at once. Not
-// synchronized: the owning service serializes.
+// An exited agent is marked departed and forgotten (forget: its record, trust and every rating it
+// gave or received go, its slot is reused) when a registration needs its slot; capacity bounds
+// the live agents plus the departed ones not yet forgotten. Not synchronized: the owning
+// service serializes.
 class Reputation final : public Standing {
 public:
     // Pre-trusted agents are a handful of well-known ones (the init agent, operators' tools).
@@ -55,8 +57,15 @@ public:
     static Result<Reputation> create(const ReputationConfig& config, const ReputationStorage& storage,
         AuditTrail& audit, Outbox& outbox, Nanoseconds now);
 
-    // AlreadyExists, OutOfMemory (capacity), InvalidArgument for the kernel's own id.
+    // AlreadyExists, OutOfMemory (capacity, and no departed agent to forget), InvalidArgument
+    // for the kernel's own id. When full, forgets one departed agent (the oldest hole first) to
+    // make room.
     Result<void> register_agent(AgentId agent, Nanoseconds now);
+    // The agent has exited. Its record stays (its ratings still shape others' trust, others may
+    // still rate it, it still counts as an elector) until its slot is needed: register_agent
+    // forgets a departed agent rather than fail. NotFound.
+    Result<void> depart(AgentId agent);
+    size_t departed_count() const { return m_departed; }
     // Forgets an exited agent: its record and quarantine, and (EigenTrust::remove_peer) every
     // rating it gave or received, so its raters' trust flows to the others. O(feedback slots).
     // NotFound.
@@ -133,6 +142,7 @@ private:
     const uint32_t* slot_of(AgentId agent) const { return m_index.find(agent); }
     bool below_threshold(PeerIndex) const;
     bool settled() const;
+    Result<void> forget_one_departed();
     uint64_t relative_ppm(PeerIndex) const;
     void refresh_total();
     void quarantine(PeerIndex, Nanoseconds now);
@@ -147,6 +157,8 @@ private:
     Outbox& m_outbox;
     size_t m_count { 0 };
     size_t m_next_slot { 0 };
+    size_t m_departed { 0 };
+    size_t m_departed_cursor { 0 };
     Trust m_last_residual { trust_one }; // of the last completed iteration
     Trust m_agent_total { 0 }; // held by registered agents (not idle capacity), as of the last iteration
 };

@@ -191,10 +191,12 @@ Result<void> ensure_feedback_room(AgentStorage& storage, Reputation& reputation)
 Result<void> enroll_locked(Services& all, AgentId agent, Nanoseconds now)
 {
     if (!all.reputation->is_registered(agent)) {
+        // Departed agents' records give way before the tables grow (Reputation::depart).
         size_t count = all.reputation->agent_count();
-        if (count >= max_collective_agents)
+        size_t live = count - all.reputation->departed_count();
+        if (live >= max_collective_agents)
             return Error::OutOfMemory;
-        if (count == all.reputation->capacity())
+        if (count == all.reputation->capacity() && all.reputation->departed_count() == 0)
             TRY(grow_reputation(all.agents, *all.reputation, min(2 * count, max_collective_agents)));
         TRY(all.reputation->register_agent(agent, now));
     }
@@ -318,7 +320,7 @@ void collective_agent_exited(AgentId agent)
     locked([agent](Services& all, Nanoseconds now) {
         all.leases->agent_exited(agent, now);
         (void)all.ledger->close_account(agent); // NotFound: it never took part
-        (void)all.reputation->forget(agent);
+        (void)all.reputation->depart(agent); // forgotten when its slot is needed
         return 0;
     });
     events().forget(agent);
@@ -499,7 +501,7 @@ CollectiveStatistics collective_statistics()
         return {};
     auto& all = services();
     InterruptSafeGuard guard(s_lock);
-    return { all.reputation->agent_count(), all.reputation->capacity(), all.ledger->open_accounts(),
+    return { all.reputation->agent_count() - all.reputation->departed_count(), all.reputation->departed_count(), all.reputation->capacity(), all.ledger->open_accounts(),
         all.reputation->feedback_edges(), all.reputation->feedback_slots(), all.agents.bytes(), events().queue_count() };
 }
 

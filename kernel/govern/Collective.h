@@ -29,9 +29,10 @@ constexpr StringView leasable_resources[] = { "sensor:thermal0", "display:status
 void collective_advance(uint64_t now_ns);
 uint64_t collective_next_deadline();
 
-// The agent has exited: its leases end (waiters are told), its queued requests, account and
-// reputation record (with every rating it gave or received) are dropped and their memory
-// reused, its event queue freed. No-op before initialization.
+// The agent has exited: its leases end (waiters are told), its queued requests and account are
+// dropped (the slot reused), its event queue freed, and its reputation record marked departed:
+// forgotten, with every rating it gave or received, when a new agent needs the slot. No-op
+// before initialization.
 void collective_agent_exited(collective::AgentId);
 
 Result<uint64_t> open_proposal(object::Agent&, const abi::ProposalRequest&, Span<const collective::AgentId> electorate);
@@ -60,7 +61,8 @@ Result<void> collective_rate(collective::AgentId rater, collective::AgentId rate
 bool collective_is_quarantined(collective::AgentId);
 
 struct CollectiveStatistics {
-    size_t agents;          // reputation records (forgotten on exit)
+    size_t agents;          // live agents' reputation records
+    size_t departed;        // exited agents' records, forgotten when their slot is needed
     size_t agent_capacity;  // records the current tables hold
     size_t accounts;        // open credit accounts (closed on exit)
     size_t feedback_edges;

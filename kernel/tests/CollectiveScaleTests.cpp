@@ -56,7 +56,15 @@ KERNEL_TEST(collective_services_hold_a_thousand_agents)
     auto after = govern::collective_statistics();
     EXPECT_EQ(after.accounts, before.accounts);
     EXPECT_EQ(after.agents, before.agents);
-    EXPECT_EQ(after.feedback_edges, before.feedback_edges); // their ratings went with them
+    EXPECT(after.departed >= agents);
+    // New agents take the departed agents' slots (and their ratings go) before anything grows.
+    for (size_t i = 0; i < agents; ++i)
+        EXPECT(govern::collective_enroll(first_id + agents + i).is_ok());
+    auto reused = govern::collective_statistics();
+    EXPECT_EQ(reused.agent_capacity, after.agent_capacity);
+    EXPECT(reused.feedback_edges < rated.feedback_edges);
+    for (size_t i = 0; i < agents; ++i)
+        govern::collective_agent_exited(first_id + agents + i);
     EXPECT(after.event_queues <= before.event_queues);
     log::info("collective scale: {} agents enrolled in {} us ({} bytes of tables, capacity {}), {} edges, rating calls {} us on average, slowest {} us",
         agents, (enrolled - start) / 1000, full.bytes, full.agent_capacity, rated.feedback_edges, rating_total / 600 / 1000, slowest / 1000);

@@ -603,15 +603,17 @@ TEST(EigenTrust, FourThousandPeersRefineInBoundedSteps)
     double iteration_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
     constexpr uint64_t budget = 32 * 1024;
     double worst_step_ms = 0;
+    uint64_t most_work = 0;
     for (int round = 0; round < 20; ++round) {
         auto step_start = Clock::now();
-        (void)network.trust.refine_bounded(budget, 1);
+        most_work = std::max(most_work, network.trust.refine_bounded(budget, 1).work);
         worst_step_ms = std::max(worst_step_ms, std::chrono::duration<double, std::milli>(Clock::now() - step_start).count());
     }
     std::printf("  %zu peers, %zu edges: one iteration %.3f ms; a %llu-unit step at most %.3f ms (%llu units per iteration)\n",
         n, network.trust.feedback_edges(), iteration_ms, static_cast<unsigned long long>(budget), worst_step_ms,
         static_cast<unsigned long long>(network.trust.work_per_iteration()));
-    EXPECT_LT(worst_step_ms, iteration_ms);
+    // Times on a shared machine are noisy; the work bound is what is guaranteed.
+    EXPECT_LE(most_work, budget + n);
     auto values = network.values();
     auto summary = summarize(values, model.good);
     EXPECT_LT(summary.malicious_max, summary.good_mean / 10);

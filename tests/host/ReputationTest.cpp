@@ -363,6 +363,19 @@ TEST(Reputation, FourThousandAgentsInGrowingStorage)
     }
     EXPECT_EQ(wrongly, 0u);
     EXPECT_EQ(caught, agents - good);
+
+    // The collective exits; as many newcomers take its slots (and its ratings go), the storage
+    // does not grow.
+    size_t edges = reputation.feedback_edges();
+    for (AgentId agent = good + 1; agent <= agents; ++agent)
+        ASSERT_TRUE(reputation.depart(agent).is_ok());
+    for (AgentId agent = 10'001; agent <= 10'000 + agents - good; ++agent)
+        ASSERT_TRUE(reputation.register_agent(agent, now).is_ok());
+    EXPECT_EQ(reputation.capacity(), agents);
+    EXPECT_EQ(reputation.departed_count(), 0u);
+    EXPECT_FALSE(reputation.is_registered(agents));
+    EXPECT_LT(reputation.feedback_edges(), edges - 400 * 30);
+    EXPECT_EQ(reputation.register_agent(20'000, now).error(), Error::OutOfMemory);
 }
 
 TEST(Reputation, GrowRefusesStorageThatCannotHoldWhatIsThere)
@@ -409,4 +422,28 @@ TEST(Reputation, ForgettingAnAgentFreesItsSlotAndRatings)
     ASSERT_TRUE(s.reputation->report(5, 1, 1, 0, 0).is_ok());
     (void)s.reputation->update(0);
     EXPECT_FALSE(s.reputation->is_quarantined(5));
+}
+
+TEST(Reputation, DepartedAgentsStayUntilTheirSlotIsNeeded)
+{
+    Service s({}, 3);
+    for (AgentId agent = 1; agent <= 3; ++agent)
+        ASSERT_TRUE(s.reputation->register_agent(agent, 0).is_ok());
+    ASSERT_TRUE(s.reputation->report(1, 2, 3, 0, 0).is_ok());
+    EXPECT_EQ(s.reputation->register_agent(4, 0).error(), Error::OutOfMemory); // nobody departed
+    ASSERT_TRUE(s.reputation->depart(2).is_ok());
+    ASSERT_TRUE(s.reputation->depart(2).is_ok());
+    EXPECT_EQ(s.reputation->depart(9).error(), Error::NotFound);
+    EXPECT_EQ(s.reputation->departed_count(), 1u);
+    // Still known: it may be rated and vote, and its ratings count.
+    EXPECT_TRUE(s.reputation->report(3, 2, 1, 0, 0).is_ok());
+    EXPECT_TRUE(s.reputation->may_vote(2));
+    EXPECT_EQ(s.reputation->feedback_edges(), 2u);
+    // A newcomer takes its slot; it and its ratings are forgotten.
+    ASSERT_TRUE(s.reputation->register_agent(4, 0).is_ok());
+    EXPECT_FALSE(s.reputation->is_registered(2));
+    EXPECT_EQ(s.reputation->departed_count(), 0u);
+    EXPECT_EQ(s.reputation->feedback_edges(), 0u);
+    EXPECT_EQ(s.reputation->agent_count(), 3u);
+    EXPECT_EQ(s.reputation->register_agent(5, 0).error(), Error::OutOfMemory);
 }
