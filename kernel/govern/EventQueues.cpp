@@ -1,5 +1,5 @@
 #include <kernel/govern/EventQueues.h>
-#include <new>
+#include <kernel/lib/OwnPtr.h>
 
 namespace gehri::govern {
 
@@ -11,8 +11,7 @@ constexpr size_t first_slot_count = 64;
 
 EventQueues::~EventQueues()
 {
-    m_map.for_each([](uint64_t, Queue* queue) { delete queue; });
-    delete[] m_slots;
+    m_map.for_each([](uint64_t, Queue* queue) { (void)OwnPtr<Queue>::adopt(queue); });
 }
 
 EventQueues::Queue* EventQueues::find_locked(collective::AgentId agent) const
@@ -24,20 +23,16 @@ EventQueues::Queue* EventQueues::find_locked(collective::AgentId agent) const
 // Doubles the map (heap allocation under the lock: the heap's locks never wait for ours).
 bool EventQueues::grow_map_locked()
 {
-    size_t count = m_slot_count == 0 ? first_slot_count : m_slot_count * 2;
-    auto* slots = new (std::nothrow) HashSlot<Queue*>[count];
-    if (slots == nullptr)
+    size_t count = m_slots.size() == 0 ? first_slot_count : m_slots.size() * 2;
+    auto slots = HeapArray<HashSlot<Queue*>>::create(count);
+    if (slots.is_error())
         return false;
-    auto bigger = FixedHashMap<Queue*>::create(Span<HashSlot<Queue*>>(slots, count));
-    if (bigger.is_error()) {
-        delete[] slots;
+    auto bigger = FixedHashMap<Queue*>::create(slots.value().span());
+    if (bigger.is_error())
         return false;
-    }
     auto map = bigger.release_value();
     m_map.for_each([&map](uint64_t key, Queue* queue) { (void)map.find_or_insert(key, queue); });
-    delete[] m_slots;
-    m_slots = slots;
-    m_slot_count = count;
+    m_slots = slots.release_value(); // frees the old slots
     m_map = map;
     return true;
 }
@@ -48,14 +43,12 @@ EventQueues::Queue* EventQueues::make_locked(collective::AgentId agent)
         return nullptr;
     if (m_map.size() >= m_map.max_load() && !grow_map_locked())
         return nullptr;
-    auto* queue = new (std::nothrow) Queue;
-    if (queue == nullptr)
+    auto queue = make_owned<Queue>();
+    if (queue.is_error())
         return nullptr;
-    if (m_map.find_or_insert(agent, queue).is_error()) {
-        delete queue;
-        return nullptr;
-    }
-    return queue;
+    if (m_map.find_or_insert(agent, queue.value().get()).is_error())
+        return nullptr; // the OwnPtr frees it
+    return queue.release_value().leak();
 }
 
 bool EventQueues::post(const collective::Event& event)
@@ -113,14 +106,14 @@ uint64_t EventQueues::take_lost(collective::AgentId agent)
 
 void EventQueues::forget(collective::AgentId agent)
 {
-    Queue* queue = nullptr;
+    OwnPtr<Queue> queue;
     {
         InterruptSafeGuard guard(m_lock);
-        queue = find_locked(agent);
-        if (queue != nullptr)
+        queue = OwnPtr<Queue>::adopt(find_locked(agent));
+        if (queue)
             (void)m_map.remove(agent);
     }
-    delete queue;
+    // Freed here, after the lock.
 }
 
 } // namespace gehri::govern

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <kernel/collective/Outbox.h>
+#include <kernel/govern/HeapArray.h>
 #include <kernel/lib/FixedHashMap.h>
 #include <kernel/lib/Span.h>
 #include <kernel/lib/Spinlock.h>
@@ -47,8 +48,8 @@ private:
     bool grow_map_locked();
 
     mutable Spinlock m_lock;
-    HashSlot<Queue*>* m_slots { nullptr };
-    size_t m_slot_count { 0 };
+    // The map owns the queues it points to (made by make_owned, freed through an OwnPtr).
+    HeapArray<HashSlot<Queue*>> m_slots;
     FixedHashMap<Queue*> m_map;
     uint64_t m_dropped_without_queue { 0 };
 };
