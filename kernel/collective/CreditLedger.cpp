@@ -27,6 +27,12 @@ Result<CreditLedger> CreditLedger::create(const CreditConfig& config, const Cred
         return Error::InvalidArgument;
     if (config.spend_limit > 0 && config.spend_window == 0)
         return Error::InvalidArgument;
+    FixedHashMap<uint32_t> index;
+    if (!storage.index.is_empty()) {
+        if (storage.accounts.size() > storage.index.size() - storage.index.size() / 8 - 1)
+            return Error::InvalidArgument;
+        index = TRY(FixedHashMap<uint32_t>::create(storage.index));
+    }
     size_t per_auction = storage.bids.size() / storage.auctions.size();
     for (auto& account : storage.accounts) {
         account.open = false;
@@ -38,11 +44,55 @@ Result<CreditLedger> CreditLedger::create(const CreditConfig& config, const Cred
         storage.auctions[i].auction.reset();
         storage.auctions[i].bids = storage.bids.slice(i * per_auction, per_auction);
     }
-    return CreditLedger(config, storage, per_auction, audit, outbox);
+    CreditLedger ledger(config, storage, per_auction, audit, outbox);
+    ledger.m_index = index;
+    return ledger;
+}
+
+Result<void> CreditLedger::grow(Span<CreditAccount> accounts, Span<HashSlot<uint32_t>> index_slots)
+{
+    if (accounts.size() < m_accounts.size())
+        return Error::InvalidArgument;
+    bool new_index = !index_slots.is_empty() && index_slots.data() != m_index_slots.data();
+    Span<HashSlot<uint32_t>> kept = new_index ? index_slots : m_index_slots;
+    if (!kept.is_empty() && accounts.size() > kept.size() - kept.size() / 8 - 1)
+        return Error::InvalidArgument;
+    FixedHashMap<uint32_t> index = m_index;
+    if (new_index)
+        index = TRY(FixedHashMap<uint32_t>::create(index_slots));
+    if (accounts.data() != m_accounts.data()) {
+        for (size_t slot = 0; slot < accounts.size(); ++slot) {
+            CreditAccount& target = accounts[slot];
+            CreditAccount empty;
+            CreditAccount& source = slot < m_accounts.size() ? m_accounts[slot] : empty;
+            target.agent = source.agent;
+            target.open = source.open;
+            target.balance.reset();
+            target.spending.reset();
+            if (source.balance.has_value())
+                target.balance.emplace(std::move(*source.balance));
+            if (source.spending.has_value())
+                target.spending.emplace(std::move(*source.spending));
+        }
+        m_accounts = accounts;
+    }
+    if (new_index) {
+        for (uint32_t slot = 0; slot < m_accounts.size(); ++slot) {
+            if (m_accounts[slot].open)
+                (void)index.find_or_insert(m_accounts[slot].agent, slot);
+        }
+        m_index = index;
+        m_index_slots = index_slots;
+    }
+    return {};
 }
 
 CreditAccount* CreditLedger::find(AgentId agent)
 {
+    if (!m_index_slots.is_empty()) {
+        const uint32_t* slot = m_index.find(agent);
+        return slot ? &m_accounts[*slot] : nullptr;
+    }
     for (auto& account : m_accounts) {
         if (account.open && account.agent == agent)
             return &account;
@@ -54,12 +104,15 @@ Result<void> CreditLedger::open_account(AgentId agent, Nanoseconds now)
 {
     if (find(agent))
         return Error::AlreadyExists;
+    if (m_open == m_accounts.size())
+        return Error::OutOfMemory;
+    // Closed accounts leave holes; the search starts at the open count, where a ledger that
+    // only grew has its first free slot.
     CreditAccount* free = nullptr;
-    for (auto& account : m_accounts) {
-        if (!account.open) {
+    for (size_t step = 0; step < m_accounts.size() && !free; ++step) {
+        CreditAccount& account = m_accounts[(m_open + step) % m_accounts.size()];
+        if (!account.open)
             free = &account;
-            break;
-        }
     }
     if (!free)
         return Error::OutOfMemory;
@@ -70,8 +123,11 @@ Result<void> CreditLedger::open_account(AgentId agent, Nanoseconds now)
         auto spending = TRY(TokenBucket::create(m_config.spend_limit, m_config.spend_limit, m_config.spend_window, now, m_config.spend_limit));
         free->spending.emplace(std::move(spending));
     }
+    if (!m_index_slots.is_empty())
+        TRY(m_index.find_or_insert(agent, static_cast<uint32_t>(free - m_accounts.data())));
     free->agent = agent;
     free->open = true;
+    ++m_open;
     return {};
 }
 
@@ -80,6 +136,8 @@ Result<void> CreditLedger::close_account(AgentId agent)
     CreditAccount* account = find(agent);
     if (!account)
         return Error::NotFound;
+    (void)m_index.remove(agent);
+    --m_open;
     account->open = false;
     account->balance.reset();
     account->spending.reset();

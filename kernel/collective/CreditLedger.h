@@ -4,6 +4,7 @@
 #include <kernel/collective/AuditTrail.h>
 #include <kernel/collective/Outbox.h>
 #include <kernel/collective/TokenBucket.h>
+#include <kernel/lib/FixedHashMap.h>
 #include <kernel/lib/Optional.h>
 
 namespace gehri::collective {
@@ -61,6 +62,9 @@ struct CreditStorage {
     Span<AuctionSlot> auctions;
     Span<SealedBid> bids;   // split evenly between the auction slots
     Span<Award> awards;     // scratch for one closing, as many as the largest units
+    // Optional AgentId -> account slot map (power of two, > accounts.size() * 8/7): without
+    // it an account is found by a linear search, fine for a few dozen agents.
+    Span<HashSlot<uint32_t>> index {};
 };
 
 // Credit budgets and the auctions paid from them (docs/collective.md). Every agent has a
@@ -74,6 +78,11 @@ public:
 
     // AlreadyExists, OutOfMemory. A new account starts full.
     Result<void> open_account(AgentId agent, Nanoseconds now);
+    // Moves the accounts into bigger storage (at least as many; an index, if any, for that
+    // many; `index` may be the current one or empty). InvalidArgument; on error nothing changed.
+    Result<void> grow(Span<CreditAccount> accounts, Span<HashSlot<uint32_t>> index);
+    size_t capacity() const { return m_accounts.size(); }
+    size_t open_accounts() const { return m_open; }
     // For a dead agent: its bids stay sealed (a sealed bid cannot be withdrawn), but a unit it
     // wins is forfeited unsold and nothing is refunded. NotFound.
     Result<void> close_account(AgentId agent);
@@ -105,6 +114,7 @@ private:
     CreditLedger(const CreditConfig& config, const CreditStorage& storage, size_t bids_per_auction, AuditTrail& audit, Outbox& outbox)
         : m_config(config)
         , m_accounts(storage.accounts)
+        , m_index_slots(storage.index)
         , m_auctions(storage.auctions)
         , m_awards(storage.awards)
         , m_bids_per_auction(bids_per_auction)
@@ -121,6 +131,9 @@ private:
 
     CreditConfig m_config;
     Span<CreditAccount> m_accounts;
+    Span<HashSlot<uint32_t>> m_index_slots;
+    FixedHashMap<uint32_t> m_index; // without slots when storage has no index
+    size_t m_open { 0 };
     Span<AuctionSlot> m_auctions;
     Span<Award> m_awards;
     size_t m_bids_per_auction;

@@ -53,6 +53,15 @@ struct Convergence {
     bool converged; // residual <= epsilon
 };
 
+// What refine_bounded() did: `iterations` iterations completed (each ended with `residual`),
+// `work` units spent (one unit is one peer visited or one feedback-table slot walked).
+struct RefineProgress {
+    uint32_t iterations;
+    uint64_t work;
+    Trust residual;
+    bool converged;
+};
+
 // Not in quarantine while trust * peer_count >= fraction_of_mean_ppm / 1e6 * trust_one, i.e.
 // trust at or above that fraction of the mean (1/n). Pre-trusted peers are never quarantined, and
 // neither is a peer with fewer than min_ratings_received ratings about it: a newcomer has no
@@ -81,18 +90,46 @@ public:
     Result<void> set_pretrusted(Span<const PeerIndex> pretrusted);
 
     // Adds transactions `from` had with `to` (saturating). InvalidArgument for a self-rating or an
-    // index out of range; OutOfMemory when the feedback graph is full.
+    // index out of range; OutOfMemory when the feedback graph is full. During an iteration that
+    // refine_bounded() has begun, the graph is frozen: the feedback waits (up to
+    // pending_capacity reports) and is applied when that iteration ends; one more abandons the
+    // iteration and applies them all. ratings_received counts the report at once.
     Result<void> record_feedback(PeerIndex from, PeerIndex to, uint32_t satisfied, uint32_t unsatisfied);
 
     // Full recomputation from t = p, up to config.max_iterations.
     Convergence compute();
     // Incremental update: iterates from the current vector, up to max_iterations.
     Convergence refine(uint32_t max_iterations);
+    // Incremental update with bounded work, resumable: continues the iteration in progress (or
+    // begins one), spending at most `work_budget` units (plus at most peer_count(): the last
+    // phase, which forms the new vector, is never split, so trust() is always one iterate), and
+    // completes at most max_iterations iterations. An iteration costs 2 * peer_count() + the table's slot count units; one
+    // spread over several calls gives exactly the vector one uninterrupted iteration would.
+    // Stops early once an iteration converges.
+    RefineProgress refine_bounded(uint64_t work_budget, uint32_t max_iterations);
+    uint64_t work_per_iteration() const { return 2 * m_peers.size() + m_feedback.slot_count(); }
+    bool iteration_in_progress() const { return m_phase != Phase::Idle; }
+
+    // Forgets `peer`: the feedback it gave and received (its raters' row sums shrink), its
+    // trust and ratings; a pre-trusted peer leaves the set (the pre-trust is spread anew). The
+    // index stays valid as an idle peer with trust 0, for reuse. An iteration in progress is
+    // abandoned. O(table slots). InvalidArgument out of range.
+    Result<void> remove_peer(PeerIndex peer);
+
+    // Moves everything into bigger storage (peers.size() >= peer_count(), a table that holds
+    // the current edges); the new peers start with trust 0 and, with no pre-trusted set, the
+    // uniform pre-trust is spread anew over all peers. Either span may be the current one. An
+    // iteration in progress is abandoned. InvalidArgument, OutOfMemory (table too small); on
+    // error nothing changed. The caller frees the old storage afterwards.
+    Result<void> grow(Span<PeerTrust> peers, Span<FeedbackSlot> feedback_slots);
 
     Trust trust(PeerIndex peer) const { return m_peers[peer].trust; }
     Feedback feedback(PeerIndex from, PeerIndex to) const;
     size_t peer_count() const { return m_peers.size(); }
     size_t feedback_edges() const { return m_feedback.size(); }
+    size_t feedback_slots() const { return m_feedback.slot_count(); }
+    // Room for feedback on `more` new rated pairs (pending reports counted)?
+    bool has_room_for_edges(size_t more) const { return m_feedback.size() + m_pending_new_edges + more <= m_feedback.max_load(); }
 
     bool should_quarantine(PeerIndex peer, const QuarantinePolicy& policy) const;
     // Writes the quarantined peers (ascending) into `out` up to its size; returns how many
@@ -100,24 +137,55 @@ public:
     size_t collect_quarantined(const QuarantinePolicy& policy, Span<PeerIndex> out) const;
 
 private:
-    EigenTrust(const EigenTrustConfig& config, Span<PeerTrust> peers, FixedHashMap<Feedback> feedback)
+    EigenTrust(const EigenTrustConfig& config, Span<PeerTrust> peers, Span<FeedbackSlot> feedback_slots, FixedHashMap<Feedback> feedback)
         : m_config(config)
         , m_peers(peers)
+        , m_feedback_slots(feedback_slots)
         , m_feedback(feedback)
         , m_damping(trust_from_ppm(config.damping_ppm))
     {
     }
 
+    enum class Phase : uint8_t { Idle, Scatter, Edges, Gather };
+    struct PendingFeedback {
+        PeerIndex from;
+        PeerIndex to;
+        uint32_t satisfied;
+        uint32_t unsatisfied;
+    };
+
     void distribute_pretrust(Span<const PeerIndex> pretrusted);
+    void distribute_pretrust_to_flagged();
     void reset_to_pretrust();
+    Result<void> apply_feedback(PeerIndex from, PeerIndex to, uint32_t satisfied, uint32_t unsatisfied);
+    void apply_pending();
+    void abandon_iteration();
+    void scatter(size_t first, size_t count);
+    void spread_edge(uint64_t key, const Feedback&);
+    void gather(size_t first, size_t count);
     Trust iterate_once();
     Convergence iterate(uint32_t max_iterations);
 
     EigenTrustConfig m_config;
     Span<PeerTrust> m_peers;
+    Span<FeedbackSlot> m_feedback_slots;
     FixedHashMap<Feedback> m_feedback;
     Trust m_damping;
     size_t m_pretrusted_count { 0 };
+
+public:
+    static constexpr size_t pending_capacity = 64;
+
+private:
+    // The iteration refine_bounded() has begun: the phase, the next peer or slot in it, and
+    // what the scatter and gather phases have summed so far.
+    Phase m_phase { Phase::Idle };
+    size_t m_cursor { 0 };
+    Trust m_dangling { 0 };
+    Trust m_residual { 0 };
+    PendingFeedback m_pending[pending_capacity] {};
+    size_t m_pending_count { 0 };
+    size_t m_pending_new_edges { 0 }; // pending reports on pairs not in the table yet (at most)
 };
 
 } // namespace gehri::collective

@@ -1,5 +1,6 @@
 #include <kernel/collective/Reputation.h>
 #include <kernel/collective/TrustWeights.h>
+#include <kernel/lib/WideArithmetic.h>
 
 namespace gehri::collective {
 
@@ -36,14 +37,109 @@ Result<void> Reputation::register_agent(AgentId agent, Nanoseconds now)
     if (slot_of(agent))
         return Error::AlreadyExists;
     if (m_count == m_peers.size())
-        return Error::OutOfMemory;
+        TRY(forget_one_departed());
     auto bucket = TRY(TokenBucket::per_second(m_config.report_burst, m_config.reports_per_second, now));
-    auto slot = static_cast<uint32_t>(m_count);
+    // Forgotten agents leave holes; the search starts where the last registration ended.
+    uint32_t slot = 0;
+    for (size_t step = 0; step < m_peers.size(); ++step) {
+        slot = static_cast<uint32_t>((m_next_slot + step) % m_peers.size());
+        if (m_peers[slot].agent == 0)
+            break;
+    }
     TRY(m_index.find_or_insert(agent, slot));
+    m_next_slot = slot + 1;
     ReputationPeer& peer = m_peers[slot];
     peer.agent = agent;
     peer.reports.emplace(std::move(bucket));
     ++m_count;
+    return {};
+}
+
+Result<void> Reputation::grow(const ReputationStorage& bigger)
+{
+    if (bigger.peers.size() < m_peers.size() || bigger.trust.size() != bigger.peers.size())
+        return Error::InvalidArgument;
+    bool new_index = bigger.index.data() != m_index_slots.data();
+    if (new_index && (bigger.index.size() < 2 || bigger.peers.size() > bigger.index.size() - bigger.index.size() / 8 - 1))
+        return Error::InvalidArgument;
+    if (!new_index && bigger.peers.size() > m_index_slots.size() - m_index_slots.size() / 8 - 1)
+        return Error::InvalidArgument;
+    // EigenTrust checks its table first and changes nothing on error; so nothing fails after it.
+    TRY(m_trust.grow(bigger.trust, bigger.feedback));
+    m_trust_storage = bigger.trust;
+    if (new_index) {
+        auto index = TRY(FixedHashMap<uint32_t>::create(bigger.index));
+        for (uint32_t slot = 0; slot < m_peers.size(); ++slot) {
+            if (m_peers[slot].agent != 0)
+                (void)index.find_or_insert(m_peers[slot].agent, slot);
+        }
+        m_index = index;
+        m_index_slots = bigger.index;
+    }
+    if (bigger.peers.data() != m_peers.data()) {
+        for (size_t slot = 0; slot < bigger.peers.size(); ++slot) {
+            ReputationPeer& target = bigger.peers[slot];
+            ReputationPeer empty;
+            ReputationPeer& source = slot < m_peers.size() ? m_peers[slot] : empty;
+            target.agent = source.agent;
+            target.departed = source.departed;
+            target.quarantined = source.quarantined;
+            target.immune_until = source.immune_until;
+            target.denials = source.denials;
+            target.reports.reset();
+            if (source.reports.has_value())
+                target.reports.emplace(std::move(*source.reports));
+        }
+        m_peers = bigger.peers;
+    }
+    return {};
+}
+
+Result<void> Reputation::depart(AgentId agent)
+{
+    const uint32_t* slot = slot_of(agent);
+    if (!slot)
+        return Error::NotFound;
+    if (!m_peers[*slot].departed) {
+        m_peers[*slot].departed = true;
+        ++m_departed;
+    }
+    return {};
+}
+
+// The departed agent after the last one forgotten this way, so the oldest holes go first.
+Result<void> Reputation::forget_one_departed()
+{
+    if (m_departed == 0)
+        return Error::OutOfMemory;
+    for (size_t step = 0; step < m_peers.size(); ++step) {
+        size_t slot = (m_departed_cursor + step) % m_peers.size();
+        if (m_peers[slot].agent != 0 && m_peers[slot].departed) {
+            m_departed_cursor = slot + 1;
+            return forget(m_peers[slot].agent);
+        }
+    }
+    return Error::OutOfMemory;
+}
+
+Result<void> Reputation::forget(AgentId agent)
+{
+    const uint32_t* found = slot_of(agent);
+    if (!found)
+        return Error::NotFound;
+    uint32_t slot = *found;
+    TRY(m_trust.remove_peer(slot));
+    (void)m_index.remove(agent);
+    ReputationPeer& peer = m_peers[slot];
+    peer.agent = 0;
+    if (peer.departed)
+        --m_departed;
+    peer.departed = false;
+    peer.quarantined = false;
+    peer.immune_until = 0;
+    peer.denials = 0;
+    peer.reports.reset();
+    --m_count;
     return {};
 }
 
@@ -60,7 +156,7 @@ Result<void> Reputation::set_pretrusted(Span<const AgentId> agents, Nanoseconds)
         indices[count++] = *slot;
     }
     TRY(m_trust.set_pretrusted({ indices, count }));
-    (void)m_trust.compute();
+    m_last_residual = m_trust.compute().residual;
     refresh_total();
     return {};
 }
@@ -110,19 +206,26 @@ bool Reputation::below_threshold(PeerIndex index) const
 void Reputation::refresh_total()
 {
     Trust total = 0;
-    for (PeerIndex index = 0; index < m_count; ++index)
-        total += m_trust_storage[index].trust; // a trust vector sums to at most trust_one
+    for (PeerIndex index = 0; index < m_peers.size(); ++index) {
+        if (m_peers[index].agent != 0)
+            total += m_trust_storage[index].trust; // a trust vector sums to at most trust_one
+    }
     m_agent_total = total;
 }
 
 size_t Reputation::update(Nanoseconds now)
 {
-    (void)m_trust.refine(m_config.refine_iterations);
+    RefineProgress progress = m_trust.refine_bounded(m_config.refine_work_per_update, m_config.refine_iterations);
+    if (progress.iterations == 0)
+        return 0; // the vector has not moved since the last judgment
+    m_last_residual = progress.residual;
     refresh_total();
+    if (!settled())
+        return 0;
     size_t quarantined = 0;
-    for (PeerIndex index = 0; index < m_count; ++index) {
+    for (PeerIndex index = 0; index < m_peers.size(); ++index) {
         ReputationPeer& peer = m_peers[index];
-        if (peer.quarantined || now < peer.immune_until || !below_threshold(index))
+        if (peer.agent == 0 || peer.quarantined || now < peer.immune_until || !below_threshold(index))
             continue;
         quarantine(index, now);
         ++quarantined;
@@ -130,9 +233,30 @@ size_t Reputation::update(Nanoseconds now)
     return quarantined;
 }
 
+// Once an iteration changes t by at most r (L1), t is within r (1 - a) / a of the fixed point
+// (docs/collective.md), so no agent's trust is off by more than that. Judging waits until that
+// is at most half the quarantine threshold's distance from zero, fraction_of_mean / 2 of the
+// mean trust 1/n: a vector still far from its fixed point (right after a flood of new feedback,
+// or from a cold start) would condemn agents the iteration has not reached yet, and quarantine
+// is sticky.
+bool Reputation::settled() const
+{
+    if (m_count == 0)
+        return true;
+    uint64_t damping = m_config.trust.damping_ppm;
+    uint64_t half_threshold = 0;
+    uint64_t bound = 0;
+    if (!multiply_divide(trust_one / m_count, m_config.quarantine.fraction_of_mean_ppm, 2 * parts_per_million, half_threshold))
+        return false;
+    if (!multiply_divide(half_threshold, damping, parts_per_million - damping, bound))
+        return false;
+    return m_last_residual <= bound;
+}
+
 Convergence Reputation::recompute()
 {
     Convergence convergence = m_trust.compute();
+    m_last_residual = convergence.residual;
     refresh_total();
     return convergence;
 }

@@ -15,7 +15,8 @@ struct ReputationConfig {
     uint32_t max_transactions_per_report { 16 }; // satisfied + unsatisfied in one report
     uint64_t report_burst { 20 };                // per rater: a token bucket of reports
     uint64_t reports_per_second { 5 };
-    uint32_t refine_iterations { 8 };            // per update(): a bounded amount of work
+    uint32_t refine_iterations { 8 };            // per update(): at most this many iterations
+    uint64_t refine_work_per_update { 32 * 1024 }; // and at most this much work (EigenTrust units)
     Nanoseconds lift_grace { 60 * nanoseconds_per_second }; // a lifted agent is not re-quarantined this soon
     uint32_t denials_per_halving { 4 };          // see penalize()
 };
@@ -23,6 +24,7 @@ struct ReputationConfig {
 // Per agent, in caller storage (one per agent the service can ever know).
 struct ReputationPeer {
     AgentId agent { 0 };
+    bool departed { false }; // exited; forgotten when its slot is needed
     bool quarantined { false };
     Nanoseconds immune_until { 0 };
     uint64_t denials { 0 };
@@ -42,8 +44,10 @@ enum class LiftAuthority : uint8_t { Human, Vote };
 // EigenTrust, quarantines agents whose trust falls below the policy's threshold, and lifts a
 // quarantine only on a human's or a vote's word. Policy denials, which the kernel witnesses
 // itself, weigh on an agent's standing beside the trust its peers give it.
-// Agents are never forgotten (EigenTrust keeps no deletions): capacity bounds the agents ever
-// registered, and ids must not be reused. Not synchronized: the owning service serializes.
+// An exited agent is marked departed and forgotten (forget: its record, trust and every rating it
+// gave or received go, its slot is reused) when a registration needs its slot; capacity bounds
+// the live agents plus the departed ones not yet forgotten. Not synchronized: the owning
+// service serializes.
 class Reputation final : public Standing {
 public:
     // Pre-trusted agents are a handful of well-known ones (the init agent, operators' tools).
@@ -53,8 +57,30 @@ public:
     static Result<Reputation> create(const ReputationConfig& config, const ReputationStorage& storage,
         AuditTrail& audit, Outbox& outbox, Nanoseconds now);
 
-    // AlreadyExists, OutOfMemory (capacity), InvalidArgument for the kernel's own id.
+    // AlreadyExists, OutOfMemory (capacity, and no departed agent to forget), InvalidArgument
+    // for the kernel's own id. When full, forgets one departed agent (the oldest hole first) to
+    // make room.
     Result<void> register_agent(AgentId agent, Nanoseconds now);
+    // The agent has exited. Its record stays (its ratings still shape others' trust, others may
+    // still rate it, it still counts as an elector) until its slot is needed: register_agent
+    // forgets a departed agent rather than fail. NotFound.
+    Result<void> depart(AgentId agent);
+    size_t departed_count() const { return m_departed; }
+    // Forgets an exited agent: its record and quarantine, and (EigenTrust::remove_peer) every
+    // rating it gave or received, so its raters' trust flows to the others. O(feedback slots).
+    // NotFound.
+    Result<void> forget(AgentId agent);
+    // Moves every record into bigger storage (at least as many peers, an index and a feedback
+    // table that hold what is there; any span may be the current one). Trust and feedback are
+    // kept; see EigenTrust::grow. InvalidArgument, OutOfMemory; on error nothing changed.
+    Result<void> grow(const ReputationStorage& bigger);
+    size_t capacity() const { return m_peers.size(); }
+    // Room in the feedback graph for one more rated pair (else report() on a new pair fails
+    // with OutOfMemory: the owner grows the graph first, or refuses).
+    bool has_feedback_room() const { return m_trust.has_room_for_edges(1); }
+    size_t feedback_edges() const { return m_trust.feedback_edges(); }
+    size_t feedback_slots() const { return m_trust.feedback_slots(); }
+    size_t index_slots() const { return m_index_slots.size(); }
     // Pre-trusted agents anchor trust and are never quarantined; with none, every peer is
     // pre-trusted alike (EigenTrust's default, weak against collectives: set some). Resets trust
     // to the pre-trust vector and recomputes. NotFound for an unregistered agent, OutOfRange
@@ -72,7 +98,10 @@ public:
     // kernel praises nobody. NotFound for an unknown agent.
     Result<void> penalize(AgentId agent, Nanoseconds now);
 
-    // Refines trust (refine_iterations) and quarantines agents now below the threshold. Returns
+    // Refines trust (at most refine_iterations iterations and refine_work_per_update units of
+    // work, resuming an iteration an earlier call began) and, when an iteration completed and
+    // the vector has settled (its last change puts every agent within half the quarantine
+    // threshold of its fixed-point trust), quarantines agents now below the threshold. Returns
     // how many it quarantined.
     size_t update(Nanoseconds now);
     // A full recomputation, for the background.
@@ -104,6 +133,7 @@ private:
         , m_trust_storage(storage.trust)
         , m_trust(trust)
         , m_index(index)
+        , m_index_slots(storage.index)
         , m_audit(audit)
         , m_outbox(outbox)
     {
@@ -111,6 +141,8 @@ private:
 
     const uint32_t* slot_of(AgentId agent) const { return m_index.find(agent); }
     bool below_threshold(PeerIndex) const;
+    bool settled() const;
+    Result<void> forget_one_departed();
     uint64_t relative_ppm(PeerIndex) const;
     void refresh_total();
     void quarantine(PeerIndex, Nanoseconds now);
@@ -120,9 +152,14 @@ private:
     Span<PeerTrust> m_trust_storage;
     EigenTrust m_trust;
     FixedHashMap<uint32_t> m_index;
+    Span<HashSlot<uint32_t>> m_index_slots;
     AuditTrail& m_audit;
     Outbox& m_outbox;
     size_t m_count { 0 };
+    size_t m_next_slot { 0 };
+    size_t m_departed { 0 };
+    size_t m_departed_cursor { 0 };
+    Trust m_last_residual { trust_one }; // of the last completed iteration
     Trust m_agent_total { 0 }; // held by registered agents (not idle capacity), as of the last iteration
 };
 

@@ -6,6 +6,7 @@
 #include <kernel/govern/BootPolicy.h>
 #include <kernel/govern/Collective.h>
 #include <kernel/govern/Governance.h>
+#include <kernel/govern/HeapArray.h>
 #include <kernel/lib/Optional.h>
 #include <kernel/log/Log.h>
 #include <kernel/log/Panic.h>
@@ -20,7 +21,11 @@ using namespace collective;
 
 namespace {
 
-constexpr size_t max_agents = 64;
+// Per-agent records start with room for first_agents and double, up to max_collective_agents at once;
+// the feedback graph starts at first_feedback_slots and doubles up to max_feedback_slots
+// (7/8 usable: ~458,000 rated pairs, 112 per agent at 4,096 agents, 8 MiB).
+constexpr size_t first_agents = 64;
+constexpr size_t first_feedback_slots = 512;
 constexpr size_t proposal_slots = 16;
 constexpr size_t auction_slots = 8;
 constexpr size_t bids_per_auction = 16;
@@ -69,11 +74,6 @@ private:
 struct Storage {
     PolicyRule rules[16];
     CosignRule cosigns[4];
-    ReputationPeer peers[max_agents];
-    PeerTrust trust[max_agents];
-    FeedbackSlot feedback[512];
-    HashSlot<uint32_t> index[128];
-    CreditAccount accounts[max_agents];
     AuctionSlot auctions[auction_slots];
     SealedBid bids[auction_slots * bids_per_auction];
     Award awards[bids_per_auction];
@@ -82,6 +82,18 @@ struct Storage {
     ResourceSlot resources[8];
     LeaseSlot leases[32];
     WaiterSlot waiters[32];
+};
+
+// The growable per-agent storage, on the kernel heap.
+struct AgentStorage {
+    HeapArray<ReputationPeer> peers;
+    HeapArray<PeerTrust> trust;
+    HeapArray<FeedbackSlot> feedback;
+    HeapArray<HashSlot<uint32_t>> index;
+    HeapArray<CreditAccount> accounts;
+    HeapArray<HashSlot<uint32_t>> account_index;
+
+    size_t bytes() const { return peers.bytes() + trust.bytes() + feedback.bytes() + index.bytes() + accounts.bytes() + account_index.bytes(); }
 };
 
 struct Services {
@@ -96,6 +108,7 @@ struct Services {
     RecordingOutbox recorder;
     Policy policy;
     AuditTrail& trail;
+    AgentStorage agents;
     Optional<Reputation> reputation;
     Optional<PolicyEnforcer> enforcer;
     Optional<CreditLedger> ledger;
@@ -107,6 +120,8 @@ Storage s_storage;
 bool s_policy_refused = false;
 alignas(Services) uint8_t s_services_space[sizeof(Services)];
 Services* s_services = nullptr;
+
+constexpr size_t min(size_t a, size_t b) { return a < b ? a : b; }
 // Serializes every service above; never held while acting (the outbox performs after it).
 Spinlock s_lock;
 sched::WaitQueue s_event_posted;
@@ -135,12 +150,59 @@ auto locked(Body body)
     return result;
 }
 
+// Room for `agents` reputation records and credit accounts (index: 2x, under the 7/8 load).
+Result<void> grow_reputation(AgentStorage& storage, Reputation& reputation, size_t agents)
+{
+    auto peers = TRY(HeapArray<ReputationPeer>::create(agents));
+    auto trust = TRY(HeapArray<PeerTrust>::create(agents));
+    auto index = TRY(HeapArray<HashSlot<uint32_t>>::create(2 * agents));
+    TRY(reputation.grow({ peers.span(), trust.span(), storage.feedback.span(), index.span() }));
+    storage.peers = std::move(peers);
+    storage.trust = std::move(trust);
+    storage.index = std::move(index);
+    return {};
+}
+
+Result<void> grow_accounts(AgentStorage& storage, CreditLedger& ledger, size_t agents)
+{
+    auto accounts = TRY(HeapArray<CreditAccount>::create(agents));
+    auto index = TRY(HeapArray<HashSlot<uint32_t>>::create(2 * agents));
+    TRY(ledger.grow(accounts.span(), index.span()));
+    storage.accounts = std::move(accounts);
+    storage.account_index = std::move(index);
+    return {};
+}
+
+// The feedback graph doubles when full, up to max_feedback_slots; past that a report on a new
+// pair is refused (OutOfMemory) while reports on pairs already rated still count.
+Result<void> ensure_feedback_room(AgentStorage& storage, Reputation& reputation)
+{
+    if (reputation.has_feedback_room() || storage.feedback.size() >= max_feedback_slots)
+        return {};
+    auto feedback = TRY(HeapArray<FeedbackSlot>::create(storage.feedback.size() * 2));
+    TRY(reputation.grow({ storage.peers.span(), storage.trust.span(), feedback.span(), storage.index.span() }));
+    storage.feedback = std::move(feedback);
+    return {};
+}
+
 Result<void> enroll_locked(Services& all, AgentId agent, Nanoseconds now)
 {
-    if (!all.reputation->is_registered(agent))
+    if (!all.reputation->is_registered(agent)) {
+        // Departed agents' records give way before the tables grow (Reputation::depart).
+        size_t count = all.reputation->agent_count();
+        size_t live = count - all.reputation->departed_count();
+        if (live >= max_collective_agents)
+            return Error::OutOfMemory;
+        if (count == all.reputation->capacity() && all.reputation->departed_count() == 0)
+            TRY(grow_reputation(all.agents, *all.reputation, min(2 * count, max_collective_agents)));
         TRY(all.reputation->register_agent(agent, now));
-    if (!all.ledger->has_account(agent))
+    }
+    if (!all.ledger->has_account(agent)) {
+        size_t open = all.ledger->open_accounts();
+        if (open == all.ledger->capacity())
+            TRY(grow_accounts(all.agents, *all.ledger, min(2 * open, max_collective_agents)));
         TRY(all.ledger->open_account(agent, now));
+    }
     return {};
 }
 
@@ -210,14 +272,21 @@ Result<void> initialize_collective(AuditTrail& trail, KernelOutbox& outbox, uint
         return policy.error();
     // Services are built in place: the enforcer and the lease manager keep references.
     auto* all = new (s_services_space) Services(trail, outbox, policy.release_value());
-    all->reputation.emplace(TRY(Reputation::create({}, { storage.peers, storage.trust, storage.feedback, storage.index }, trail, all->recorder, now)));
+    auto& agents = all->agents;
+    agents.peers = TRY(HeapArray<ReputationPeer>::create(first_agents));
+    agents.trust = TRY(HeapArray<PeerTrust>::create(first_agents));
+    agents.feedback = TRY(HeapArray<FeedbackSlot>::create(first_feedback_slots));
+    agents.index = TRY(HeapArray<HashSlot<uint32_t>>::create(2 * first_agents));
+    agents.accounts = TRY(HeapArray<CreditAccount>::create(first_agents));
+    agents.account_index = TRY(HeapArray<HashSlot<uint32_t>>::create(2 * first_agents));
+    all->reputation.emplace(TRY(Reputation::create({}, { agents.peers.span(), agents.trust.span(), agents.feedback.span(), agents.index.span() }, trail, all->recorder, now)));
     all->enforcer.emplace(PolicyEnforcer(all->policy, trail, &*all->reputation));
     CreditConfig credit;
     if (all->policy.credit_limit().amount != 0) {
         credit.spend_limit = all->policy.credit_limit().amount;
         credit.spend_window = all->policy.credit_limit().window;
     }
-    all->ledger.emplace(TRY(CreditLedger::create(credit, { storage.accounts, storage.auctions, storage.bids, storage.awards }, trail, all->recorder)));
+    all->ledger.emplace(TRY(CreditLedger::create(credit, { agents.accounts.span(), storage.auctions, storage.bids, storage.awards, agents.account_index.span() }, trail, all->recorder)));
     ProposalBoardConfig board;
     if (all->policy.proposal_limit() != 0)
         board.max_open_per_agent = all->policy.proposal_limit();
@@ -274,6 +343,7 @@ void collective_agent_exited(AgentId agent)
     locked([agent](Services& all, Nanoseconds now) {
         all.leases->agent_exited(agent, now);
         (void)all.ledger->close_account(agent); // NotFound: it never took part
+        (void)all.reputation->depart(agent); // forgotten when its slot is needed
         return 0;
     });
     events().forget(agent);
@@ -408,6 +478,7 @@ Result<void> report_feedback(object::Agent& agent, AgentId ratee, uint32_t satis
         if (agent.is_isolated())
             return Error::AccessDenied;
         TRY(enroll_locked(all, agent.id(), now));
+        TRY(ensure_feedback_room(all.agents, *all.reputation));
         TRY(all.reputation->report(agent.id(), ratee, satisfied, unsatisfied, now));
         (void)all.reputation->update(now);
         return {};
@@ -425,6 +496,45 @@ Result<void> take_event(object::Agent& agent, abi::CollectiveEvent& out, uint64_
     uint64_t lost = queues.take_lost(id);
     out = { static_cast<uint32_t>(event.kind), lost > UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(lost), event.subject, event.detail, event.detail2 };
     return {};
+}
+
+Result<void> collective_enroll(AgentId agent)
+{
+    if (!collective_ready())
+        return Error::NotSupported;
+    return locked([agent](Services& all, Nanoseconds now) { return enroll_locked(all, agent, now); });
+}
+
+Result<void> collective_rate(AgentId rater, AgentId ratee, uint32_t satisfied, uint32_t unsatisfied)
+{
+    if (!collective_ready())
+        return Error::NotSupported;
+    return locked([&](Services& all, Nanoseconds now) -> Result<void> {
+        TRY(enroll_locked(all, rater, now));
+        TRY(ensure_feedback_room(all.agents, *all.reputation));
+        TRY(all.reputation->report(rater, ratee, satisfied, unsatisfied, now));
+        (void)all.reputation->update(now);
+        return {};
+    });
+}
+
+CollectiveStatistics collective_statistics()
+{
+    if (!collective_ready())
+        return {};
+    auto& all = services();
+    InterruptSafeGuard guard(s_lock);
+    return { all.reputation->agent_count() - all.reputation->departed_count(), all.reputation->departed_count(), all.reputation->capacity(), all.ledger->open_accounts(),
+        all.reputation->feedback_edges(), all.reputation->feedback_slots(), all.agents.bytes(), events().queue_count() };
+}
+
+bool collective_is_quarantined(AgentId agent)
+{
+    if (!collective_ready())
+        return false;
+    auto& all = services();
+    InterruptSafeGuard guard(s_lock);
+    return all.reputation->is_quarantined(agent);
 }
 
 uint64_t policy_denials()

@@ -34,7 +34,9 @@ void collective_advance(uint64_t now_ns);
 uint64_t collective_next_deadline();
 
 // The agent has exited: its leases end (waiters are told), its queued requests and account are
-// dropped, its events forgotten. No-op before initialization.
+// dropped (the slot reused), its event queue freed, and its reputation record marked departed:
+// forgotten, with every rating it gave or received, when a new agent needs the slot. No-op
+// before initialization.
 void collective_agent_exited(collective::AgentId);
 
 Result<uint64_t> open_proposal(object::Agent&, const abi::ProposalRequest&, Span<const collective::AgentId> electorate);
@@ -49,6 +51,30 @@ Result<void> bid(object::Agent&, collective::AuctionId, uint64_t amount);
 Result<void> report_feedback(object::Agent&, collective::AgentId ratee, uint32_t satisfied, uint32_t unsatisfied);
 // Moves the agent's oldest event to `out`; TimedOut if none arrives by the deadline.
 Result<void> take_event(object::Agent&, abi::CollectiveEvent& out, uint64_t deadline_ns);
+
+// At most this many agents enrolled at once (reputation records, credit accounts); past it, and
+// when the kernel heap cannot supply a bigger table, enrollment fails with OutOfMemory.
+constexpr size_t max_collective_agents = 8192;
+constexpr size_t max_feedback_slots = size_t { 1 } << 19;
+
+// Enrolls an agent's records without a call of its own, and rates on an agent's behalf: for the
+// kernel's tests, which fill the services with thousands of agents. NotSupported before
+// initialization; enrollment's errors.
+Result<void> collective_enroll(collective::AgentId);
+Result<void> collective_rate(collective::AgentId rater, collective::AgentId ratee, uint32_t satisfied, uint32_t unsatisfied);
+bool collective_is_quarantined(collective::AgentId);
+
+struct CollectiveStatistics {
+    size_t agents;          // live agents' reputation records
+    size_t departed;        // exited agents' records, forgotten when their slot is needed
+    size_t agent_capacity;  // records the current tables hold
+    size_t accounts;        // open credit accounts (closed on exit)
+    size_t feedback_edges;
+    size_t feedback_slots;
+    size_t bytes;           // heap held by the per-agent tables
+    size_t event_queues;
+};
+CollectiveStatistics collective_statistics();
 
 // Policy denials since boot (for tests and ps).
 uint64_t policy_denials();

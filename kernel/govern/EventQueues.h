@@ -1,6 +1,8 @@
 #pragma once
 
 #include <kernel/collective/Outbox.h>
+#include <kernel/govern/HeapArray.h>
+#include <kernel/lib/FixedHashMap.h>
 #include <kernel/lib/Span.h>
 #include <kernel/lib/Spinlock.h>
 
@@ -9,14 +11,21 @@ namespace gehri::govern {
 // Each agent's pending collective events (proposal decided, lease granted or lost, outbid,
 // quarantined ...), read by the agent through a syscall. A bounded queue per agent: when it is
 // full the oldest event is dropped and the loss counted, so a flood of decisions cannot eat
-// kernel memory and the agent learns that it missed some. Queues are made on the first event
-// for an agent and forgotten when it exits.
+// kernel memory and the agent learns that it missed some. A queue is allocated from the kernel
+// heap on the first event for an agent and freed when it exits; the AgentId -> queue map
+// doubles when it fills. Up to max_agents queues at once; an event for an agent beyond that,
+// or when the heap is out of memory, is counted as dropped.
 class EventQueues {
 public:
-    static constexpr size_t max_agents = 64;
+    static constexpr size_t max_agents = 16384;
     static constexpr size_t events_per_agent = 32;
 
-    // False if no queue was free for a new agent (the event is counted as dropped).
+    EventQueues() = default;
+    ~EventQueues();
+    EventQueues(const EventQueues&) = delete;
+    EventQueues& operator=(const EventQueues&) = delete;
+
+    // False if no queue could be made for a new agent (the event is counted as dropped).
     bool post(const collective::Event&);
     // Moves up to out.size() of `agent`'s oldest events to `out`; returns how many.
     size_t take(collective::AgentId agent, Span<collective::Event> out);
@@ -25,21 +34,23 @@ public:
     uint64_t take_lost(collective::AgentId agent);
     void forget(collective::AgentId agent);
     uint64_t dropped_without_queue() const { return m_dropped_without_queue; }
+    size_t queue_count() const { return m_map.size(); }
 
 private:
     struct Queue {
-        collective::AgentId agent { 0 };
-        bool used { false };
         collective::Event events[events_per_agent] {};
         size_t head { 0 };
         size_t count { 0 };
         uint64_t lost { 0 };
     };
-    Queue* find_locked(collective::AgentId agent);
-    const Queue* find_locked(collective::AgentId agent) const;
+    Queue* find_locked(collective::AgentId agent) const;
+    Queue* make_locked(collective::AgentId agent);
+    bool grow_map_locked();
 
     mutable Spinlock m_lock;
-    Queue m_queues[max_agents] {};
+    // The map owns the queues it points to (made by make_owned, freed through an OwnPtr).
+    HeapArray<HashSlot<Queue*>> m_slots;
+    FixedHashMap<Queue*> m_map;
     uint64_t m_dropped_without_queue { 0 };
 };
 

@@ -17,7 +17,8 @@ void KernelOutbox::queue(const Act& act)
         ++m_dropped;
         return;
     }
-    m_acts[m_count++] = act;
+    m_acts[(m_head + m_count) % capacity] = act;
+    ++m_count;
 }
 
 void KernelOutbox::notify(const Event& event) { queue({ .kind = ActKind::Event, .event = event, .effect = {}, .control = {} }); }
@@ -34,9 +35,8 @@ void KernelOutbox::perform_pending()
             InterruptSafeGuard guard(m_lock);
             if (m_count == 0)
                 return;
-            act = m_acts[0];
-            for (size_t i = 1; i < m_count; ++i)
-                m_acts[i - 1] = m_acts[i];
+            act = m_acts[m_head];
+            m_head = (m_head + 1) % capacity;
             --m_count;
         }
         perform(act);

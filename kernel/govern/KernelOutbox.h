@@ -10,7 +10,9 @@ namespace gehri::govern {
 // only queues; the caller performs the queued acts (perform_pending) after dropping the
 // service's lock, because acting takes other locks (agents, run queues, wait queues).
 // A full queue drops the act and counts it; the acts that must never be lost (break-glass
-// controls) are few per command and the queue holds many more.
+// controls) are few per command and the queue holds many more. It is sized for a swarm: one
+// judgment can quarantine hundreds of agents at once, each told by an event (a ring of 1024
+// acts, ~100 KiB).
 class KernelOutbox final : public collective::Outbox {
 public:
     void notify(const collective::Event&) override;
@@ -31,7 +33,7 @@ private:
         collective::ResourceEffect effect;
         collective::ControlAction control;
     };
-    static constexpr size_t capacity = 64;
+    static constexpr size_t capacity = 1024;
 
     void queue(const Act&);
     void perform(const Act&);
@@ -39,6 +41,7 @@ private:
 
     Spinlock m_lock;
     Act m_acts[capacity] {};
+    size_t m_head { 0 };
     size_t m_count { 0 };
     uint64_t m_dropped { 0 };
     uint64_t m_controls_performed { 0 };

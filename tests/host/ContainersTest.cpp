@@ -64,3 +64,54 @@ TEST(FixedHashMap, TinyTablesKeepAnEmptySlot)
     HashSlot<int> odd[3];
     EXPECT_EQ(FixedHashMap<int>::create(odd).error(), Error::InvalidArgument);
 }
+
+TEST(FixedHashMap, RemoveKeepsEveryOtherKeyReachable)
+{
+    // Small table, clustered keys: removals happen in the middle of long probe runs, wrapping.
+    std::vector<HashSlot<uint64_t>> slots(64);
+    auto map = FixedHashMap<uint64_t>::create(Span<HashSlot<uint64_t>>(slots.data(), slots.size())).release_value();
+    std::unordered_map<uint64_t, uint64_t> reference;
+    std::mt19937_64 random(11);
+    for (int step = 0; step < 20000; ++step) {
+        uint64_t key = random() % 90;
+        if (random() % 2 == 0 && reference.size() < map.max_load()) {
+            ASSERT_TRUE(map.find_or_insert(key, key * 3).is_ok());
+            reference[key] = key * 3;
+        } else {
+            EXPECT_EQ(map.remove(key), reference.erase(key) == 1);
+        }
+        ASSERT_EQ(map.size(), reference.size());
+        if (step % 97 == 0) {
+            for (uint64_t probe = 0; probe < 90; ++probe) {
+                auto it = reference.find(probe);
+                const uint64_t* found = map.find(probe);
+                ASSERT_EQ(found != nullptr, it != reference.end()) << "key " << probe;
+                if (found) {
+                    EXPECT_EQ(*found, it->second);
+                }
+            }
+        }
+    }
+    EXPECT_FALSE(map.remove(FixedHashMap<uint64_t>::empty_key));
+}
+
+TEST(FixedHashMap, RemoveIfTakesExactlyTheMatchingEntries)
+{
+    std::mt19937_64 random(13);
+    for (int round = 0; round < 200; ++round) {
+        std::vector<HashSlot<uint64_t>> slots(32);
+        auto map = FixedHashMap<uint64_t>::create(Span<HashSlot<uint64_t>>(slots.data(), slots.size())).release_value();
+        std::unordered_map<uint64_t, uint64_t> reference;
+        while (reference.size() < map.max_load()) {
+            uint64_t key = random() % 200;
+            ASSERT_TRUE(map.find_or_insert(key, key).is_ok());
+            reference[key] = key;
+        }
+        uint64_t divisor = 2 + round % 5;
+        size_t expected = std::erase_if(reference, [&](auto& entry) { return entry.first % divisor == 0; });
+        EXPECT_EQ(map.remove_if([&](uint64_t key, uint64_t) { return key % divisor == 0; }), expected);
+        ASSERT_EQ(map.size(), reference.size());
+        for (uint64_t key = 0; key < 200; ++key)
+            ASSERT_EQ(map.find(key) != nullptr, reference.count(key) == 1) << "key " << key;
+    }
+}

@@ -283,3 +283,33 @@ TEST(CreditLedger, RandomMarketsConserveCredit)
     EXPECT_GT(paid, 0u);
     EXPECT_TRUE(l.audit.owned->log.verify_pending().is_ok());
 }
+
+TEST(CreditLedger, GrowsWithAnIndexAndReusesClosedAccounts)
+{
+    Ledger l({}, 4);
+    for (AgentId agent = 1; agent <= 4; ++agent)
+        ASSERT_TRUE(l.ledger->open_account(agent, 0).is_ok());
+    EXPECT_EQ(l.ledger->open_account(5, 0).error(), Error::OutOfMemory);
+    ASSERT_TRUE(l.ledger->debit(2, 30, 0).is_ok());
+    std::vector<CreditAccount> accounts(4096);
+    std::vector<HashSlot<uint32_t>> small_index(8);
+    std::vector<HashSlot<uint32_t>> index(8192);
+    EXPECT_EQ(l.ledger->grow({ accounts.data(), 2 }, {}).error(), Error::InvalidArgument);
+    EXPECT_EQ(l.ledger->grow({ accounts.data(), 4096 }, { small_index.data(), 8 }).error(), Error::InvalidArgument);
+    ASSERT_TRUE(l.ledger->grow({ accounts.data(), 4096 }, { index.data(), 8192 }).is_ok());
+    EXPECT_EQ(l.ledger->capacity(), 4096u);
+    EXPECT_EQ(l.ledger->available(2, 0), 70u); // balances moved with the accounts
+    for (AgentId agent = 5; agent <= 4096; ++agent)
+        ASSERT_TRUE(l.ledger->open_account(agent, 0).is_ok());
+    EXPECT_EQ(l.ledger->open_accounts(), 4096u);
+    EXPECT_EQ(l.ledger->open_account(5000, 0).error(), Error::OutOfMemory);
+    for (AgentId agent = 1; agent <= 4096; agent += 2)
+        ASSERT_TRUE(l.ledger->close_account(agent).is_ok());
+    EXPECT_EQ(l.ledger->open_accounts(), 2048u);
+    EXPECT_EQ(l.ledger->available(3, 0), 0u);
+    for (AgentId agent = 10'001; agent <= 12'048; ++agent)
+        ASSERT_TRUE(l.ledger->open_account(agent, 0).is_ok());
+    EXPECT_EQ(l.ledger->available(12'048, 0), 100u);
+    EXPECT_EQ(l.ledger->available(4096, 0), 100u);
+    EXPECT_EQ(l.ledger->close_account(3).error(), Error::NotFound);
+}

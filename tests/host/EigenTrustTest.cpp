@@ -488,3 +488,178 @@ TEST(EigenTrust, ThousandsOfPeers)
     EXPECT_LT(summary.malicious_mean, summary.good_mean / 10);
     std::printf("  %zu peers, %zu edges: %u iterations, %.3f s (ASan build)\n", n, network.trust.feedback_edges(), convergence.iterations, elapsed);
 }
+
+TEST(EigenTrust, BoundedRefinementGivesTheSameVectorAsWholeIterations)
+{
+    ThreatModel model { 40, 20, 3, true, 10, 10 };
+    auto ratings = simulate(model, 3000, 21);
+    Network whole(60, 1024);
+    Network sliced(60, 1024);
+    whole.pretrust(first_peers(3));
+    sliced.pretrust(first_peers(3));
+    whole.record(ratings);
+    sliced.record(ratings);
+    uint64_t per_iteration = sliced.trust.work_per_iteration();
+    EXPECT_EQ(per_iteration, 2 * 60u + 1024u);
+    // Budgets that end in every phase, including mid-scatter and mid-gather.
+    uint32_t iterations = 0;
+    for (uint64_t budget : { 7u, 61u, 500u, 1023u, 3u, 2000u, 1u, 90u }) {
+        while (iterations < 12) {
+            RefineProgress progress = sliced.trust.refine_bounded(budget, 1);
+            EXPECT_LE(progress.work, budget + 60);
+            iterations += progress.iterations;
+            if (progress.iterations > 0)
+                break;
+        }
+    }
+    EXPECT_EQ(iterations, 8u);
+    EXPECT_FALSE(sliced.trust.iteration_in_progress());
+    (void)whole.trust.refine(8);
+    for (PeerIndex i = 0; i < 60; ++i)
+        EXPECT_EQ(sliced.trust.trust(i), whole.trust.trust(i)) << "peer " << i;
+}
+
+TEST(EigenTrust, FeedbackDuringABoundedIterationWaitsForItsEnd)
+{
+    Network network(8, 64);
+    network.record({ { 0, 1, 5, 0 }, { 1, 2, 5, 0 }, { 2, 0, 5, 0 } });
+    Network reference(8, 64);
+    reference.record({ { 0, 1, 5, 0 }, { 1, 2, 5, 0 }, { 2, 0, 5, 0 } });
+    RefineProgress begun = network.trust.refine_bounded(10, 1); // stops inside the edges
+    EXPECT_EQ(begun.iterations, 0u);
+    ASSERT_TRUE(network.trust.iteration_in_progress());
+    ASSERT_TRUE(network.trust.record_feedback(3, 4, 2, 0).is_ok());
+    EXPECT_EQ(network.trust.feedback(3, 4).satisfied, 2u); // visible at once
+    EXPECT_EQ(network.trust.feedback_edges(), 3u);          // but the graph waits
+    RefineProgress finished = network.trust.refine_bounded(1000, 1);
+    EXPECT_EQ(finished.iterations, 1u);
+    EXPECT_EQ(network.trust.feedback_edges(), 4u);
+    // The iteration used the graph as it was when it began.
+    (void)reference.trust.refine(1);
+    for (PeerIndex i = 0; i < 8; ++i)
+        EXPECT_EQ(network.trust.trust(i), reference.trust.trust(i));
+    // A flood beyond the pending room abandons the iteration rather than losing a report.
+    (void)network.trust.refine_bounded(10, 1);
+    ASSERT_TRUE(network.trust.iteration_in_progress());
+    for (size_t k = 0; k <= EigenTrust::pending_capacity; ++k)
+        ASSERT_TRUE(network.trust.record_feedback(5, 6, 1, 0).is_ok());
+    EXPECT_FALSE(network.trust.iteration_in_progress());
+    EXPECT_EQ(network.trust.feedback(5, 6).satisfied, EigenTrust::pending_capacity + 1);
+}
+
+TEST(EigenTrust, GrowingKeepsFeedbackAndRoomIsCheckedForPendingReports)
+{
+    std::vector<PeerTrust> small_peers(4);
+    std::vector<FeedbackSlot> small_slots(4); // 3 usable
+    auto trust = EigenTrust::create({}, Span<PeerTrust>(small_peers.data(), 4), Span<FeedbackSlot>(small_slots.data(), 4)).release_value();
+    ASSERT_TRUE(trust.record_feedback(0, 1, 3, 0).is_ok());
+    ASSERT_TRUE(trust.record_feedback(1, 2, 3, 0).is_ok());
+    (void)trust.refine_bounded(2, 1);
+    ASSERT_TRUE(trust.record_feedback(2, 3, 3, 0).is_ok()); // pending, takes the last room
+    EXPECT_EQ(trust.record_feedback(3, 0, 1, 0).error(), Error::OutOfMemory);
+    EXPECT_FALSE(trust.has_room_for_edges(1));
+    std::vector<PeerTrust> peers(16);
+    std::vector<FeedbackSlot> slots(64);
+    std::vector<FeedbackSlot> tiny(2);
+    EXPECT_EQ(trust.grow(Span<PeerTrust>(peers.data(), 2), Span<FeedbackSlot>(slots.data(), 64)).error(), Error::InvalidArgument);
+    EXPECT_EQ(trust.grow(Span<PeerTrust>(peers.data(), 16), Span<FeedbackSlot>(tiny.data(), 2)).error(), Error::OutOfMemory);
+    ASSERT_TRUE(trust.grow(Span<PeerTrust>(peers.data(), 16), Span<FeedbackSlot>(slots.data(), 64)).is_ok());
+    EXPECT_EQ(trust.peer_count(), 16u);
+    EXPECT_EQ(trust.feedback_edges(), 3u);
+    EXPECT_EQ(trust.feedback(2, 3).satisfied, 3u);
+    EXPECT_EQ(trust.trust(15), 0u); // a newcomer holds no trust yet
+    ASSERT_TRUE(trust.record_feedback(3, 15, 2, 0).is_ok());
+    Convergence convergence = trust.compute();
+    EXPECT_TRUE(convergence.converged);
+    // Growing gives the same fixed point as starting big.
+    std::vector<PeerTrust> fresh_peers(16);
+    std::vector<FeedbackSlot> fresh_slots(64);
+    auto fresh = EigenTrust::create({}, Span<PeerTrust>(fresh_peers.data(), 16), Span<FeedbackSlot>(fresh_slots.data(), 64)).release_value();
+    for (auto [from, to] : { std::pair { 0, 1 }, { 1, 2 }, { 2, 3 } })
+        ASSERT_TRUE(fresh.record_feedback(from, to, 3, 0).is_ok());
+    ASSERT_TRUE(fresh.record_feedback(3, 15, 2, 0).is_ok());
+    (void)fresh.compute();
+    for (PeerIndex i = 0; i < 16; ++i)
+        EXPECT_EQ(trust.trust(i), fresh.trust(i));
+}
+
+// The size of the wildfire swarm: 4096 peers with ~40 ratings each (a 2^18-slot table). The
+// kernel runs refinement under its service lock, so this measures what one iteration costs and
+// what a bounded step costs (Reputation's default budget); printed, and bounded loosely here
+// because this build has ASan (an -O2 kernel is several times faster).
+TEST(EigenTrust, FourThousandPeersRefineInBoundedSteps)
+{
+    constexpr size_t n = 4096;
+    ThreatModel model { 3696, 400, 16, true, 0, 40 };
+    auto ratings = simulate(model, 400'000, 33);
+    Network network(n, 1 << 18);
+    network.pretrust(first_peers(16));
+    network.record(ratings);
+    EXPECT_GT(network.trust.feedback_edges(), 140'000u);
+    (void)network.trust.compute();
+    using Clock = std::chrono::steady_clock;
+    auto start = Clock::now();
+    (void)network.trust.refine(1);
+    double iteration_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+    constexpr uint64_t budget = 32 * 1024;
+    double worst_step_ms = 0;
+    uint64_t most_work = 0;
+    for (int round = 0; round < 20; ++round) {
+        auto step_start = Clock::now();
+        most_work = std::max(most_work, network.trust.refine_bounded(budget, 1).work);
+        worst_step_ms = std::max(worst_step_ms, std::chrono::duration<double, std::milli>(Clock::now() - step_start).count());
+    }
+    std::printf("  %zu peers, %zu edges: one iteration %.3f ms; a %llu-unit step at most %.3f ms (%llu units per iteration)\n",
+        n, network.trust.feedback_edges(), iteration_ms, static_cast<unsigned long long>(budget), worst_step_ms,
+        static_cast<unsigned long long>(network.trust.work_per_iteration()));
+    // Times on a shared machine are noisy; the work bound is what is guaranteed.
+    EXPECT_LE(most_work, budget + n);
+    auto values = network.values();
+    auto summary = summarize(values, model.good);
+    EXPECT_LT(summary.malicious_max, summary.good_mean / 10);
+    QuarantinePolicy policy;
+    size_t quarantined = network.trust.collect_quarantined(policy, {});
+    std::vector<PeerIndex> list(quarantined);
+    network.trust.collect_quarantined(policy, Span<PeerIndex>(list.data(), list.size()));
+    for (PeerIndex peer : list)
+        EXPECT_GE(peer, model.good) << "good peer quarantined";
+    EXPECT_EQ(quarantined, model.malicious);
+    // An exit forgets the peer's ratings: one pass over the table.
+    size_t edges = network.trust.feedback_edges();
+    auto remove_start = Clock::now();
+    ASSERT_TRUE(network.trust.remove_peer(4000).is_ok());
+    double remove_ms = std::chrono::duration<double, std::milli>(Clock::now() - remove_start).count();
+    EXPECT_LT(network.trust.feedback_edges(), edges - 40);
+    EXPECT_EQ(network.trust.trust(4000), 0u);
+    std::printf("  removing a peer and its ratings: %.3f ms\n", remove_ms);
+}
+
+TEST(EigenTrust, RemovingAPeerEqualsNeverHavingIt)
+{
+    ThreatModel model { 30, 10, 3, true, 0, 8 };
+    auto ratings = simulate(model, 2000, 41);
+    Network with(40, 512);
+    Network without(40, 512);
+    with.pretrust(first_peers(3));
+    without.pretrust(first_peers(3));
+    with.record(ratings);
+    for (const Rating& r : ratings) {
+        if (r.from != 35 && r.to != 35) {
+            ASSERT_TRUE(without.trust.record_feedback(r.from, r.to, r.satisfied, r.unsatisfied).is_ok());
+        }
+    }
+    (void)with.trust.refine_bounded(100, 1); // an iteration in progress is abandoned
+    ASSERT_TRUE(with.trust.remove_peer(35).is_ok());
+    EXPECT_EQ(with.trust.feedback_edges(), without.trust.feedback_edges());
+    EXPECT_EQ(with.trust.remove_peer(40).error(), Error::InvalidArgument);
+    (void)with.trust.compute();
+    (void)without.trust.compute();
+    for (PeerIndex i = 0; i < 40; ++i)
+        EXPECT_EQ(with.trust.trust(i), without.trust.trust(i)) << "peer " << i;
+    // A pre-trusted peer leaves the set; the others share its pre-trust.
+    ASSERT_TRUE(with.trust.remove_peer(2).is_ok());
+    (void)with.trust.compute();
+    EXPECT_EQ(with.trust.trust(2), 0u);
+    EXPECT_GT(with.trust.trust(1), without.trust.trust(1));
+    EXPECT_FALSE(with.trust.should_quarantine(0, {}));
+}

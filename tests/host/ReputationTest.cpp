@@ -1,4 +1,6 @@
 #include <gtest/gtest.h>
+#include <memory>
+#include <random>
 #include <kernel/collective/ProposalBoard.h>
 #include <kernel/collective/Reputation.h>
 #include <kernel/collective/TrustWeights.h>
@@ -284,4 +286,164 @@ TEST(Reputation, PolicyDenialsCountAgainstStanding)
     ASSERT_TRUE(s.reputation->lift(5, LiftAuthority::Human, 0, now).is_ok());
     EXPECT_EQ(s.reputation->denials(5), 0u);
     EXPECT_EQ(s.reputation->update(now + 3600 * second), 0u);
+}
+
+// The wildfire swarm's size: 4,096 agents enrolled into storage that starts at 64 records and
+// doubles (as the kernel's govern layer does), 40 partners each, a collective of 400 praising
+// itself and slandering the rest. update() refines with its bounded work; the collective, and
+// nobody else, ends in quarantine.
+TEST(Reputation, FourThousandAgentsInGrowingStorage)
+{
+    constexpr size_t agents = 4096;
+    constexpr size_t good = 3696;
+    ReputationConfig config;
+    config.report_burst = 1'000'000; // rate limits are tested elsewhere
+    AuditFixture audit;
+    RecordingOutbox outbox;
+    struct Tables {
+        std::vector<ReputationPeer> peers;
+        std::vector<PeerTrust> trust;
+        std::vector<FeedbackSlot> feedback;
+        std::vector<HashSlot<uint32_t>> index;
+        ReputationStorage storage()
+        {
+            return { { peers.data(), peers.size() }, { trust.data(), trust.size() }, { feedback.data(), feedback.size() }, { index.data(), index.size() } };
+        }
+    };
+    auto tables = std::make_unique<Tables>(Tables { std::vector<ReputationPeer>(64), std::vector<PeerTrust>(64), std::vector<FeedbackSlot>(512), std::vector<HashSlot<uint32_t>>(128) });
+    auto reputation = Reputation::create(config, tables->storage(), audit.trail, outbox, 0).release_value();
+    auto grow = [&](size_t capacity, size_t feedback_slots) {
+        auto bigger = std::make_unique<Tables>(Tables { std::vector<ReputationPeer>(capacity), std::vector<PeerTrust>(capacity),
+            std::vector<FeedbackSlot>(feedback_slots), std::vector<HashSlot<uint32_t>>(2 * capacity) });
+        ASSERT_TRUE(reputation.grow(bigger->storage()).is_ok());
+        tables = std::move(bigger); // the old storage is freed only now
+    };
+    Nanoseconds now = 0;
+    for (AgentId agent = 1; agent <= agents; ++agent) {
+        if (reputation.agent_count() == reputation.capacity())
+            grow(2 * reputation.capacity(), tables->feedback.size());
+        ASSERT_TRUE(reputation.register_agent(agent, now).is_ok());
+    }
+    EXPECT_EQ(reputation.capacity(), agents);
+    std::vector<AgentId> anchors;
+    for (AgentId agent = 1; agent <= 16; ++agent)
+        anchors.push_back(agent);
+    ASSERT_TRUE(reputation.set_pretrusted(Span<const AgentId>(anchors.data(), anchors.size()), now).is_ok());
+    std::mt19937_64 random(17);
+    auto is_good = [](AgentId agent) { return agent <= good; };
+    for (AgentId rater = 1; rater <= agents; ++rater) {
+        for (int partner = 0; partner < 40; ++partner) {
+            AgentId ratee = 1 + random() % agents;
+            if (ratee == rater)
+                continue;
+            bool satisfied = is_good(rater) ? is_good(ratee) : !is_good(ratee);
+            if (!reputation.has_feedback_room())
+                grow(reputation.capacity(), 2 * tables->feedback.size());
+            ASSERT_TRUE(reputation.report(rater, ratee, satisfied ? 4 : 0, satisfied ? 0 : 4, now).is_ok());
+        }
+    }
+    // Judged only once the graph is complete: quarantine is sticky, and half a graph would
+    // condemn good agents nobody has vouched for yet.
+    EXPECT_GT(reputation.feedback_edges(), 150'000u);
+    EXPECT_EQ(reputation.feedback_slots(), size_t { 1 } << 18);
+    // An iteration takes ~9 updates here, and judging waits for a settled vector: the first
+    // updates, still on the pre-trust vector that gives nobody but the anchors any trust,
+    // condemn nobody.
+    size_t early = 0;
+    for (int round = 0; round < 8; ++round)
+        early += reputation.update(now);
+    EXPECT_EQ(early, 0u);
+    for (int round = 0; round < 300; ++round)
+        (void)reputation.update(now);
+    size_t wrongly = 0;
+    size_t caught = 0;
+    for (AgentId agent = 1; agent <= agents; ++agent) {
+        if (reputation.is_quarantined(agent))
+            ++(is_good(agent) ? wrongly : caught);
+    }
+    EXPECT_EQ(wrongly, 0u);
+    EXPECT_EQ(caught, agents - good);
+
+    // The collective exits; as many newcomers take its slots (and its ratings go), the storage
+    // does not grow.
+    size_t edges = reputation.feedback_edges();
+    for (AgentId agent = good + 1; agent <= agents; ++agent)
+        ASSERT_TRUE(reputation.depart(agent).is_ok());
+    for (AgentId agent = 10'001; agent <= 10'000 + agents - good; ++agent)
+        ASSERT_TRUE(reputation.register_agent(agent, now).is_ok());
+    EXPECT_EQ(reputation.capacity(), agents);
+    EXPECT_EQ(reputation.departed_count(), 0u);
+    EXPECT_FALSE(reputation.is_registered(agents));
+    EXPECT_LT(reputation.feedback_edges(), edges - 400 * 30);
+    EXPECT_EQ(reputation.register_agent(20'000, now).error(), Error::OutOfMemory);
+}
+
+TEST(Reputation, GrowRefusesStorageThatCannotHoldWhatIsThere)
+{
+    Service s({}, 4);
+    for (AgentId agent = 1; agent <= 4; ++agent)
+        ASSERT_TRUE(s.reputation->register_agent(agent, 0).is_ok());
+    ASSERT_TRUE(s.reputation->report(1, 2, 3, 0, 0).is_ok());
+    std::vector<ReputationPeer> peers(8);
+    std::vector<PeerTrust> trust(8);
+    std::vector<FeedbackSlot> feedback(2);
+    std::vector<HashSlot<uint32_t>> index(16);
+    std::vector<HashSlot<uint32_t>> small_index(4);
+    ReputationStorage too_small_index { { peers.data(), 8 }, { trust.data(), 8 }, { s.feedback.data(), s.feedback.size() }, { small_index.data(), 4 } };
+    EXPECT_EQ(s.reputation->grow(too_small_index).error(), Error::InvalidArgument);
+    ReputationStorage fewer { { peers.data(), 2 }, { trust.data(), 2 }, { s.feedback.data(), s.feedback.size() }, { index.data(), 16 } };
+    EXPECT_EQ(s.reputation->grow(fewer).error(), Error::InvalidArgument);
+    EXPECT_EQ(s.reputation->capacity(), 4u);
+    ReputationStorage bigger { { peers.data(), 8 }, { trust.data(), 8 }, { s.feedback.data(), s.feedback.size() }, { index.data(), 16 } };
+    ASSERT_TRUE(s.reputation->grow(bigger).is_ok());
+    EXPECT_EQ(s.reputation->capacity(), 8u);
+    EXPECT_TRUE(s.reputation->is_registered(4));
+    EXPECT_TRUE(s.reputation->register_agent(5, 0).is_ok());
+    EXPECT_EQ(s.reputation->report(1, 2, 1, 0, 0).is_ok(), true); // the rater's bucket moved along
+}
+
+TEST(Reputation, ForgettingAnAgentFreesItsSlotAndRatings)
+{
+    Service s({}, 4);
+    for (AgentId agent = 1; agent <= 4; ++agent)
+        ASSERT_TRUE(s.reputation->register_agent(agent, 0).is_ok());
+    ASSERT_TRUE(s.reputation->report(1, 2, 3, 0, 0).is_ok());
+    ASSERT_TRUE(s.reputation->report(2, 3, 3, 0, 0).is_ok());
+    ASSERT_TRUE(s.reputation->report(3, 1, 3, 0, 0).is_ok());
+    EXPECT_EQ(s.reputation->register_agent(5, 0).error(), Error::OutOfMemory);
+    ASSERT_TRUE(s.reputation->forget(2).is_ok());
+    EXPECT_EQ(s.reputation->forget(2).error(), Error::NotFound);
+    EXPECT_FALSE(s.reputation->is_registered(2));
+    EXPECT_EQ(s.reputation->agent_count(), 3u);
+    EXPECT_EQ(s.reputation->feedback_edges(), 1u); // only 3 -> 1 is left
+    ASSERT_TRUE(s.reputation->register_agent(5, 0).is_ok()); // the slot is reused
+    EXPECT_EQ(s.reputation->trust(5), 0u);
+    EXPECT_EQ(s.reputation->report(5, 2, 1, 0, 0).error(), Error::NotFound);
+    ASSERT_TRUE(s.reputation->report(5, 1, 1, 0, 0).is_ok());
+    (void)s.reputation->update(0);
+    EXPECT_FALSE(s.reputation->is_quarantined(5));
+}
+
+TEST(Reputation, DepartedAgentsStayUntilTheirSlotIsNeeded)
+{
+    Service s({}, 3);
+    for (AgentId agent = 1; agent <= 3; ++agent)
+        ASSERT_TRUE(s.reputation->register_agent(agent, 0).is_ok());
+    ASSERT_TRUE(s.reputation->report(1, 2, 3, 0, 0).is_ok());
+    EXPECT_EQ(s.reputation->register_agent(4, 0).error(), Error::OutOfMemory); // nobody departed
+    ASSERT_TRUE(s.reputation->depart(2).is_ok());
+    ASSERT_TRUE(s.reputation->depart(2).is_ok());
+    EXPECT_EQ(s.reputation->depart(9).error(), Error::NotFound);
+    EXPECT_EQ(s.reputation->departed_count(), 1u);
+    // Still known: it may be rated and vote, and its ratings count.
+    EXPECT_TRUE(s.reputation->report(3, 2, 1, 0, 0).is_ok());
+    EXPECT_TRUE(s.reputation->may_vote(2));
+    EXPECT_EQ(s.reputation->feedback_edges(), 2u);
+    // A newcomer takes its slot; it and its ratings are forgotten.
+    ASSERT_TRUE(s.reputation->register_agent(4, 0).is_ok());
+    EXPECT_FALSE(s.reputation->is_registered(2));
+    EXPECT_EQ(s.reputation->departed_count(), 0u);
+    EXPECT_EQ(s.reputation->feedback_edges(), 0u);
+    EXPECT_EQ(s.reputation->agent_count(), 3u);
+    EXPECT_EQ(s.reputation->register_agent(5, 0).error(), Error::OutOfMemory);
 }
