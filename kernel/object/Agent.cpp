@@ -179,18 +179,22 @@ void Agent::on_thread_exiting(const abi::ExitInfo& info)
             first_exit = true;
         }
     }
-    // A clean exit is routine (thousands of agents come and go), and a console line costs more
-    // than the spawn itself (under -icount: 2.7 M instructions, mostly scrolling the
-    // framebuffer, against 84,000 for spawn + wait); a failing status is news. Faults and
-    // kills are reported where they happen, and supervisors report their children's ends.
-    if (first_exit && info.reason == abi::ExitReason::Exited) {
-        if (info.status == 0)
-            log::debug("agent {} ({}) exited with status 0", m_id, name());
-        else
-            log::info("agent {} ({}) exited with status {}", m_id, name(), info.status);
-    }
+    if (first_exit && info.reason == abi::ExitReason::Exited)
+        log_clean_or_failed_exit(info.status);
     if (last)
         m_handles->close_all();
+}
+
+// A clean exit is routine (thousands of agents come and go), and a console line costs more than
+// the spawn itself (under -icount: 2.7 M instructions, mostly scrolling the framebuffer, against
+// 84,000 for spawn + wait); a failing status is news. Faults and kills are reported where they
+// happen, and supervisors report their children's ends.
+void Agent::log_clean_or_failed_exit(int32_t status) const
+{
+    if (status == 0)
+        log::debug("agent {} ({}) exited with status 0", m_id, name());
+    else
+        log::info("agent {} ({}) exited with status {}", m_id, name(), status);
 }
 
 void Agent::kill(const abi::ExitInfo& info)
@@ -214,7 +218,7 @@ void Agent::kill(const abi::ExitInfo& info)
     if (first && info.reason == abi::ExitReason::Killed)
         log::info("agent {} ({}) killed with status {}", m_id, name(), info.status);
     else if (first && info.reason == abi::ExitReason::Exited)
-        log::info("agent {} ({}) exited with status {}", m_id, name(), info.status);
+        log_clean_or_failed_exit(info.status);
     // Threads blocked in WaitChild or frozen notice at once; other waits within
     // kill_check_interval_ns.
     sched::kernel_scheduler().wake_all(m_child_waiters);

@@ -118,6 +118,7 @@ public:
     AgentSnapshot snapshot() const;
 
 private:
+    void log_clean_or_failed_exit(int32_t status) const;
     Agent(AgentId id, StringView name, const AgentOptions& options, OwnPtr<HandleTable> handles, OwnPtr<agent::UserAddressSpace> memory);
     void on_child_exited(Agent& child);
     void drop_exited_children();
