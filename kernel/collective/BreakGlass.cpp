@@ -18,17 +18,6 @@ namespace {
 
 constexpr bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
-StringView trim(StringView text)
-{
-    size_t start = 0;
-    size_t end = text.length();
-    while (start < end && is_space(text[start]))
-        ++start;
-    while (end > start && is_space(text[end - 1]))
-        --end;
-    return text.substring(start, end - start);
-}
-
 bool parse_agent(StringView text, AgentId& out)
 {
     if (text.is_empty() || text.length() > 20)
@@ -46,12 +35,12 @@ bool parse_agent(StringView text, AgentId& out)
 
 Result<BreakGlassCommand> BreakGlass::parse(StringView line, Diagnostic& diagnostic)
 {
-    line = trim(line);
+    line = line.trimmed();
     size_t space = 0;
     while (space < line.length() && !is_space(line[space]))
         ++space;
     StringView word = line.substring(0, space);
-    StringView rest = trim(line.substring(space));
+    StringView rest = line.substring(space).trimmed();
     constexpr BreakGlassKind plain[] = { BreakGlassKind::Freeze, BreakGlassKind::Resume, BreakGlassKind::KillAll };
     for (auto kind : plain) {
         if (word == break_glass_kind_name(kind)) {

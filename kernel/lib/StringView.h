@@ -51,6 +51,27 @@ public:
         return npos;
     }
 
+    constexpr bool contains(StringView needle) const
+    {
+        for (size_t i = 0; i + needle.m_length <= m_length; ++i) {
+            if (substring(i, needle.m_length) == needle)
+                return true;
+        }
+        return false;
+    }
+
+    // Without the spaces, tabs and carriage returns at either end.
+    constexpr StringView trimmed() const
+    {
+        size_t start = 0;
+        size_t end = m_length;
+        while (start < end && is_blank(m_characters[start]))
+            ++start;
+        while (end > start && is_blank(m_characters[end - 1]))
+            --end;
+        return substring(start, end - start);
+    }
+
     constexpr bool operator==(StringView other) const
     {
         if (m_length != other.m_length)
@@ -63,6 +84,7 @@ public:
     }
 
 private:
+    static constexpr bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
     static constexpr size_t constexpr_strlen(const char* s)
     {
         size_t n = 0;

@@ -728,15 +728,8 @@ KERNEL_TEST(agents_supervisor_restarts_then_gives_up)
     BufferSink sink(history, sizeof(history));
     log::write_history(sink, 40);
     StringView text = sink.view();
-    auto contains = [&](StringView needle) {
-        for (size_t i = 0; i + needle.length() <= text.length(); ++i) {
-            if (text.substring(i, needle.length()) == needle)
-                return true;
-        }
-        return false;
-    };
-    EXPECT(contains("restarting (one-for-one 3 of 3 within 10000 ms)"));
-    EXPECT(contains("giving up on crasher: more than 3 restarts within 10000 ms"));
+    EXPECT(text.contains("restarting (one-for-one 3 of 3 within 10000 ms)"));
+    EXPECT(text.contains("giving up on crasher: more than 3 restarts within 10000 ms"));
 }
 
 KERNEL_TEST(agents_ipc_init_grants_topic_namespaces)
@@ -753,29 +746,16 @@ KERNEL_TEST(agents_ipc_init_grants_topic_namespaces)
     BufferSink sink(history, sizeof(history));
     log::write_history(sink, 30);
     StringView text = sink.view();
-    auto contains = [&](StringView needle) {
-        for (size_t i = 0; i + needle.length() <= text.length(); ++i) {
-            if (text.substring(i, needle.length()) == needle)
-                return true;
-        }
-        return false;
-    };
-    EXPECT(contains("topic-demo: the listener got 'hello, swarm' from agent"));
-    EXPECT(contains("topic-demo: demo-bystander has no namespace"));
+    EXPECT(text.contains("topic-demo: the listener got 'hello, swarm' from agent"));
+    EXPECT(text.contains("topic-demo: demo-bystander has no namespace"));
     // init reports each replica's end (the kernel logs a clean exit at debug level only).
     auto line_with = [&](StringView first, StringView second) {
-        size_t start = 0;
-        while (start < text.length()) {
+        for (size_t start = 0; start < text.length();) {
             size_t end = text.find('\n', start);
             if (end == StringView::npos)
                 end = text.length();
             StringView line = text.substring(start, end - start);
-            bool has_first = false, has_second = false;
-            for (size_t i = 0; i + first.length() <= line.length() || i + second.length() <= line.length(); ++i) {
-                has_first = has_first || (i + first.length() <= line.length() && line.substring(i, first.length()) == first);
-                has_second = has_second || (i + second.length() <= line.length() && line.substring(i, second.length()) == second);
-            }
-            if (has_first && has_second)
+            if (line.contains(first) && line.contains(second))
                 return true;
             start = end + 1;
         }

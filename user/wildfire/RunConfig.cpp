@@ -4,19 +4,6 @@ namespace gehri::wildfire {
 
 namespace {
 
-constexpr bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r'; }
-
-StringView trim(StringView text)
-{
-    size_t start = 0;
-    size_t end = text.length();
-    while (start < end && is_space(text[start]))
-        ++start;
-    while (end > start && is_space(text[end - 1]))
-        --end;
-    return text.substring(start, end - start);
-}
-
 Result<uint64_t> decimal(StringView text)
 {
     if (text.is_empty() || text.length() > 20)
@@ -47,14 +34,14 @@ public:
         size_t hash = text.find('#');
         if (hash != StringView::npos)
             text = text.substring(0, hash);
-        text = trim(text);
+        text = text.trimmed();
         if (text.is_empty())
             return {};
         size_t equals = text.find('=');
         if (equals == StringView::npos)
             return fail(Error::BadFormat, "expected 'key = value', not '{}'", text);
-        StringView key = trim(text.substring(0, equals));
-        StringView value = trim(text.substring(equals + 1));
+        StringView key = text.substring(0, equals).trimmed();
+        StringView value = text.substring(equals + 1).trimmed();
         if (value.is_empty())
             return fail(Error::BadFormat, "key '{}' has no value", key);
         return set(key, value);
