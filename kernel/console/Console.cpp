@@ -17,6 +17,10 @@ constinit bool s_lock_abandoned = false;
 // another CPU to finish its line.
 constexpr size_t panic_lock_attempts = 1'000'000;
 
+// Rows painted per hold of the console lock: a few hundred thousand instructions at most
+// (a 128-column row of 8x16 glyphs), so a writer on another CPU waits little.
+constexpr uint32_t rows_per_lock_hold = 4;
+
 void write_to_devices(StringView text)
 {
     for (size_t i = 0; i < s_device_count; ++i) {
@@ -42,6 +46,9 @@ void write_in_panic_mode(StringView text)
             __atomic_store_n(&s_lock_abandoned, true, __ATOMIC_RELAXED);
     }
     write_to_devices(text);
+    // A crash report must be on the screen now: the console thread may never run again.
+    for (size_t i = 0; i < s_device_count; ++i)
+        s_devices[i]->set_deferred(false);
     if (locked)
         s_lock.unlock();
     arch::restore_interrupts(state);
@@ -79,6 +86,25 @@ void write_line(StringView text)
     write_to_devices(text);
     if (!text.is_empty())
         s_at_line_start = text[text.length() - 1] == '\n';
+}
+
+void defer_painting()
+{
+    InterruptSafeGuard guard(s_lock);
+    for (size_t i = 0; i < s_device_count; ++i)
+        s_devices[i]->set_deferred(true);
+}
+
+void paint_pending()
+{
+    for (size_t i = 0; i < max_devices; ++i) {
+        for (bool done = false; !done;) {
+            InterruptSafeGuard guard(s_lock);
+            if (i >= s_device_count || in_panic_mode())
+                return;
+            done = s_devices[i]->paint_some(rows_per_lock_hold);
+        }
+    }
 }
 
 void enter_panic_mode()

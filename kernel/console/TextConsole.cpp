@@ -54,7 +54,8 @@ void TextConsole::write(StringView text)
         return;
     for (char c : text)
         feed(static_cast<uint8_t>(c));
-    flush();
+    if (!m_deferred)
+        flush();
 }
 
 void TextConsole::feed(uint8_t byte)
@@ -205,28 +206,59 @@ void TextConsole::set_painting(bool painting)
     flush();
 }
 
+void TextConsole::set_deferred(bool deferred)
+{
+    m_deferred = deferred;
+    if (!deferred)
+        flush();
+}
+
 void TextConsole::flush()
 {
-    if (!m_painting)
-        return;
-    mark_dirty(m_row, m_row);
-    mark_dirty(m_shown_cursor_row, m_shown_cursor_row);
-    size_t cursor = m_cursor_visible ? index_of(m_column, m_row) : ~size_t(0);
-    for (uint32_t row = m_dirty_first; row <= m_dirty_last && row < m_rows; ++row) {
-        for (uint32_t column = 0; column < m_columns; ++column) {
-            size_t i = index_of(column, row);
-            Cell wanted = m_cells[i];
-            if (i == cursor)
-                wanted.flags |= Cell::Cursor;
-            if (wanted == m_shown[i])
-                continue;
-            draw(column, row, wanted);
-            m_shown[i] = wanted;
-        }
+    while (!paint_some(~0u)) { }
+}
+
+bool TextConsole::paint_some(uint32_t row_budget)
+{
+    if (!m_painting || m_cells == nullptr)
+        return true;
+    // The cursor's rows join a pass when it starts; a cursor that moves into rows already
+    // painted waits for the next pass (the console thread starts one every poll).
+    if (!m_pass_open) {
+        mark_dirty(m_row, m_row);
+        mark_dirty(m_shown_cursor_row, m_shown_cursor_row);
+        m_pass_open = true;
     }
-    m_shown_cursor_row = m_row;
+    uint32_t row = m_dirty_first;
+    for (; row <= m_dirty_last && row < m_rows && row_budget > 0; ++row, --row_budget)
+        paint_row(row);
+    if (row <= m_dirty_last && row < m_rows) {
+        m_dirty_first = row;
+        return false;
+    }
     m_dirty_first = ~0u;
     m_dirty_last = 0;
+    m_pass_open = false;
+    return true;
+}
+
+void TextConsole::paint_row(uint32_t row)
+{
+    size_t cursor = m_cursor_visible ? index_of(m_column, m_row) : ~size_t(0);
+    for (uint32_t column = 0; column < m_columns; ++column) {
+        size_t i = index_of(column, row);
+        Cell wanted = m_cells[i];
+        if (i == cursor) {
+            wanted.flags |= Cell::Cursor;
+            // Where the cursor was last drawn, so the next pass erases it there even if the
+            // row it was on has been painted already.
+            m_shown_cursor_row = row;
+        }
+        if (wanted == m_shown[i])
+            continue;
+        draw(column, row, wanted);
+        m_shown[i] = wanted;
+    }
 }
 
 void TextConsole::draw(uint32_t column, uint32_t row, Cell cell)

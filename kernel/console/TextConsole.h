@@ -49,6 +49,16 @@ public:
     void set_painting(bool painting);
     bool is_painting() const { return m_painting; }
 
+    // Deferred, a write changes only the text; paint_some() brings the surface up to date a
+    // few rows at a time, so a burst of lines costs one repaint, paid by whoever paints (the
+    // console thread) in steps short enough not to hold the console lock for long.
+    // Turning deferral off paints everything pending.
+    void set_deferred(bool deferred) override;
+    bool is_deferred() const { return m_deferred; }
+    // Paints at most row_budget of the rows that changed, top first; true once nothing is
+    // left to paint.
+    bool paint_some(uint32_t row_budget) override;
+
     uint32_t columns() const { return m_columns; }
     uint32_t rows() const { return m_rows; }
     uint32_t cursor_column() const { return m_column; }
@@ -81,6 +91,7 @@ private:
 
     void mark_dirty(uint32_t first_row, uint32_t last_row);
     void flush();
+    void paint_row(uint32_t row);
     void draw(uint32_t column, uint32_t row, Cell cell);
 
     PixelSurface m_surface;
@@ -101,6 +112,8 @@ private:
     bool m_pending_wrap { false };
     bool m_cursor_visible { true };
     bool m_painting { true };
+    bool m_deferred { false };
+    bool m_pass_open { false }; // paint_some has painted part of the dirty rows
     uint32_t m_shown_cursor_row { 0 };
 
     uint8_t m_foreground { default_foreground };

@@ -104,6 +104,7 @@ int read_byte_waiting()
         // Whatever was decided since the last look (break-glass keys, agents' faults, swarm
         // decisions) goes out as AUDIT lines within one poll interval.
         audit::export_kernel_log_to_console();
+        console::paint_pending();
         int byte = try_read_byte();
         if (byte >= 0)
             return byte;
@@ -121,6 +122,7 @@ void run_top()
         uint64_t next = sched::kernel_scheduler().platform().now_ns() + top_interval_ns;
         while (sched::kernel_scheduler().platform().now_ns() < next) {
             run_pending_keys();
+            console::paint_pending();
             if (try_read_byte() >= 0)
                 return;
             sched::kernel_scheduler().sleep_for(poll_interval_ns);
@@ -155,6 +157,8 @@ void raise_console_thread()
 void run_kernel_console()
 {
     raise_console_thread();
+    // From here the screen is painted by this thread, off every other writer's path.
+    console::defer_painting();
     start_input();
     log::info("console: type 'help' on the serial port");
     char line[max_line];

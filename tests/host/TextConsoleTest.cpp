@@ -227,6 +227,58 @@ TEST(TextConsole, ScrolledScreenEqualsTheSameTextWrittenFresh)
     EXPECT_TRUE(scrolled_per_line.screen.memory == fresh.screen.memory);
 }
 
+TEST(TextConsole, DeferredWritesChangeTheTextButNotThePixels)
+{
+    Harness h(80, 48);
+    auto before = h.screen.memory;
+    h.console.set_deferred(true);
+    h.write("one\ntwo");
+    EXPECT_EQ(h.row_text(1), "two");
+    EXPECT_TRUE(h.screen.memory == before);
+}
+
+TEST(TextConsole, PaintingInStepsEndsEqualToPaintingAtOnce)
+{
+    // 6 rows; the deferred console paints at most two rows per step, and a write lands
+    // between steps (above the rows painted so far, and with the cursor moving).
+    Harness stepped(80, 96), direct(80, 96);
+    stepped.console.set_deferred(true);
+    const char* first = "a\nb\nc\nd\ne\nf\ng\nh";
+    const char* second = "\x1b[1;1Hx\x1b[6;3Hy";
+    stepped.write(first);
+    EXPECT_FALSE(stepped.console.paint_some(2));
+    stepped.write(second);
+    size_t steps = 1;
+    while (!stepped.console.paint_some(2))
+        ++steps;
+    EXPECT_LE(steps, 4u);
+    direct.write(first);
+    direct.write(second);
+    EXPECT_TRUE(stepped.screen.memory == direct.screen.memory);
+    EXPECT_EQ(stepped.cell_mismatches(3, 5, ' ', fg_default, bg_default, false, true), 0u);
+}
+
+TEST(TextConsole, EndingDeferralPaintsWhatIsPending)
+{
+    Harness deferred(80, 48), direct(80, 48);
+    deferred.console.set_deferred(true);
+    deferred.write("l1\nl2\nl3\nl4");
+    direct.write("l1\nl2\nl3\nl4");
+    deferred.console.set_deferred(false);
+    EXPECT_TRUE(deferred.screen.memory == direct.screen.memory);
+    EXPECT_TRUE(deferred.console.paint_some(1));
+}
+
+TEST(TextConsole, NothingToPaintIsDoneAtOnce)
+{
+    Harness h(80, 48);
+    h.console.set_deferred(true);
+    EXPECT_TRUE(h.console.paint_some(1));
+    h.write("x");
+    EXPECT_TRUE(h.console.paint_some(1));
+    EXPECT_EQ(h.cell_mismatches(0, 0, 'x', fg_default, bg_default), 0u);
+}
+
 TEST(TextConsole, SgrColoursChangePixelColours)
 {
     Harness h(160, 32);
