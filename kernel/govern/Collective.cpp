@@ -361,8 +361,18 @@ Result<uint64_t> open_proposal(object::Agent& agent, const abi::ProposalRequest&
     spec.question = bounded(request.question, sizeof(request.question));
     spec.options = Span<const StringView>(options, request.option_count);
     spec.threshold = TRY(threshold_of(request.threshold));
+    // Electors that have not called the collective yet are enrolled now: the board leaves out
+    // whoever the reputation service does not know, so they would silently lose their vote.
+    // Looked up before the service lock, which must not nest the agent registry's.
+    bool live[abi::proposal_max_electorate] {};
+    for (size_t i = 0; i < electorate.size() && i < abi::proposal_max_electorate; ++i)
+        live[i] = object::Agent::find(electorate[i]) != nullptr;
     return locked([&](Services& all, Nanoseconds now) -> Result<uint64_t> {
         TRY(admit_locked(all, agent, PolicyVerb::Propose, spec.kind, now));
+        for (size_t i = 0; i < electorate.size() && i < abi::proposal_max_electorate; ++i) {
+            if (live[i])
+                TRY(enroll_locked(all, electorate[i], now));
+        }
         if (request.voting_period_ns == 0 || request.voting_period_ns > UINT64_MAX - now)
             return Error::InvalidArgument;
         spec.deadline = now + request.voting_period_ns;
