@@ -1,0 +1,133 @@
+// Swarms of real agents against each collective service (docs/collective.md, "Swarm tests"):
+// each agents/swarm-* coordinator spawns its members, checks every answer and event itself and
+// exits with its failure count; these tests also check what only the kernel sees (the audit
+// log, trust). They run with gehri.test=swarm (and in gehri.test=all).
+#include <kernel/agent/Spawn.h>
+#include <kernel/agent/SystemInitrd.h>
+#include <kernel/audit/KernelAuditLog.h>
+#include <kernel/govern/Collective.h>
+#include <kernel/lib/Format.h>
+#include <kernel/sched/KernelScheduler.h>
+#include <kernel/tests/Framework.h>
+
+namespace gehri {
+
+namespace {
+
+using abi::ExitInfo;
+using abi::ExitReason;
+
+constexpr uint64_t swarm_budget = 30'000'000'000; // ns: a generous bound, the swarms take < 2 s
+constexpr uint64_t swarm_quota = 16 * 1024 * 1024; // the coordinator pays its members' quotas
+
+struct SwarmRun {
+    ExitInfo exit { .reason = ExitReason(0) };
+    uint64_t coordinator { 0 }; // its agent id
+};
+
+// Runs a swarm's coordinator (with the Spawn right) to its end.
+SwarmRun run_swarm(StringView program)
+{
+    SwarmRun run;
+    const boot::Initrd* initrd = agent::system_initrd();
+    if (initrd == nullptr) {
+        ktest::record_failure(__FILE__, __LINE__, "no initrd: boot with the module 'initrd' (tools/make-iso --initrd)");
+        return run;
+    }
+    auto path = FixedString<64>::formatted("bin/{}", program);
+    Diagnostic diagnostic;
+    agent::SpawnOptions options { .name = program, .memory_quota = swarm_quota, .may_spawn = true };
+    auto spawned = agent::spawn_agent_from_initrd(*initrd, path.view(), options, diagnostic);
+    if (spawned.is_error()) {
+        ktest::record_failure_formatted(__FILE__, __LINE__, "spawning {}: {}", program, diagnostic.message());
+        return run;
+    }
+    run.coordinator = spawned.value().agent->id();
+    auto info = spawned.value().agent->wait_for_exit(sched::kernel_scheduler().platform().now_ns() + swarm_budget);
+    if (info.is_error()) {
+        ktest::record_failure_formatted(__FILE__, __LINE__, "{} did not exit ({})", program, error_name(info.error()));
+        return run;
+    }
+    run.exit = info.value();
+    return run;
+}
+
+const audit::Field* field(const audit::RecordView& record, StringView key)
+{
+    for (size_t i = 0; i < record.field_count; ++i) {
+        if (record.fields[i].key == key)
+            return &record.fields[i];
+    }
+    return nullptr;
+}
+
+uint64_t integer(const audit::RecordView& record, StringView key)
+{
+    const audit::Field* found = field(record, key);
+    return found ? found->magnitude : UINT64_MAX;
+}
+
+StringView text(const audit::RecordView& record, StringView key)
+{
+    const audit::Field* found = field(record, key);
+    return found ? found->text : StringView("(missing)");
+}
+
+// What agents/swarm-votes plans, as the audit log must record it.
+struct PlannedOutcome {
+    StringView outcome;
+    StringView option;
+    uint64_t tied;
+    uint64_t for_weight;
+};
+
+constexpr PlannedOutcome planned_outcomes[] = {
+    { "decided", "yes", 0, 8 },
+    { "no_majority", "", 0, 0 },
+    { "decided", "yes", 0, 13 },
+    { "tie", "", 0b11, 0 },
+};
+
+} // namespace
+
+KERNEL_TEST(swarm_votes_settle_by_each_rule_and_are_audited)
+{
+    // Leave the ring empty, so that no record of this swarm can be dropped for room.
+    (void)audit::export_kernel_log_to_console();
+    auto dropped_before = audit::kernel_log().status().dropped_total;
+    SwarmRun run = run_swarm("swarm-votes");
+    EXPECT_EQ(run.exit.reason, ExitReason::Exited);
+    EXPECT_EQ(run.exit.status, 0);
+    EXPECT_EQ(audit::kernel_log().status().dropped_total, dropped_before);
+    size_t opened = 0;
+    size_t outcomes = 0;
+    (void)audit::kernel_log().for_each_pending([&](const audit::RecordView& record, const audit::Sha256Digest&, const audit::Sha256Digest&) {
+        if (record.agent != run.coordinator)
+            return;
+        if (record.kind == audit::RecordKind::ProposalOpened) {
+            ++opened;
+            EXPECT_EQ(integer(record, "electorate"), 15u);
+            EXPECT_EQ(integer(record, "weight"), 15u); // one agent, one vote
+        }
+        if (record.kind != audit::RecordKind::ProposalOutcome || outcomes >= sizeof(planned_outcomes) / sizeof(planned_outcomes[0]))
+            return;
+        const PlannedOutcome& planned = planned_outcomes[outcomes++];
+        EXPECT(text(record, "outcome") == planned.outcome);
+        EXPECT(text(record, "option") == planned.option);
+        EXPECT_EQ(integer(record, "tied"), planned.tied);
+        EXPECT_EQ(integer(record, "for_weight"), planned.for_weight);
+        EXPECT_EQ(integer(record, "electorate"), 15u);
+        // The majority settles at its 8th yes, which may come before the last no; the others
+        // can settle only with every ballot in. Nobody abstains in the first two.
+        uint64_t ballots = integer(record, "ballots");
+        EXPECT_EQ(integer(record, "cast_weight"), ballots);
+        if (outcomes == 1)
+            EXPECT(ballots >= 8 && ballots <= 15);
+        else
+            EXPECT_EQ(ballots, 15u);
+    });
+    EXPECT_EQ(opened, 4u);
+    EXPECT_EQ(outcomes, 4u);
+}
+
+} // namespace gehri
