@@ -130,4 +130,24 @@ KERNEL_TEST(swarm_votes_settle_by_each_rule_and_are_audited)
     EXPECT_EQ(outcomes, 4u);
 }
 
+KERNEL_TEST(swarm_auctions_clear_at_the_right_prices)
+{
+    // agents/swarm-auctions checks prizes, prices, refusals and credit itself; the audit log
+    // must hold one clearing per auction and one effect per timed prize (A4's too).
+    (void)audit::export_kernel_log_to_console();
+    SwarmRun run = run_swarm("swarm-auctions");
+    EXPECT_EQ(run.exit.reason, ExitReason::Exited);
+    EXPECT_EQ(run.exit.status, 0);
+    size_t clearings = 0;
+    size_t effects = 0;
+    (void)audit::kernel_log().for_each_pending([&](const audit::RecordView& record, const audit::Sha256Digest&, const audit::Sha256Digest&) {
+        if (record.kind == audit::RecordKind::AuctionClearing)
+            ++clearings;
+        if (record.kind == audit::RecordKind::ResourceEffect)
+            ++effects;
+    });
+    EXPECT_EQ(clearings, 5u);
+    EXPECT_EQ(effects, 7u);
+}
+
 } // namespace gehri
