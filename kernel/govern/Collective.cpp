@@ -300,6 +300,11 @@ Result<void> initialize_collective(AuditTrail& trail, KernelOutbox& outbox, uint
     ResourceSpec reserved;
     reserved.name = "kernel:watchdog";
     TRY(all->leases->add_resource(reserved));
+    // Without it LeaseFlags::Shared could never be granted: every other resource is exclusive.
+    ResourceSpec shared;
+    shared.name = shared_resource;
+    shared.max_shared = shared_resource_holders;
+    TRY(all->leases->add_resource(shared));
     __atomic_store_n(&s_services, all, __ATOMIC_RELEASE);
     return {};
 }
