@@ -150,4 +150,28 @@ KERNEL_TEST(swarm_auctions_clear_at_the_right_prices)
     EXPECT_EQ(effects, 7u);
 }
 
+KERNEL_TEST(swarm_leases_pass_on_when_a_holder_crashes)
+{
+    // agents/swarm-leases checks grants, queues, renewals and events itself; the audit log must
+    // say how each lease ended: one holder died, one lease expired, the others were released.
+    (void)audit::export_kernel_log_to_console();
+    SwarmRun run = run_swarm("swarm-leases");
+    EXPECT_EQ(run.exit.reason, ExitReason::Exited);
+    EXPECT_EQ(run.exit.status, 0);
+    size_t died = 0;
+    size_t expired = 0;
+    size_t released = 0;
+    (void)audit::kernel_log().for_each_pending([&](const audit::RecordView& record, const audit::Sha256Digest&, const audit::Sha256Digest&) {
+        if (record.kind != audit::RecordKind::LeaseLost)
+            return;
+        StringView reason = text(record, "reason");
+        died += reason == "holder_died";
+        expired += reason == "expired";
+        released += reason == "released";
+    });
+    EXPECT_EQ(died, 1u);
+    EXPECT_EQ(expired, 1u);
+    EXPECT_EQ(released, 7u); // the coordinator's two, the second waiter's, three sharers', the late one's
+}
+
 } // namespace gehri
