@@ -552,6 +552,15 @@ bool collective_is_quarantined(AgentId agent)
     return all.reputation->is_quarantined(agent);
 }
 
+uint64_t collective_vote_weight(AgentId agent)
+{
+    if (!collective_ready())
+        return 0;
+    auto& all = services();
+    InterruptSafeGuard guard(s_lock);
+    return all.reputation->vote_weight(agent);
+}
+
 uint64_t policy_denials()
 {
     if (!collective_ready())

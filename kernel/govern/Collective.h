@@ -66,6 +66,9 @@ constexpr size_t max_feedback_slots = size_t { 1 } << 19;
 Result<void> collective_enroll(collective::AgentId);
 Result<void> collective_rate(collective::AgentId rater, collective::AgentId ratee, uint32_t satisfied, uint32_t unsatisfied);
 bool collective_is_quarantined(collective::AgentId);
+// The agent's vote weight from its standing (1000 = average trust, capped at 10 000; 0 when
+// quarantined): how the tests read trust.
+uint64_t collective_vote_weight(collective::AgentId);
 
 struct CollectiveStatistics {
     size_t agents;          // live agents' reputation records

@@ -174,4 +174,38 @@ KERNEL_TEST(swarm_leases_pass_on_when_a_holder_crashes)
     EXPECT_EQ(released, 7u); // the coordinator's two, the second waiter's, three sharers', the late one's
 }
 
+KERNEL_TEST(swarm_reputation_quarantines_the_collective)
+{
+    // agents/swarm-reputation: the coordinator (its id) and six honest members (the next six
+    // ids) against a collective of four (the four after). The collective's standing comes down
+    // through its policy denials: by ratings alone EigenTrust gives it the honest members'
+    // trust, since the kernel names no pre-trusted agent (docs/collective.md, "Swarm tests").
+    uint64_t denials_before = govern::policy_denials();
+    SwarmRun run = run_swarm("swarm-reputation");
+    EXPECT_EQ(run.exit.reason, ExitReason::Exited);
+    EXPECT_EQ(run.exit.status, 0);
+    EXPECT_EQ(govern::policy_denials(), denials_before + 4 * 40);
+    uint64_t least_honest = UINT64_MAX;
+    for (uint64_t i = 0; i <= 6; ++i) {
+        uint64_t weight = govern::collective_vote_weight(run.coordinator + i);
+        least_honest = weight < least_honest ? weight : least_honest;
+        EXPECT(!govern::collective_is_quarantined(run.coordinator + i));
+    }
+    // At least about the average agent's 1000 (more when departed agents' records thin the mean).
+    EXPECT(least_honest >= 900);
+    for (uint64_t i = 7; i <= 10; ++i) {
+        EXPECT(govern::collective_is_quarantined(run.coordinator + i));
+        EXPECT_EQ(govern::collective_vote_weight(run.coordinator + i), 0u);
+    }
+}
+
+KERNEL_TEST(swarm_flood_is_cut_off_and_others_go_through)
+{
+    // agents/swarm-flood checks the refusals and the members' proposals itself.
+    SwarmRun run = run_swarm("swarm-flood");
+    EXPECT_EQ(run.exit.reason, ExitReason::Exited);
+    EXPECT_EQ(run.exit.status, 0);
+    EXPECT(!govern::collective_is_quarantined(run.coordinator + 1)); // slandered 20 times by one
+}
+
 } // namespace gehri

@@ -92,15 +92,14 @@ private:
     int m_failed { 0 };
 };
 
-// The next event of `kind` within `timeout`; events of other kinds are skipped (and lost).
+// The next event of `kind` within `timeout` (0: only those already queued); events of other
+// kinds are skipped (and lost).
 inline gehri::Result<abi::CollectiveEvent> next_event(uint64_t self, EventKind kind, uint64_t timeout)
 {
     uint64_t deadline = system::clock_now_ns() + timeout;
     for (;;) {
         uint64_t now = system::clock_now_ns();
-        if (now >= deadline)
-            return Error::TimedOut;
-        auto event = TRY(system::event_take(self, deadline - now));
+        auto event = TRY(system::event_take(self, now >= deadline ? 0 : deadline - now));
         if (event.kind == static_cast<uint32_t>(kind))
             return event;
     }
