@@ -5,9 +5,9 @@
 // (leasing kernel:watchdog) 40 times each, which halves its standing ten times (its trust
 // may be far above the average when departed agents' records thin the mean). The honest stay
 // voters; the collective is quarantined, told so, and refused a vote. The kernel test
-// (kernel/tests/SwarmTests.cpp) reads every member's trust. Members are told everyone's ids
-// over their bootstrap channel and answer 'd' when they have rated, then 'q' or 'h' (told of
-// quarantine or not) after the coordinator's 'x'.
+// (kernel/tests/SwarmTests.cpp) reads every member's trust. Over its bootstrap channel a
+// member says 'e' (enrolled), gets everyone's ids, says 'd' (rated), gets 'x' and says 'q' or
+// 'h' (told of quarantine or not), gets a proposal id and says 'v' (tried to vote).
 #include <user/libgehri/Channel.h>
 #include <user/swarm/Swarm.h>
 
