@@ -161,7 +161,7 @@ int bidder(uint64_t me, size_t index, uint64_t argument)
     if (index == 0)
         checks.expect_error("no quota beyond the agent's own", system::memory_map(prize_bytes), Error::QuotaExceeded);
     for (size_t seen = 0; seen < expected_events; ++seen) {
-        auto event = system::event_take(me, 3 * second);
+        auto event = system::event_take(me, 20 * second);
         if (!checks.expect_ok("told of every auction's result", event))
             break;
         const abi::CollectiveEvent& e = event.value();
@@ -206,7 +206,7 @@ int coordinator(const gehri::Agent& self)
             bidders[i] = std::move(child.value());
     }
     for (auto& bidder : bidders)
-        checks.absorb("a bidder", bidder.wait(10 * second));
+        checks.absorb("a bidder", bidder.wait(30 * second));
     return checks.report();
 }
 

@@ -28,16 +28,16 @@ int member(uint64_t me, uint64_t my_id, size_t index)
     checks.expect_error("rate oneself", system::reputation_report(me, my_id, 1, 0), Error::InvalidArgument);
     checks.expect_ok("say it is enrolled", channel.write("e"));
     uint64_t ids[member_count] {};
-    if (!checks.expect_ok("the members' ids", channel.read(ids, sizeof(ids), 5 * second)))
+    if (!checks.expect_ok("the members' ids", channel.read(ids, sizeof(ids), 20 * second)))
         return checks.report();
-    system::Proposal proposal { "swarm", "carry on despite the flood?", options, abi::ProposalThreshold::Unanimity, 5 * second, ids };
+    system::Proposal proposal { "swarm", "carry on despite the flood?", options, abi::ProposalThreshold::Unanimity, 20 * second, ids };
     auto mine = system::proposal_open(me, proposal);
     checks.expect_ok("a proposal of its own goes through the flood", mine);
     checks.expect_ok("a report goes through the flood", system::reputation_report(me, ids[(index + 1) % member_count], 1, 0));
     size_t opened = 0;
     size_t decided = 0;
     while (decided < member_count) {
-        auto event = system::event_take(me, 5 * second);
+        auto event = system::event_take(me, 20 * second);
         if (!checks.expect_ok("told of every member's proposal", event))
             break;
         const abi::CollectiveEvent& e = event.value();
@@ -111,13 +111,13 @@ int coordinator(const gehri::Agent& self)
     // The flood slanders the first member, so the members enroll first; they act after it.
     for (auto& channel : channels) {
         char word = 0;
-        checks.expect("a member is enrolled", channel.read(&word, 1, 5 * second).is_ok() && word == 'e');
+        checks.expect("a member is enrolled", channel.read(&word, 1, 20 * second).is_ok() && word == 'e');
     }
     flood_reports(checks, me, ids[0]);
     for (auto& channel : channels)
         checks.expect_ok("send the ids", channel.write(ids, sizeof(ids)));
     for (auto& child : members)
-        checks.absorb("a member", child.wait(10 * second));
+        checks.absorb("a member", child.wait(30 * second));
     uint64_t expired = flood_started + flood_period + 50 * millisecond;
     uint64_t now = system::clock_now_ns();
     if (now < expired)

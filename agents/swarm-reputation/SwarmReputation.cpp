@@ -46,7 +46,7 @@ int member(uint64_t me, uint64_t my_id, size_t index)
     checks.expect_error("rate oneself", system::reputation_report(me, my_id, 1, 0), Error::InvalidArgument);
     checks.expect_ok("say it is enrolled", channel.write("e"));
     uint64_t ids[agent_count] {};
-    if (!checks.expect_ok("everyone's ids", channel.read(ids, sizeof(ids), 5 * second)))
+    if (!checks.expect_ok("everyone's ids", channel.read(ids, sizeof(ids), 20 * second)))
         return checks.report();
     rate(checks, me, index, ids);
     if (in_collective(index)) {
@@ -55,11 +55,11 @@ int member(uint64_t me, uint64_t my_id, size_t index)
     }
     checks.expect_ok("say it is done", channel.write("d"));
     char command = 0;
-    checks.expect_ok("the coordinator's go", channel.read(&command, 1, 5 * second));
+    checks.expect_ok("the coordinator's go", channel.read(&command, 1, 20 * second));
     auto told = next_event(me, EventKind::Quarantined, 0);
     checks.expect_ok("answer", channel.write(told.is_ok() ? "q" : "h"));
     uint64_t proposal = 0;
-    checks.expect_ok("the proposal", channel.read(&proposal, sizeof(proposal), 5 * second));
+    checks.expect_ok("the proposal", channel.read(&proposal, sizeof(proposal), 20 * second));
     auto voted = system::proposal_vote(me, proposal, 1);
     if (in_collective(index))
         checks.expect_error("a quarantined agent may not vote", voted, Error::AccessDenied);
@@ -95,7 +95,7 @@ bool start(Checks& checks, const gehri::Agent& self, size_t index, Member& membe
 char answer(Member& member)
 {
     char word = 0;
-    return member.channel.read(&word, 1, 5 * second).is_ok() ? word : '?';
+    return member.channel.read(&word, 1, 20 * second).is_ok() ? word : '?';
 }
 
 // A unanimous proposal naming every member settles as soon as everyone in its electorate has
@@ -103,7 +103,7 @@ char answer(Member& member)
 void vote_without_the_collective(Checks& checks, uint64_t me, const uint64_t (&ids)[agent_count], Member (&members)[member_count])
 {
     const StringView options[] = { "no", "yes" };
-    system::Proposal proposal { "swarm", "trust the collective?", options, abi::ProposalThreshold::Unanimity, 5 * second, gehri::Span<const uint64_t>(ids + 1, member_count) };
+    system::Proposal proposal { "swarm", "trust the collective?", options, abi::ProposalThreshold::Unanimity, 20 * second, gehri::Span<const uint64_t>(ids + 1, member_count) };
     auto id = system::proposal_open(me, proposal);
     if (!checks.expect_ok("open a proposal", id))
         return;
@@ -112,7 +112,7 @@ void vote_without_the_collective(Checks& checks, uint64_t me, const uint64_t (&i
         checks.expect_ok("send the proposal", members[i].channel.write(&id.value(), sizeof(id.value())));
         checks.expect("the member has voted", answer(members[i]) == 'v');
     }
-    auto decided = next_event(me, EventKind::ProposalDecided, 2 * second);
+    auto decided = next_event(me, EventKind::ProposalDecided, 20 * second);
     checks.expect("decided by the honest alone", is_event(decided, EventKind::ProposalDecided, id.value()) && decided.value().detail == verdict_decided && decided.value().detail2 == 1);
 }
 
@@ -144,7 +144,7 @@ int coordinator(const gehri::Agent& self)
     }
     vote_without_the_collective(checks, me, ids, members);
     for (auto& member : members)
-        checks.absorb("a member", member.agent.wait(5 * second));
+        checks.absorb("a member", member.agent.wait(20 * second));
     return checks.report();
 }
 

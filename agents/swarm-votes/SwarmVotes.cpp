@@ -75,7 +75,7 @@ int elector(uint64_t me, size_t index)
     size_t opened = 0;
     size_t decided = 0;
     while (decided < proposal_count) {
-        auto event = system::event_take(me, 5 * second);
+        auto event = system::event_take(me, 20 * second);
         if (!checks.expect_ok("told of every opening and outcome", event))
             break;
         auto& e = event.value();
@@ -87,7 +87,7 @@ int elector(uint64_t me, size_t index)
                 cast(checks, me, index, opened - 1, e.subject);
             if (index == straggler && opened == proposal_count) {
                 char word[4];
-                checks.expect_ok("the coordinator's go", go.read(word, sizeof(word), 5 * second));
+                checks.expect_ok("the coordinator's go", go.read(word, sizeof(word), 20 * second));
                 for (size_t k = 0; k < proposal_count; ++k)
                     cast(checks, me, index, k, ids[k]);
             }
@@ -144,7 +144,7 @@ void run_outsiders(Checks& checks, const gehri::Agent& self, const uint64_t (&pr
     for (size_t i = 0; i < outsider_count; ++i) {
         auto child = gehri::spawn(self.handle(), { .program = "bin/swarm-votes", .name = "swarm-outsider", .argument = argument, .memory_quota = member_quota });
         if (checks.expect_ok("spawn an outsider", child))
-            checks.absorb("an outsider", child.value().wait(10 * second));
+            checks.absorb("an outsider", child.value().wait(30 * second));
     }
 }
 
@@ -152,7 +152,7 @@ void check_outcomes(Checks& checks, uint64_t me, const uint64_t (&proposals)[pro
 {
     size_t decided = 0;
     while (decided < proposal_count) {
-        auto event = next_event(me, EventKind::ProposalDecided, 5 * second);
+        auto event = next_event(me, EventKind::ProposalDecided, 20 * second);
         if (!checks.expect_ok("the proposer is told every outcome", event))
             return;
         ++decided;
@@ -178,7 +178,7 @@ int coordinator(const gehri::Agent& self)
     const StringView options[] = { "no", "yes" };
     uint64_t proposals[proposal_count] {};
     for (size_t k = 0; k < proposal_count; ++k) {
-        system::Proposal proposal { "swarm", "shall the swarm proceed?", options, plans[k].threshold, 10 * second, ids };
+        system::Proposal proposal { "swarm", "shall the swarm proceed?", options, plans[k].threshold, 30 * second, ids };
         auto id = system::proposal_open(me, proposal);
         if (!checks.expect_ok("open a proposal", id))
             return checks.report() + 1;
@@ -189,7 +189,7 @@ int coordinator(const gehri::Agent& self)
     checks.expect_ok("tell the straggler to vote", go.write("go"));
     check_outcomes(checks, me, proposals);
     for (auto& elector : electors)
-        checks.absorb("an elector", elector.wait(10 * second));
+        checks.absorb("an elector", elector.wait(30 * second));
     return checks.report();
 }
 
