@@ -141,11 +141,14 @@ void run_outsiders(Checks& checks, const gehri::Agent& self, const uint64_t (&pr
         checks.expect("proposal ids fit an outsider's argument", proposals[k] < (1ull << id_bits));
         argument |= proposals[k] << (k * id_bits);
     }
-    for (size_t i = 0; i < outsider_count; ++i) {
+    gehri::ChildAgent outsiders[outsider_count];
+    for (auto& outsider : outsiders) {
         auto child = gehri::spawn(self.handle(), { .program = "bin/swarm-votes", .name = "swarm-outsider", .argument = argument, .memory_quota = member_quota });
         if (checks.expect_ok("spawn an outsider", child))
-            checks.absorb("an outsider", child.value().wait(30 * second));
+            outsider = std::move(child.value());
     }
+    for (auto& outsider : outsiders)
+        checks.absorb("an outsider", outsider.wait(30 * second));
 }
 
 void check_outcomes(Checks& checks, uint64_t me, const uint64_t (&proposals)[proposal_count])
