@@ -118,10 +118,10 @@ void check_prize(Checks& checks, uint64_t me, size_t auction, uint64_t until)
     checks.expect("then it reverts", becomes(me, reverted, 300 * millisecond));
 }
 
-// Credit left after spending `spent` of the full 100: at least that plus what refilled since
-// `debited_by` (when the last debit had surely happened), at most that plus what refilled since
-// `first_debit`, with `slack`: with -smp 4 on a loaded host the ledger has been seen to refill
-// up to 6 credits more than the agent's clock accounts for.
+// Credit `left` after the debits: at least that plus what refilled since `debited_by` (when the
+// last debit had surely happened), at most that plus what refilled since `first_debit` until
+// `now`, with `slack` for what refills while the probes themselves run (a loaded -smp 4 host
+// can hold a thread off its CPU for a good part of a second).
 void check_credit(Checks& checks, StringView what, uint64_t me, uint64_t probe_auction, uint64_t left, uint64_t first_debit, uint64_t debited_by)
 {
     uint64_t now = system::clock_now_ns();
