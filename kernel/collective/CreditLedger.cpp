@@ -301,11 +301,15 @@ void CreditLedger::pay(AuctionSlot& slot, Span<const SealedBid> bids, size_t win
             continue; // forfeited: the unit stays unsold
         uint64_t price = m_awards[i].price;
         refund(bid.bidder, bid.amount - price);
-        m_outbox.notify(Event { bid.bidder, EventKind::AuctionWon, slot.id, price });
-        if (slot.spec.listener)
+        if (slot.spec.listener) {
+            m_outbox.notify(Event { bid.bidder, EventKind::AuctionWon, slot.id, price });
             continue;
+        }
+        // The prize is in force before the winner hears of it: an agent that checks its
+        // weight or quota on AuctionWon (on another CPU) must see it.
         ResourceEffect effect { slot.spec.effect, bid.bidder, slot.spec.value, now + slot.spec.term };
         m_outbox.apply(effect);
+        m_outbox.notify(Event { bid.bidder, EventKind::AuctionWon, slot.id, price, effect.until });
         m_audit.record(RecordKind::ResourceEffect, bid.bidder, {
             Field::integer("auction", slot.id),
             Field::string("effect", effect_name(effect.kind)),

@@ -16,7 +16,7 @@ enum class EventKind : uint8_t {
     LeaseLost,        // subject: lease; detail: resource index; detail2: LeaseEnd
     LeaseRequestDropped, // subject: resource index; detail: why (LeaseEnd); your queued request is gone
     ResourceFreed,    // subject: resource index; you are waiting for it and its holder let go
-    AuctionWon,       // subject: auction; detail: price paid
+    AuctionWon,       // subject: auction; detail: price paid; detail2: when the prize ends (ns; 0 for a lease)
     AuctionLost,      // subject: auction; detail: bid refunded
     Quarantined,      // subject: the agent itself
     QuarantineLifted, // subject: the agent itself

@@ -300,6 +300,11 @@ Result<void> initialize_collective(AuditTrail& trail, KernelOutbox& outbox, uint
     ResourceSpec reserved;
     reserved.name = "kernel:watchdog";
     TRY(all->leases->add_resource(reserved));
+    // Without it LeaseFlags::Shared could never be granted: every other resource is exclusive.
+    ResourceSpec shared;
+    shared.name = shared_resource;
+    shared.max_shared = shared_resource_holders;
+    TRY(all->leases->add_resource(shared));
     __atomic_store_n(&s_services, all, __ATOMIC_RELEASE);
     return {};
 }
@@ -361,8 +366,18 @@ Result<uint64_t> open_proposal(object::Agent& agent, const abi::ProposalRequest&
     spec.question = bounded(request.question, sizeof(request.question));
     spec.options = Span<const StringView>(options, request.option_count);
     spec.threshold = TRY(threshold_of(request.threshold));
+    // Electors that have not called the collective yet are enrolled now: the board leaves out
+    // whoever the reputation service does not know, so they would silently lose their vote.
+    // Looked up before the service lock, which must not nest the agent registry's.
+    bool live[abi::proposal_max_electorate] {};
+    for (size_t i = 0; i < electorate.size() && i < abi::proposal_max_electorate; ++i)
+        live[i] = object::Agent::find(electorate[i]) != nullptr;
     return locked([&](Services& all, Nanoseconds now) -> Result<uint64_t> {
         TRY(admit_locked(all, agent, PolicyVerb::Propose, spec.kind, now));
+        for (size_t i = 0; i < electorate.size() && i < abi::proposal_max_electorate; ++i) {
+            if (live[i])
+                TRY(enroll_locked(all, electorate[i], now));
+        }
         if (request.voting_period_ns == 0 || request.voting_period_ns > UINT64_MAX - now)
             return Error::InvalidArgument;
         spec.deadline = now + request.voting_period_ns;
@@ -535,6 +550,15 @@ bool collective_is_quarantined(AgentId agent)
     auto& all = services();
     InterruptSafeGuard guard(s_lock);
     return all.reputation->is_quarantined(agent);
+}
+
+uint64_t collective_vote_weight(AgentId agent)
+{
+    if (!collective_ready())
+        return 0;
+    auto& all = services();
+    InterruptSafeGuard guard(s_lock);
+    return all.reputation->vote_weight(agent);
 }
 
 uint64_t policy_denials()

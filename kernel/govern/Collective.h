@@ -25,8 +25,11 @@ Result<void> initialize_collective(collective::AuditTrail&, KernelOutbox&, uint6
 bool policy_refused();
 bool collective_ready();
 
-// The named resources agents may lease, made at boot.
+// The named resources agents may lease, made at boot (indices 0, 1; kernel:watchdog is 2):
+// exclusive ones, and one that up to shared_resource_holders agents may hold shared at once.
 constexpr StringView leasable_resources[] = { "sensor:thermal0", "display:status" };
+constexpr StringView shared_resource = "store:scratch"; // index 3
+constexpr uint32_t shared_resource_holders = 4;
 
 // Settles what is due (deadlines, expiries, auction closings); the govern thread calls it at
 // collective_next_deadline(). Thread context.
@@ -63,6 +66,9 @@ constexpr size_t max_feedback_slots = size_t { 1 } << 19;
 Result<void> collective_enroll(collective::AgentId);
 Result<void> collective_rate(collective::AgentId rater, collective::AgentId ratee, uint32_t satisfied, uint32_t unsatisfied);
 bool collective_is_quarantined(collective::AgentId);
+// The agent's vote weight from its standing (1000 = average trust, capped at 10 000; 0 when
+// quarantined): how the tests read trust.
+uint64_t collective_vote_weight(collective::AgentId);
 
 struct CollectiveStatistics {
     size_t agents;          // live agents' reputation records

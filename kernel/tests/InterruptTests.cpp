@@ -1,6 +1,7 @@
 #include <kernel/arch/x86_64/CpuTables.h>
 #include <kernel/arch/x86_64/Exceptions.h>
 #include <kernel/arch/x86_64/Interrupts.h>
+#include <kernel/arch/x86_64/UserFaults.h>
 #include <kernel/tests/Framework.h>
 
 extern "C" void interrupt_dispatch(gehri::arch::InterruptFrame* frame);
@@ -121,7 +122,9 @@ KERNEL_TEST(interrupts_user_mode_fault_goes_to_the_user_fault_handler)
     frame.rip = 0x400000;
     frame.rbx = 7;
     interrupt_dispatch(&frame);
-    set_user_fault_handler(nullptr);
+    // Put the kernel's handler back (not null): with none, an agent's fault in a later test
+    // is a fatal kernel crash report that ends the whole run.
+    install_user_fault_handler();
     EXPECT_EQ(s_observed.calls, 1u);
     EXPECT_EQ(s_observed.vector, exceptions::general_protection);
     EXPECT_EQ(s_observed.cs, selectors::user_code);

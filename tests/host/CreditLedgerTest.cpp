@@ -127,6 +127,13 @@ TEST(CreditLedger, VickreyAuctionForSchedulingWeight)
     ASSERT_EQ(won.size(), 1u);
     EXPECT_EQ(won[0].kind, EventKind::AuctionWon);
     EXPECT_EQ(won[0].detail, 25u);
+    EXPECT_EQ(won[0].detail2, 15 * second); // when the prize ends
+    // The weight is in force before the winner is told.
+    for (size_t i = 0; i < l.outbox.events.size(); ++i) {
+        if (l.outbox.events[i].kind == EventKind::AuctionWon) {
+            EXPECT_EQ(l.outbox.effects_when_notified[i], 1u);
+        }
+    }
     EXPECT_EQ(l.outbox.events_for(2)[0].kind, EventKind::AuctionLost);
     auto clearing = l.audit.records(RecordKind::AuctionClearing);
     ASSERT_EQ(clearing.size(), 1u);

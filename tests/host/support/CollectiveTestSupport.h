@@ -12,7 +12,11 @@ namespace gehri::collective::testing {
 
 class RecordingOutbox final : public Outbox {
 public:
-    void notify(const Event& event) override { events.push_back(event); }
+    void notify(const Event& event) override
+    {
+        events.push_back(event);
+        effects_when_notified.push_back(effects.size());
+    }
     void apply(const ResourceEffect& effect) override { effects.push_back(effect); }
     void control(const ControlAction& action) override { actions.push_back(action); }
 
@@ -35,11 +39,13 @@ public:
     void clear()
     {
         events.clear();
+        effects_when_notified.clear();
         effects.clear();
         actions.clear();
     }
 
     std::vector<Event> events;
+    std::vector<size_t> effects_when_notified; // per event: how many effects were applied before it
     std::vector<ResourceEffect> effects;
     std::vector<ControlAction> actions;
 };

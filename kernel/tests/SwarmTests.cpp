@@ -1,0 +1,236 @@
+// Swarms of real agents against each collective service (docs/collective.md, "Swarm tests"):
+// each agents/swarm-* coordinator spawns its members, checks every answer and event itself and
+// exits with its failure count; these tests also check what only the kernel sees (the audit
+// log, trust). They run with gehri.test=swarm (and in gehri.test=all).
+#include <kernel/agent/Spawn.h>
+#include <kernel/agent/SystemInitrd.h>
+#include <kernel/audit/KernelAuditLog.h>
+#include <kernel/govern/Collective.h>
+#include <kernel/lib/Format.h>
+#include <kernel/sched/KernelScheduler.h>
+#include <kernel/tests/Framework.h>
+
+namespace gehri {
+
+namespace {
+
+using abi::ExitInfo;
+using abi::ExitReason;
+
+constexpr uint64_t swarm_budget = 120'000'000'000; // ns: a generous bound (an overloaded -smp 8 host), the swarms take < 2 s
+constexpr uint64_t swarm_quota = 16 * 1024 * 1024; // the coordinator pays its members' quotas
+
+struct SwarmRun {
+    ExitInfo exit { .reason = ExitReason(0) };
+    uint64_t coordinator { 0 }; // its agent id
+};
+
+// Runs a swarm's coordinator (with the Spawn right) to its end.
+SwarmRun run_swarm(StringView program)
+{
+    SwarmRun run;
+    const boot::Initrd* initrd = agent::system_initrd();
+    if (initrd == nullptr) {
+        ktest::record_failure(__FILE__, __LINE__, "no initrd: boot with the module 'initrd' (tools/make-iso --initrd)");
+        return run;
+    }
+    auto path = FixedString<64>::formatted("bin/{}", program);
+    Diagnostic diagnostic;
+    agent::SpawnOptions options { .name = program, .memory_quota = swarm_quota, .may_spawn = true };
+    auto spawned = agent::spawn_agent_from_initrd(*initrd, path.view(), options, diagnostic);
+    if (spawned.is_error()) {
+        ktest::record_failure_formatted(__FILE__, __LINE__, "spawning {}: {}", program, diagnostic.message());
+        return run;
+    }
+    run.coordinator = spawned.value().agent->id();
+    auto info = spawned.value().agent->wait_for_exit(sched::kernel_scheduler().platform().now_ns() + swarm_budget);
+    if (info.is_error()) {
+        ktest::record_failure_formatted(__FILE__, __LINE__, "{} did not exit ({})", program, error_name(info.error()));
+        return run;
+    }
+    run.exit = info.value();
+    return run;
+}
+
+// Makes sure the audit ring can hold a swarm's records (a few dozen) without dropping any.
+// Exporting prints every pending record on the console, which costs guest time (a second for
+// two hundred records), so it is done only when the ring is short of room.
+void make_audit_room()
+{
+    constexpr size_t room = 16 * 1024;
+    auto status = audit::kernel_log().status();
+    if (status.capacity_bytes - status.pending_bytes < room)
+        (void)audit::export_kernel_log_to_console();
+}
+
+const audit::Field* field(const audit::RecordView& record, StringView key)
+{
+    for (size_t i = 0; i < record.field_count; ++i) {
+        if (record.fields[i].key == key)
+            return &record.fields[i];
+    }
+    return nullptr;
+}
+
+uint64_t integer(const audit::RecordView& record, StringView key)
+{
+    const audit::Field* found = field(record, key);
+    return found ? found->magnitude : UINT64_MAX;
+}
+
+StringView text(const audit::RecordView& record, StringView key)
+{
+    const audit::Field* found = field(record, key);
+    return found ? found->text : StringView("(missing)");
+}
+
+// What agents/swarm-votes plans, as the audit log must record it.
+struct PlannedOutcome {
+    StringView outcome;
+    StringView option;
+    uint64_t tied;
+    uint64_t for_weight;
+};
+
+constexpr PlannedOutcome planned_outcomes[] = {
+    { "decided", "yes", 0, 8 },
+    { "no_majority", "", 0, 0 },
+    { "decided", "yes", 0, 13 },
+    { "tie", "", 0b11, 0 },
+};
+
+} // namespace
+
+KERNEL_TEST(swarm_votes_settle_by_each_rule_and_are_audited)
+{
+    make_audit_room();
+    auto before = audit::kernel_log().status();
+    SwarmRun run = run_swarm("swarm-votes");
+    EXPECT_EQ(run.exit.reason, ExitReason::Exited);
+    EXPECT_EQ(run.exit.status, 0);
+    EXPECT_EQ(audit::kernel_log().status().dropped_total, before.dropped_total);
+    constexpr size_t proposals = sizeof(planned_outcomes) / sizeof(planned_outcomes[0]);
+    uint64_t ids[proposals] {};
+    size_t opened = 0;
+    size_t outcomes = 0;
+    (void)audit::kernel_log().for_each_pending([&](const audit::RecordView& record, const audit::Sha256Digest&, const audit::Sha256Digest&) {
+        if (record.sequence < before.next_sequence || record.agent != run.coordinator)
+            return;
+        if (record.kind == audit::RecordKind::ProposalOpened && opened < proposals) {
+            ids[opened++] = integer(record, "proposal");
+            EXPECT_EQ(integer(record, "electorate"), 15u);
+            EXPECT_EQ(integer(record, "weight"), 15u); // one agent, one vote
+        }
+        if (record.kind != audit::RecordKind::ProposalOutcome)
+            return;
+        size_t k = 0;
+        while (k < proposals && ids[k] != integer(record, "proposal"))
+            ++k;
+        EXPECT(k < proposals);
+        if (k == proposals)
+            return;
+        ++outcomes;
+        const PlannedOutcome& planned = planned_outcomes[k];
+        EXPECT(text(record, "outcome") == planned.outcome);
+        EXPECT(text(record, "option") == planned.option);
+        EXPECT_EQ(integer(record, "tied"), planned.tied);
+        EXPECT_EQ(integer(record, "for_weight"), planned.for_weight);
+        EXPECT_EQ(integer(record, "electorate"), 15u);
+        // The majority settles at its 8th yes, which may come before the last no; the others
+        // can settle only with every ballot in. Abstentions count in the cast weight too.
+        uint64_t ballots = integer(record, "ballots");
+        EXPECT_EQ(integer(record, "cast_weight"), ballots);
+        if (k == 0)
+            EXPECT(ballots >= 8 && ballots <= 15);
+        else
+            EXPECT_EQ(ballots, 15u);
+    });
+    EXPECT_EQ(opened, 4u);
+    EXPECT_EQ(outcomes, 4u);
+}
+
+KERNEL_TEST(swarm_auctions_clear_at_the_right_prices)
+{
+    // agents/swarm-auctions checks prizes, prices, refusals and credit itself; the audit log
+    // must hold one clearing per auction and one effect per timed prize (A4's too).
+    make_audit_room();
+    auto before = audit::kernel_log().status();
+    SwarmRun run = run_swarm("swarm-auctions");
+    EXPECT_EQ(run.exit.reason, ExitReason::Exited);
+    EXPECT_EQ(run.exit.status, 0);
+    EXPECT_EQ(audit::kernel_log().status().dropped_total, before.dropped_total);
+    size_t clearings = 0;
+    size_t effects = 0;
+    (void)audit::kernel_log().for_each_pending([&](const audit::RecordView& record, const audit::Sha256Digest&, const audit::Sha256Digest&) {
+        if (record.sequence < before.next_sequence)
+            return;
+        if (record.kind == audit::RecordKind::AuctionClearing)
+            ++clearings;
+        if (record.kind == audit::RecordKind::ResourceEffect)
+            ++effects;
+    });
+    EXPECT_EQ(clearings, 5u);
+    EXPECT_EQ(effects, 7u);
+}
+
+KERNEL_TEST(swarm_leases_pass_on_when_a_holder_crashes)
+{
+    // agents/swarm-leases checks grants, queues, renewals and events itself; the audit log must
+    // say how each lease ended: one holder died, one lease expired, the others were released.
+    make_audit_room();
+    auto before = audit::kernel_log().status();
+    SwarmRun run = run_swarm("swarm-leases");
+    EXPECT_EQ(run.exit.reason, ExitReason::Exited);
+    EXPECT_EQ(run.exit.status, 0);
+    EXPECT_EQ(audit::kernel_log().status().dropped_total, before.dropped_total);
+    size_t died = 0;
+    size_t expired = 0;
+    size_t released = 0;
+    (void)audit::kernel_log().for_each_pending([&](const audit::RecordView& record, const audit::Sha256Digest&, const audit::Sha256Digest&) {
+        if (record.sequence < before.next_sequence || record.kind != audit::RecordKind::LeaseLost)
+            return;
+        StringView reason = text(record, "reason");
+        died += reason == "holder_died";
+        expired += reason == "expired";
+        released += reason == "released";
+    });
+    EXPECT_EQ(died, 1u);
+    EXPECT_EQ(expired, 1u);
+    EXPECT_EQ(released, 7u); // the coordinator's two, the second waiter's, three sharers', the late one's
+}
+
+KERNEL_TEST(swarm_reputation_quarantines_the_collective)
+{
+    // agents/swarm-reputation: the coordinator (its id) and six honest members (the next six
+    // ids) against a collective of four (the four after). The collective's standing comes down
+    // through its policy denials: by ratings alone EigenTrust gives it the honest members'
+    // trust, since the kernel names no pre-trusted agent (docs/collective.md, "Swarm tests").
+    uint64_t denials_before = govern::policy_denials();
+    SwarmRun run = run_swarm("swarm-reputation");
+    EXPECT_EQ(run.exit.reason, ExitReason::Exited);
+    EXPECT_EQ(run.exit.status, 0);
+    EXPECT_EQ(govern::policy_denials(), denials_before + 4 * 40);
+    uint64_t least_honest = UINT64_MAX;
+    for (uint64_t i = 0; i <= 6; ++i) {
+        uint64_t weight = govern::collective_vote_weight(run.coordinator + i);
+        least_honest = weight < least_honest ? weight : least_honest;
+        EXPECT(!govern::collective_is_quarantined(run.coordinator + i));
+    }
+    // At least about the average agent's 1000 (more when departed agents' records thin the mean).
+    EXPECT(least_honest >= 900);
+    for (uint64_t i = 7; i <= 10; ++i) {
+        EXPECT(govern::collective_is_quarantined(run.coordinator + i));
+        EXPECT_EQ(govern::collective_vote_weight(run.coordinator + i), 0u);
+    }
+}
+
+KERNEL_TEST(swarm_flood_is_cut_off_and_others_go_through)
+{
+    // agents/swarm-flood checks the refusals and the members' proposals itself.
+    SwarmRun run = run_swarm("swarm-flood");
+    EXPECT_EQ(run.exit.reason, ExitReason::Exited);
+    EXPECT_EQ(run.exit.status, 0);
+    EXPECT(!govern::collective_is_quarantined(run.coordinator + 1)); // slandered 20 times by one
+}
+
+} // namespace gehri
