@@ -31,12 +31,13 @@ Result<RefPtr<Agent>> Agent::create(StringView name, const AgentOptions& options
     uint64_t seed = arch::read_timestamp_counter() ^ (id * 0x9e3779b97f4a7c15ull);
     auto handles = TRY(HandleTable::create(options.handle_capacity, seed));
     auto memory = TRY(agent::UserAddressSpace::create(options.memory_quota));
+    auto gate = TRY(ipc::DeliveryGate::create());
     if (options.parent != nullptr) {
         if (options.memory_quota == agent::UserAddressSpace::unlimited)
             return Error::InvalidArgument;
         TRY(options.parent->memory().charge(options.memory_quota));
     }
-    auto* agent = new (std::nothrow) Agent(id, name, options, std::move(handles), std::move(memory));
+    auto* agent = new (std::nothrow) Agent(id, name, options, std::move(handles), std::move(memory), std::move(gate));
     if (agent == nullptr) {
         if (options.parent != nullptr)
             options.parent->memory().refund(options.memory_quota);
@@ -45,11 +46,13 @@ Result<RefPtr<Agent>> Agent::create(StringView name, const AgentOptions& options
     return RefPtr<Agent>::adopt(*agent);
 }
 
-Agent::Agent(AgentId id, StringView name, const AgentOptions& options, OwnPtr<HandleTable> handles, OwnPtr<agent::UserAddressSpace> memory)
+Agent::Agent(AgentId id, StringView name, const AgentOptions& options, OwnPtr<HandleTable> handles, OwnPtr<agent::UserAddressSpace> memory,
+    ipc::RefPtr<ipc::DeliveryGate> gate)
     : KernelObject(object_type)
     , m_id(id)
     , m_priority_class(options.priority_class)
     , m_weight(options.weight)
+    , m_gate(std::move(gate))
     , m_handles(std::move(handles))
     , m_memory(std::move(memory))
     , m_parent(options.parent)
@@ -127,6 +130,7 @@ AgentSnapshot Agent::snapshot() const
     snapshot.priority_class = m_priority_class;
     snapshot.weight = weight();
     snapshot.isolated = is_isolated();
+    snapshot.quarantined = is_quarantined();
     snapshot.parent = m_parent ? m_parent->m_id : 0;
     snapshot.memory_quota = m_memory->quota();
     InterruptSafeGuard guard(m_lock);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <kernel/agent/UserAddressSpace.h>
+#include <kernel/ipc/DeliveryGate.h>
 #include <kernel/lib/Spinlock.h>
 #include <kernel/object/HandleTable.h>
 #include <kernel/object/KernelObject.h>
@@ -32,6 +33,7 @@ struct AgentSnapshot {
     bool exited;
     bool kill_requested;
     bool isolated;
+    bool quarantined;
     sched::PriorityClass priority_class;
     uint32_t weight;
     uint32_t threads;
@@ -69,10 +71,16 @@ public:
     // Changes the scheduling weight of every thread it has and will have (a collective
     // resource effect or the reputation's scheduling weight). InvalidArgument for a bad weight.
     Result<void> set_weight(uint32_t weight);
-    // Break-glass isolation (docs/collective.md): an isolated agent keeps running but takes no
-    // part in votes, auctions, leases or topics until released.
-    bool is_isolated() const { return __atomic_load_n(&m_isolated, __ATOMIC_ACQUIRE); }
-    void set_isolated(bool isolated) { __atomic_store_n(&m_isolated, isolated, __ATOMIC_RELEASE); }
+    // Break-glass isolation and reputation quarantine (docs/collective.md): a cut-off agent
+    // keeps running but takes no part in proposals, votes, auctions, leases or topics (its
+    // subscriptions stop receiving) until a human, or for a quarantine a vote, lifts it.
+    bool is_isolated() const { return m_gate->has(ipc::DeliveryGate::Reason::Isolated); }
+    void set_isolated(bool isolated) { m_gate->set(ipc::DeliveryGate::Reason::Isolated, isolated); }
+    bool is_quarantined() const { return m_gate->has(ipc::DeliveryGate::Reason::Quarantined); }
+    void set_quarantined(bool quarantined) { m_gate->set(ipc::DeliveryGate::Reason::Quarantined, quarantined); }
+    bool is_cut_off() const { return m_gate->is_closed(); }
+    // Shared with every subscription the agent makes.
+    const ipc::RefPtr<ipc::DeliveryGate>& delivery_gate() const { return m_gate; }
     uint32_t thread_count() const;
 
     // --- Life cycle, driven by its threads --------------------------------------------------
@@ -119,7 +127,8 @@ public:
 
 private:
     void log_clean_or_failed_exit(int32_t status) const;
-    Agent(AgentId id, StringView name, const AgentOptions& options, OwnPtr<HandleTable> handles, OwnPtr<agent::UserAddressSpace> memory);
+    Agent(AgentId id, StringView name, const AgentOptions& options, OwnPtr<HandleTable> handles, OwnPtr<agent::UserAddressSpace> memory,
+        ipc::RefPtr<ipc::DeliveryGate> gate);
     void on_child_exited(Agent& child);
     void drop_exited_children();
 
@@ -128,7 +137,7 @@ private:
     size_t m_name_length { 0 };
     sched::PriorityClass m_priority_class;
     uint32_t m_weight;
-    bool m_isolated { false };
+    ipc::RefPtr<ipc::DeliveryGate> m_gate;
     OwnPtr<HandleTable> m_handles;
     OwnPtr<agent::UserAddressSpace> m_memory;
     RefPtr<Agent> m_parent; // until this agent has exited
