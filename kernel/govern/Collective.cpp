@@ -92,7 +92,17 @@ Result<void> ensure_feedback_room(AgentStorage& storage, Reputation& reputation)
     return {};
 }
 
-Result<void> enroll_locked(Services& all, AgentId agent, Nanoseconds now)
+// A member of a `pretrust group` joins EigenTrust's pre-trusted set as it enrolls (a full
+// recomputation, once per such agent). Past Reputation::max_pretrusted it is enrolled unanchored.
+void anchor_if_pretrusted(Services& all, AgentId agent, StringView group, Nanoseconds now)
+{
+    if (group.is_empty() || !all.policy.is_pretrusted(group))
+        return;
+    if (auto anchored = all.reputation->add_pretrusted(agent, now); anchored.is_error())
+        log::warn("govern: agent {} of pre-trusted group {} is not anchored ({})", agent, group, error_name(anchored.error()));
+}
+
+Result<void> enroll_locked(Services& all, AgentId agent, Nanoseconds now, StringView group = {})
 {
     if (!all.reputation->is_registered(agent)) {
         // Departed agents' records give way before the tables grow (Reputation::depart).
@@ -103,6 +113,7 @@ Result<void> enroll_locked(Services& all, AgentId agent, Nanoseconds now)
         if (count == all.reputation->capacity() && all.reputation->departed_count() == 0)
             TRY(grow_reputation(all.agents, *all.reputation, min(2 * count, max_collective_agents)));
         TRY(all.reputation->register_agent(agent, now));
+        anchor_if_pretrusted(all, agent, group, now);
     }
     if (!all.ledger->has_account(agent)) {
         size_t open = all.ledger->open_accounts();
@@ -123,7 +134,7 @@ Result<void> admit_locked(Services& all, object::Agent& agent, PolicyVerb verb, 
 {
     if (is_cut_off_locked(all, agent))
         return Error::AccessDenied;
-    TRY(enroll_locked(all, agent.id(), now));
+    TRY(enroll_locked(all, agent.id(), now, agent.name()));
     return all.enforcer->check({ agent.id(), agent.name() }, { verb, object }, now);
 }
 
@@ -413,7 +424,7 @@ Result<void> report_feedback(object::Agent& agent, AgentId ratee, uint32_t satis
     return locked([&](Services& all, Nanoseconds now) -> Result<void> {
         if (agent.is_isolated())
             return Error::AccessDenied;
-        TRY(enroll_locked(all, agent.id(), now));
+        TRY(enroll_locked(all, agent.id(), now, agent.name()));
         TRY(ensure_feedback_room(all.agents, *all.reputation));
         TRY(all.reputation->report(agent.id(), ratee, satisfied, unsatisfied, now));
         (void)all.reputation->update(now);

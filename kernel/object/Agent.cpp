@@ -52,6 +52,7 @@ Agent::Agent(AgentId id, StringView name, const AgentOptions& options, OwnPtr<Ha
     , m_id(id)
     , m_priority_class(options.priority_class)
     , m_weight(options.weight)
+    , m_own_weight(options.weight)
     , m_gate(std::move(gate))
     , m_handles(std::move(handles))
     , m_memory(std::move(memory))
@@ -229,15 +230,37 @@ void Agent::kill(const abi::ExitInfo& info)
     agent::wake_frozen_threads();
 }
 
-Result<void> Agent::set_weight(uint32_t weight)
+Result<void> Agent::apply_weight_locked()
 {
-    if (!sched::is_valid_weight(weight))
-        return Error::InvalidArgument;
-    InterruptSafeGuard guard(m_lock);
+    uint32_t weight = sched::compose_weight(m_own_weight, m_leased_weight, m_trust_factor);
     __atomic_store_n(&m_weight, weight, __ATOMIC_RELEASE);
     for (Thread* thread = m_threads; thread != nullptr; thread = thread->next_in_agent)
         TRY(sched::kernel_scheduler().set_weight(thread->kernel_thread(), weight));
     return {};
+}
+
+Result<void> Agent::set_leased_weight(uint32_t weight)
+{
+    if (weight != 0 && !sched::is_valid_weight(weight))
+        return Error::InvalidArgument;
+    InterruptSafeGuard guard(m_lock);
+    m_leased_weight = weight;
+    return apply_weight_locked();
+}
+
+Result<void> Agent::set_trust_factor(uint32_t factor_ppm)
+{
+    if (factor_ppm == 0 || factor_ppm > sched::trust_factor_one)
+        return Error::InvalidArgument;
+    InterruptSafeGuard guard(m_lock);
+    m_trust_factor = factor_ppm;
+    return apply_weight_locked();
+}
+
+uint32_t Agent::trust_factor() const
+{
+    InterruptSafeGuard guard(m_lock);
+    return m_trust_factor;
 }
 
 void Agent::begin_interruptible_wait(Thread& thread, sched::WaitQueue& queue)

@@ -6,6 +6,7 @@
 #include <kernel/object/HandleTable.h>
 #include <kernel/object/KernelObject.h>
 #include <kernel/sched/PriorityClass.h>
+#include <kernel/sched/WeightComposition.h>
 #include <kernel/sched/WaitQueue.h>
 #include <kernel/syscall/Abi.h>
 
@@ -67,10 +68,15 @@ public:
     HandleValue take_bootstrap_handle() { return __atomic_exchange_n(&m_bootstrap_handle, invalid_handle, __ATOMIC_ACQ_REL); }
     agent::UserAddressSpace& memory() { return *m_memory; }
     sched::PriorityClass priority_class() const { return m_priority_class; }
+    // The weight its threads run at: sched::compose_weight of its own weight, a weight lease won
+    // at auction, and its trust factor (docs/collective.md).
     uint32_t weight() const { return __atomic_load_n(&m_weight, __ATOMIC_ACQUIRE); }
-    // Changes the scheduling weight of every thread it has and will have (a collective
-    // resource effect or the reputation's scheduling weight). InvalidArgument for a bad weight.
-    Result<void> set_weight(uint32_t weight);
+    uint32_t own_weight() const { return m_own_weight; }
+    // A weight lease in force (0: none, its own weight again). InvalidArgument for a bad weight.
+    Result<void> set_leased_weight(uint32_t weight);
+    // The reputation's verdict, 1..10^6 parts per million of the weight (InvalidArgument else).
+    Result<void> set_trust_factor(uint32_t factor_ppm);
+    uint32_t trust_factor() const;
     // Break-glass isolation and reputation quarantine (docs/collective.md): a cut-off agent
     // keeps running but takes no part in proposals, votes, auctions, leases or topics (its
     // subscriptions stop receiving) until a human, or for a quarantine a vote, lifts it.
@@ -127,6 +133,8 @@ public:
 
 private:
     void log_clean_or_failed_exit(int32_t status) const;
+    // m_lock held: composes the weight from its parts and gives it to every thread.
+    Result<void> apply_weight_locked();
     Agent(AgentId id, StringView name, const AgentOptions& options, OwnPtr<HandleTable> handles, OwnPtr<agent::UserAddressSpace> memory,
         ipc::RefPtr<ipc::DeliveryGate> gate);
     void on_child_exited(Agent& child);
@@ -136,7 +144,10 @@ private:
     char m_name[max_name_length + 1] {};
     size_t m_name_length { 0 };
     sched::PriorityClass m_priority_class;
-    uint32_t m_weight;
+    uint32_t m_weight;     // composed; the parts below are guarded by m_lock
+    uint32_t m_own_weight;
+    uint32_t m_leased_weight { 0 };
+    uint32_t m_trust_factor { sched::trust_factor_one };
     ipc::RefPtr<ipc::DeliveryGate> m_gate;
     OwnPtr<HandleTable> m_handles;
     OwnPtr<agent::UserAddressSpace> m_memory;

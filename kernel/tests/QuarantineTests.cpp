@@ -43,7 +43,10 @@ bool quarantine_by_denials(object::Agent& agent)
         if (govern::collective_enroll(rater).is_error())
             return false;
     }
-    for (AgentId rater = first_rater; rater < first_rater + 16 && !agent.is_quarantined(); ++rater) {
+    // Each rating refines trust by a bounded step; the judgment waits for a settled vector,
+    // which takes more steps the more agents earlier tests left behind.
+    for (size_t step = 0; step < 256 && !agent.is_quarantined(); ++step) {
+        AgentId rater = first_rater + step % 16;
         if (govern::collective_rate(rater, rater + 1, 1, 0).is_error())
             return false;
     }
@@ -74,6 +77,9 @@ KERNEL_TEST(quarantine_cuts_an_agent_off_until_a_human_lifts_it)
     EXPECT(quarantine_by_denials(*agent));
     EXPECT(agent->is_cut_off());
     EXPECT(!agent->is_isolated());
+    // The same judgment lowered its scheduling weight to the floor: 10% of its own.
+    EXPECT_EQ(agent->trust_factor(), 100'000u);
+    EXPECT_EQ(agent->weight(), agent->own_weight() / 10);
 
     const AgentId electorate[] = { first_rater, first_rater + 1 };
     EXPECT_EQ(govern::open_proposal(*agent, request("policy", "q"), electorate).error(), Error::AccessDenied);

@@ -11,12 +11,21 @@ namespace gehri::collective::testing {
 
 constexpr Nanoseconds second = nanoseconds_per_second;
 
+// A power of two with room for `capacity` agents under the index's 7/8 load limit.
+inline size_t index_slots(size_t capacity)
+{
+    size_t slots = 64;
+    while (capacity > slots - slots / 8 - 1)
+        slots *= 2;
+    return slots;
+}
+
 struct Service {
     explicit Service(ReputationConfig config = {}, size_t capacity = 32)
         : peers(capacity)
         , trust(capacity)
         , feedback(1024)
-        , index(64)
+        , index(index_slots(capacity))
     {
         ReputationStorage storage { { peers.data(), peers.size() }, { trust.data(), trust.size() },
             { feedback.data(), feedback.size() }, { index.data(), index.size() } };
