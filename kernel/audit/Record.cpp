@@ -21,6 +21,7 @@ StringView record_kind_name(RecordKind kind)
     case RecordKind::ResourceEffect: return "ResourceEffect";
     case RecordKind::SwarmDecision: return "SwarmDecision";
     case RecordKind::PolicyRejected: return "PolicyRejected";
+    case RecordKind::Cosign: return "Cosign";
     }
     return {};
 }

@@ -37,8 +37,10 @@ enum class RecordKind : uint16_t {
     SwarmDecision = 14,
     // The boot image's policy file was refused (docs/policy.md).
     PolicyRejected = 15,
+    // A human at the console co-signed or vetoed a proposal that policy made wait for one.
+    Cosign = 16,
 };
-constexpr uint16_t record_kind_count = 16;
+constexpr uint16_t record_kind_count = 17;
 
 StringView record_kind_name(RecordKind kind);
 bool parse_record_kind(StringView name, RecordKind& out);

@@ -13,6 +13,7 @@ StringView effect_name(EffectKind kind)
     switch (kind) {
     case EffectKind::SchedulingWeight: return "scheduling_weight";
     case EffectKind::MemoryQuota: return "memory_quota";
+    case EffectKind::TrustWeight: return "trust_weight";
     }
     return "unknown";
 }

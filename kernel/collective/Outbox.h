@@ -34,6 +34,7 @@ struct Event {
 enum class EffectKind : uint8_t {
     SchedulingWeight, // value: the agent's new weight until `until`, then its own again
     MemoryQuota,      // value: extra bytes of memory quota until `until`
+    TrustWeight,      // value: the agent's trust factor (ppm of its weight, 1..10^6) from now on; no `until`
 };
 
 // A change to a resource the kernel controls, decided by a service (an auction clearing).

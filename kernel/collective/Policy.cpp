@@ -24,6 +24,15 @@ PolicyDecision Policy::check(const PolicySubject& subject, const PolicyAction& a
     return { true, nullptr };
 }
 
+bool Policy::is_pretrusted(StringView group) const
+{
+    for (StringView pretrusted : pretrusted_groups()) {
+        if (pretrusted == group)
+            return true;
+    }
+    return false;
+}
+
 bool Policy::requires_cosign(StringView proposal_kind) const
 {
     for (const auto& rule : m_cosigns) {

@@ -54,6 +54,7 @@ class Policy {
 public:
     static constexpr size_t max_line_length = 200;
     static constexpr size_t max_name_length = 48;
+    static constexpr size_t max_pretrusted_groups = 4;
 
     static Result<Policy> parse(StringView file_name, StringView text, Span<PolicyRule> rules,
         Span<CosignRule> cosigns, Diagnostic& diagnostic);
@@ -63,6 +64,10 @@ public:
     bool requires_cosign(StringView proposal_kind) const;
     RateLimit credit_limit() const { return m_credit_limit; }
     uint32_t proposal_limit() const { return m_proposal_limit; } // 0: the board's default
+    // `pretrust group NAME`: members anchor EigenTrust (its pre-trusted set P) and are never
+    // quarantined.
+    bool is_pretrusted(StringView group) const;
+    Span<const StringView> pretrusted_groups() const { return { m_pretrusted, m_pretrusted_count }; }
 
     Span<const PolicyRule> rules() const { return m_rules; }
     Span<const CosignRule> cosign_rules() const { return m_cosigns; }
@@ -75,6 +80,8 @@ private:
     Span<const CosignRule> m_cosigns;
     RateLimit m_credit_limit {};
     uint32_t m_proposal_limit { 0 };
+    StringView m_pretrusted[max_pretrusted_groups];
+    size_t m_pretrusted_count { 0 };
 };
 
 // '*' matches any run of characters (also none); everything else matches itself.

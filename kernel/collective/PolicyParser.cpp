@@ -72,6 +72,7 @@ private:
     Result<void> parse_rule(bool allow);
     Result<void> parse_limit();
     Result<void> parse_require();
+    Result<void> parse_pretrust();
     Result<uint64_t> number(StringView text, StringView what);
     Result<void> expect_words(size_t count, StringView usage);
 
@@ -151,7 +152,9 @@ Result<void> PolicyParser::parse_line(StringView line)
         return parse_limit();
     if (directive == "require")
         return parse_require();
-    return fail("unknown directive '{}' (expected deny, allow, limit or require)", directive);
+    if (directive == "pretrust")
+        return parse_pretrust();
+    return fail("unknown directive '{}' (expected deny, allow, limit, require or pretrust)", directive);
 }
 
 Result<void> PolicyParser::expect_words(size_t count, StringView usage)
@@ -245,6 +248,22 @@ Result<void> PolicyParser::parse_limit()
         return {};
     }
     return fail("expected 'limit credits ...' or 'limit proposals ...'");
+}
+
+Result<void> PolicyParser::parse_pretrust()
+{
+    TRY(expect_words(3, "pretrust group NAME"));
+    if (m_words[1] != "group")
+        return fail("expected 'pretrust group NAME'");
+    StringView group = m_words[2];
+    if (!is_group_name(group))
+        return fail("bad group name '{}' (1-{} of a-z 0-9 _ -, starting with a letter)", group, max_group_length);
+    if (m_policy.is_pretrusted(group))
+        return fail("group '{}' is already pre-trusted", group);
+    if (m_policy.m_pretrusted_count == Policy::max_pretrusted_groups)
+        return fail("more than {} pre-trusted groups", Policy::max_pretrusted_groups);
+    m_policy.m_pretrusted[m_policy.m_pretrusted_count++] = group;
+    return {};
 }
 
 Result<void> PolicyParser::parse_require()

@@ -172,7 +172,8 @@ void ProposalBoard::settle_if_final(ProposalSlot& slot, Nanoseconds now)
         // The vote is over; the result waits for the human at the console.
         slot.state = ProposalSlot::State::AwaitingCosign;
         slot.cosign_deadline = now + m_config.cosign_window;
-        m_outbox.notify(Event { slot.proposer, EventKind::CosignRequired, slot.id, outcome.option });
+        if (slot.proposer != kernel_agent)
+            m_outbox.notify(Event { slot.proposer, EventKind::CosignRequired, slot.id, outcome.option });
         return;
     }
     finish(slot, verdict_of(outcome.kind), now);
@@ -183,6 +184,15 @@ Result<void> ProposalBoard::cosign(ProposalId id, bool approve, Nanoseconds now)
     ProposalSlot* slot = find_slot(id);
     if (!slot || slot->state != ProposalSlot::State::AwaitingCosign)
         return Error::NotFound;
+    const Outcome& outcome = slot->outcome;
+    m_audit.record(RecordKind::Cosign, slot->proposer, {
+        Field::integer("proposal", slot->id),
+        Field::string("kind", slot->kind.view()),
+        Field::string("decision", approve ? "approved" : "vetoed"),
+        Field::string("by", "human"),
+        Field::string("option", slot->options[outcome.option].view()),
+        Field::integer("waited_ns", now - (slot->cosign_deadline - m_config.cosign_window)),
+    });
     finish(*slot, approve ? Verdict::Decided : Verdict::CosignRefused, now);
     return {};
 }

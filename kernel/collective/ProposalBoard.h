@@ -103,8 +103,9 @@ public:
     // second ballot. InvalidArgument: no such option. Decides the proposal if this ballot settles it.
     Result<void> vote(AgentId voter, ProposalId, Ballot ballot, Nanoseconds now);
 
-    // The human's answer to a decided proposal that needs a co-sign. NotFound: no proposal
-    // waits for a co-sign under this id.
+    // The human's answer to a decided proposal that needs a co-sign: audited as a Cosign record
+    // (by: human), then settled (Decided, or CosignRefused) and told like any outcome. NotFound:
+    // no proposal waits for a co-sign under this id.
     Result<void> cosign(ProposalId, bool approve, Nanoseconds now);
 
     // Settles everything due by `now` (deadlines, co-sign windows). The kernel calls it from its
@@ -114,6 +115,8 @@ public:
     Nanoseconds next_deadline() const;
 
     const ProposalSlot* find(ProposalId) const;
+    // Every slot, free ones included (state Free), for listings such as the console's.
+    Span<const ProposalSlot> slots() const { return { m_slots.data(), m_slots.size() }; }
     size_t open_count() const;
     size_t open_by(AgentId proposer) const;
     size_t electorate_capacity() const { return m_electorate_capacity; }

@@ -50,6 +50,7 @@ Result<void> Reputation::register_agent(AgentId agent, Nanoseconds now)
     m_next_slot = slot + 1;
     ReputationPeer& peer = m_peers[slot];
     peer.agent = agent;
+    peer.published_factor = parts_per_million;
     peer.reports.emplace(std::move(bucket));
     ++m_count;
     return {};
@@ -86,6 +87,7 @@ Result<void> Reputation::grow(const ReputationStorage& bigger)
             target.quarantined = source.quarantined;
             target.immune_until = source.immune_until;
             target.denials = source.denials;
+            target.published_factor = source.published_factor;
             target.reports.reset();
             if (source.reports.has_value())
                 target.reports.emplace(std::move(*source.reports));
@@ -161,6 +163,34 @@ Result<void> Reputation::set_pretrusted(Span<const AgentId> agents, Nanoseconds)
     return {};
 }
 
+Result<void> Reputation::add_pretrusted(AgentId agent, Nanoseconds now)
+{
+    const uint32_t* slot = slot_of(agent);
+    if (!slot)
+        return Error::NotFound;
+    if (m_trust_storage[*slot].pretrusted)
+        return {};
+    AgentId anchors[max_pretrusted];
+    size_t count = 0;
+    for (PeerIndex index = 0; index < m_peers.size(); ++index) {
+        if (m_peers[index].agent == 0 || !m_trust_storage[index].pretrusted)
+            continue;
+        if (count == max_pretrusted)
+            return Error::OutOfRange;
+        anchors[count++] = m_peers[index].agent;
+    }
+    if (count == max_pretrusted)
+        return Error::OutOfRange;
+    anchors[count++] = agent;
+    return set_pretrusted({ anchors, count }, now);
+}
+
+bool Reputation::is_pretrusted(AgentId agent) const
+{
+    const uint32_t* slot = slot_of(agent);
+    return slot && m_trust_storage[*slot].pretrusted;
+}
+
 Result<void> Reputation::report(AgentId rater, AgentId ratee, uint32_t satisfied, uint32_t unsatisfied, Nanoseconds now)
 {
     const uint32_t* from = slot_of(rater);
@@ -230,6 +260,7 @@ size_t Reputation::update(Nanoseconds now)
         quarantine(index, now);
         ++quarantined;
     }
+    publish_factors();
     return quarantined;
 }
 
@@ -321,6 +352,50 @@ uint64_t Reputation::denials(AgentId agent) const
 {
     const uint32_t* slot = slot_of(agent);
     return slot ? m_peers[*slot].denials : 0;
+}
+
+uint64_t Reputation::factor_ppm(PeerIndex index) const
+{
+    if (m_trust_storage[index].ratings_received + m_peers[index].denials < m_config.quarantine.min_ratings_received)
+        return parts_per_million;
+    return standing_scheduling_weight(parts_per_million, relative_ppm(index));
+}
+
+uint64_t Reputation::scheduling_factor_ppm(AgentId agent) const
+{
+    const uint32_t* slot = slot_of(agent);
+    return slot ? factor_ppm(*slot) : parts_per_million;
+}
+
+// One pass from where the last one stopped, handing the kernel the factors that moved enough
+// (hysteresis: trust drifts by small amounts on every iteration, and a weight change costs a
+// pass over the agent's threads). A factor that reaches 1.0 or the floor is always handed over,
+// so the steps never leave an agent slightly off either end.
+void Reputation::publish_factors()
+{
+    size_t published = 0;
+    for (size_t step = 0; step < m_peers.size() && published < m_config.weight_effects_per_update; ++step) {
+        size_t index = (m_factor_cursor + step) % m_peers.size();
+        ReputationPeer& peer = m_peers[index];
+        if (peer.agent == 0 || peer.departed)
+            continue;
+        uint64_t factor = factor_ppm(static_cast<PeerIndex>(index));
+        uint64_t before = peer.published_factor;
+        uint64_t moved = factor > before ? factor - before : before - factor;
+        bool at_end = factor == parts_per_million || factor == default_scheduling_floor_ppm;
+        if (moved == 0 || (moved < m_config.weight_step_ppm && !at_end))
+            continue;
+        peer.published_factor = static_cast<uint32_t>(factor);
+        m_audit.record(RecordKind::ResourceEffect, peer.agent, {
+            Field::string("effect", "trust_weight"),
+            Field::integer("factor_ppm", factor),
+            Field::integer("previous_ppm", before),
+            Field::integer("relative_ppm", relative_ppm(static_cast<PeerIndex>(index))),
+        });
+        m_outbox.apply(ResourceEffect { EffectKind::TrustWeight, peer.agent, factor, UINT64_MAX });
+        ++published;
+        m_factor_cursor = index + 1;
+    }
 }
 
 uint64_t Reputation::scheduling_weight(AgentId agent, uint64_t base) const

@@ -19,6 +19,11 @@ struct ReputationConfig {
     uint64_t refine_work_per_update { 32 * 1024 }; // and at most this much work (EigenTrust units)
     Nanoseconds lift_grace { 60 * nanoseconds_per_second }; // a lifted agent is not re-quarantined this soon
     uint32_t denials_per_halving { 4 };          // see penalize()
+    // Scheduling: an agent's trust factor (scheduling_factor_ppm) is handed to the kernel as a
+    // TrustWeight effect when it has moved by weight_step_ppm since the last one, or reached 1.0
+    // or the floor; at most weight_effects_per_update per update (the rest at the next).
+    uint32_t weight_step_ppm { 50'000 };
+    uint32_t weight_effects_per_update { 64 };
 };
 
 // Per agent, in caller storage (one per agent the service can ever know).
@@ -28,6 +33,7 @@ struct ReputationPeer {
     bool quarantined { false };
     Nanoseconds immune_until { 0 };
     uint64_t denials { 0 };
+    uint32_t published_factor { 1'000'000 }; // the trust factor last handed to the kernel
     Optional<TokenBucket> reports;
 };
 
@@ -86,6 +92,11 @@ public:
     // to the pre-trust vector and recomputes. NotFound for an unregistered agent, OutOfRange
     // for more than max_pretrusted.
     Result<void> set_pretrusted(Span<const AgentId> agents, Nanoseconds now);
+    // Adds one agent to the pre-trusted set (the policy's `pretrust group`, as its members
+    // enroll): set_pretrusted with the current set and it, so a full recomputation. NotFound,
+    // OutOfRange as set_pretrusted; a member already pre-trusted is a no-op.
+    Result<void> add_pretrusted(AgentId agent, Nanoseconds now);
+    bool is_pretrusted(AgentId agent) const;
 
     // `rater` reports its transactions with `ratee`. NotFound: either unknown. InvalidArgument:
     // rating itself, or no transactions. OutOfRange: more than
@@ -120,6 +131,10 @@ public:
     uint64_t denials(AgentId agent) const;
     size_t agent_count() const { return m_count; }
     uint64_t scheduling_weight(AgentId agent, uint64_t base) const;
+    // The factor (ppm) the kernel scales the agent's scheduling weight by: its standing clamped
+    // to [default_scheduling_floor_ppm, 10^6]; 10^6 without evidence (fewer than
+    // min_ratings_received ratings and denials) or for an unknown agent.
+    uint64_t scheduling_factor_ppm(AgentId agent) const;
 
     // Standing: quarantined and unknown agents may not vote; weight from trust.
     bool may_vote(AgentId agent) const override;
@@ -146,6 +161,8 @@ private:
     uint64_t relative_ppm(PeerIndex) const;
     void refresh_total();
     void quarantine(PeerIndex, Nanoseconds now);
+    uint64_t factor_ppm(PeerIndex) const;
+    void publish_factors();
 
     ReputationConfig m_config;
     Span<ReputationPeer> m_peers;
@@ -159,6 +176,7 @@ private:
     size_t m_next_slot { 0 };
     size_t m_departed { 0 };
     size_t m_departed_cursor { 0 };
+    size_t m_factor_cursor { 0 }; // where the last publish_factors stopped
     Trust m_last_residual { trust_one }; // of the last completed iteration
     Trust m_agent_total { 0 }; // held by registered agents (not idle capacity), as of the last iteration
 };

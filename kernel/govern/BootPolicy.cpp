@@ -62,6 +62,7 @@ size_t directive_count(const Policy& policy)
     size_t count = policy.rules().size() + policy.cosign_rules().size();
     count += policy.credit_limit().amount != 0 ? 1 : 0;
     count += policy.proposal_limit() != 0 ? 1 : 0;
+    count += policy.pretrusted_groups().size();
     return count;
 }
 

@@ -5,6 +5,7 @@
 #include <kernel/collective/Reputation.h>
 #include <kernel/govern/BootPolicy.h>
 #include <kernel/govern/Collective.h>
+#include <kernel/govern/CollectiveServices.h>
 #include <kernel/govern/Governance.h>
 #include <kernel/govern/HeapArray.h>
 #include <kernel/lib/Optional.h>
@@ -18,6 +19,7 @@
 namespace gehri::govern {
 
 using namespace collective;
+using namespace internal;
 
 namespace {
 
@@ -29,47 +31,6 @@ constexpr size_t first_feedback_slots = 512;
 constexpr size_t proposal_slots = 16;
 constexpr size_t auction_slots = 8;
 constexpr size_t bids_per_auction = 16;
-constexpr size_t recent_results = 32;
-
-// Records how proposals ended before forwarding every act to the KernelOutbox: the board frees
-// a proposal's slot when it settles, and ProposalResult must still answer afterwards.
-class RecordingOutbox final : public Outbox {
-public:
-    explicit RecordingOutbox(KernelOutbox& next)
-        : m_next(next)
-    {
-    }
-    void notify(const Event& event) override
-    {
-        if (event.kind == EventKind::ProposalDecided)
-            remember(event);
-        m_next.notify(event);
-    }
-    void apply(const ResourceEffect& effect) override { m_next.apply(effect); }
-    void control(const ControlAction& action) override { m_next.control(action); }
-
-    const Event* find(ProposalId id) const
-    {
-        for (const auto& result : m_results) {
-            if (result.subject == id && id != 0)
-                return &result;
-        }
-        return nullptr;
-    }
-
-private:
-    void remember(const Event& event)
-    {
-        if (find(event.subject) != nullptr)
-            return; // the same decision, told to the next elector
-        m_results[m_next_result] = event;
-        m_next_result = (m_next_result + 1) % recent_results;
-    }
-
-    KernelOutbox& m_next;
-    Event m_results[recent_results] {};
-    size_t m_next_result { 0 };
-};
 
 struct Storage {
     PolicyRule rules[16];
@@ -84,38 +45,6 @@ struct Storage {
     WaiterSlot waiters[32];
 };
 
-// The growable per-agent storage, on the kernel heap.
-struct AgentStorage {
-    HeapArray<ReputationPeer> peers;
-    HeapArray<PeerTrust> trust;
-    HeapArray<FeedbackSlot> feedback;
-    HeapArray<HashSlot<uint32_t>> index;
-    HeapArray<CreditAccount> accounts;
-    HeapArray<HashSlot<uint32_t>> account_index;
-
-    size_t bytes() const { return peers.bytes() + trust.bytes() + feedback.bytes() + index.bytes() + accounts.bytes() + account_index.bytes(); }
-};
-
-struct Services {
-    Services(AuditTrail& trail, KernelOutbox& outbox, Policy policy_)
-        : outbox(outbox)
-        , recorder(outbox)
-        , policy(policy_)
-        , trail(trail)
-    {
-    }
-    KernelOutbox& outbox;
-    RecordingOutbox recorder;
-    Policy policy;
-    AuditTrail& trail;
-    AgentStorage agents;
-    Optional<Reputation> reputation;
-    Optional<PolicyEnforcer> enforcer;
-    Optional<CreditLedger> ledger;
-    Optional<ProposalBoard> board;
-    Optional<LeaseManager> leases;
-};
-
 Storage s_storage;
 bool s_policy_refused = false;
 alignas(Services) uint8_t s_services_space[sizeof(Services)];
@@ -127,28 +56,6 @@ Spinlock s_lock;
 sched::WaitQueue s_event_posted;
 
 uint64_t now_ns() { return sched::kernel_scheduler().platform().now_ns(); }
-
-Services& services()
-{
-    VERIFY(s_services != nullptr);
-    return *s_services;
-}
-
-// Runs `body` under the service lock, then performs what it queued and lets the govern thread
-// look at the services' new deadlines.
-template<typename Body>
-auto locked(Body body)
-{
-    auto& all = services();
-    auto result = [&] {
-        InterruptSafeGuard guard(s_lock);
-        return body(all, now_ns());
-    }();
-    all.outbox.perform_pending();
-    sched::kernel_scheduler().wake_all(s_event_posted);
-    effect_changed();
-    return result;
-}
 
 // Room for `agents` reputation records and credit accounts (index: 2x, under the 7/8 load).
 Result<void> grow_reputation(AgentStorage& storage, Reputation& reputation, size_t agents)
@@ -185,7 +92,17 @@ Result<void> ensure_feedback_room(AgentStorage& storage, Reputation& reputation)
     return {};
 }
 
-Result<void> enroll_locked(Services& all, AgentId agent, Nanoseconds now)
+// A member of a `pretrust group` joins EigenTrust's pre-trusted set as it enrolls (a full
+// recomputation, once per such agent). Past Reputation::max_pretrusted it is enrolled unanchored.
+void anchor_if_pretrusted(Services& all, AgentId agent, StringView group, Nanoseconds now)
+{
+    if (group.is_empty() || !all.policy.is_pretrusted(group))
+        return;
+    if (auto anchored = all.reputation->add_pretrusted(agent, now); anchored.is_error())
+        log::warn("govern: agent {} of pre-trusted group {} is not anchored ({})", agent, group, error_name(anchored.error()));
+}
+
+Result<void> enroll_locked(Services& all, AgentId agent, Nanoseconds now, StringView group = {})
 {
     if (!all.reputation->is_registered(agent)) {
         // Departed agents' records give way before the tables grow (Reputation::depart).
@@ -196,6 +113,7 @@ Result<void> enroll_locked(Services& all, AgentId agent, Nanoseconds now)
         if (count == all.reputation->capacity() && all.reputation->departed_count() == 0)
             TRY(grow_reputation(all.agents, *all.reputation, min(2 * count, max_collective_agents)));
         TRY(all.reputation->register_agent(agent, now));
+        anchor_if_pretrusted(all, agent, group, now);
     }
     if (!all.ledger->has_account(agent)) {
         size_t open = all.ledger->open_accounts();
@@ -206,12 +124,17 @@ Result<void> enroll_locked(Services& all, AgentId agent, Nanoseconds now)
     return {};
 }
 
-// Isolation, enrollment and the policy, in that order: an isolated agent leaves no trace.
+// Cut off (isolated by the console, or quarantined by its reputation), it takes no part in
+// proposals, votes, auctions or leases until a human or a vote lifts that.
+bool is_cut_off_locked(Services& all, object::Agent& agent) { return agent.is_isolated() || all.reputation->is_quarantined(agent.id()); }
+
+// Isolation and quarantine, enrollment and the policy, in that order: a cut-off agent leaves
+// no trace.
 Result<void> admit_locked(Services& all, object::Agent& agent, PolicyVerb verb, StringView object, Nanoseconds now)
 {
-    if (agent.is_isolated())
+    if (is_cut_off_locked(all, agent))
         return Error::AccessDenied;
-    TRY(enroll_locked(all, agent.id(), now));
+    TRY(enroll_locked(all, agent.id(), now, agent.name()));
     return all.enforcer->check({ agent.id(), agent.name() }, { verb, object }, now);
 }
 
@@ -262,6 +185,27 @@ Result<Policy> choose_policy(AuditTrail& trail, const boot::Initrd* initrd, Stor
 
 } // namespace
 
+namespace internal {
+
+Services& services()
+{
+    VERIFY(s_services != nullptr);
+    return *s_services;
+}
+
+Spinlock& service_lock() { return s_lock; }
+
+uint64_t service_now() { return now_ns(); }
+
+void after_service_call(Services& all)
+{
+    all.outbox.perform_pending();
+    sched::kernel_scheduler().wake_all(s_event_posted);
+    effect_changed();
+}
+
+} // namespace internal
+
 Result<void> initialize_collective(AuditTrail& trail, KernelOutbox& outbox, uint64_t now, const boot::Initrd* initrd)
 {
     if (s_services != nullptr)
@@ -291,6 +235,7 @@ Result<void> initialize_collective(AuditTrail& trail, KernelOutbox& outbox, uint
     if (all->policy.proposal_limit() != 0)
         board.max_open_per_agent = all->policy.proposal_limit();
     all->board.emplace(TRY(ProposalBoard::create(board, storage.proposals, storage.electors, trail, all->recorder, &*all->reputation)));
+    all->appeals.emplace(QuarantineAppeals(*all->board, *all->reputation));
     all->leases.emplace(TRY(LeaseManager::create({ storage.resources, storage.leases, storage.waiters }, trail, all->recorder, &*all->ledger, &*all->board)));
     for (StringView name : leasable_resources) {
         ResourceSpec spec;
@@ -382,6 +327,8 @@ Result<uint64_t> open_proposal(object::Agent& agent, const abi::ProposalRequest&
             return Error::InvalidArgument;
         spec.deadline = now + request.voting_period_ns;
         spec.requires_cosign = all.policy.requires_cosign(spec.kind);
+        if (spec.kind == lift_quarantine_kind)
+            return TRY(all.appeals->open(agent.id(), spec, electorate, now));
         return TRY(all.board->open(agent.id(), spec, electorate, now));
     });
 }
@@ -431,7 +378,7 @@ Result<uint64_t> acquire_lease(object::Agent& agent, StringView resource, uint64
 Result<void> renew_lease(object::Agent& agent, LeaseId lease, uint64_t term_ns)
 {
     return locked([&](Services& all, Nanoseconds now) -> Result<void> {
-        if (agent.is_isolated())
+        if (is_cut_off_locked(all, agent))
             return Error::AccessDenied;
         return all.leases->renew(agent.id(), lease, term_ns, now);
     });
@@ -492,7 +439,7 @@ Result<void> report_feedback(object::Agent& agent, AgentId ratee, uint32_t satis
     return locked([&](Services& all, Nanoseconds now) -> Result<void> {
         if (agent.is_isolated())
             return Error::AccessDenied;
-        TRY(enroll_locked(all, agent.id(), now));
+        TRY(enroll_locked(all, agent.id(), now, agent.name()));
         TRY(ensure_feedback_room(all.agents, *all.reputation));
         TRY(all.reputation->report(agent.id(), ratee, satisfied, unsatisfied, now));
         (void)all.reputation->update(now);

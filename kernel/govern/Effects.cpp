@@ -15,7 +15,7 @@ struct Active {
     bool used { false };
     EffectKind kind { EffectKind::SchedulingWeight };
     AgentId agent { 0 };
-    uint64_t previous { 0 }; // the weight or quota to restore
+    uint64_t previous { 0 }; // the memory quota to restore (a weight lease just ends)
     Nanoseconds until { 0 };
 };
 
@@ -30,17 +30,22 @@ uint32_t clamp_weight(uint64_t value)
     return value > sched::max_weight ? sched::max_weight : static_cast<uint32_t>(value);
 }
 
-// Sets the agent's weight or quota; returns what it was.
-uint64_t set_resource(object::Agent& agent, EffectKind kind, uint64_t value)
+// A weight lease replaces the agent's own weight while in force; its trust factor still applies
+// (Agent::weight, sched::compose_weight), and ending the lease leaves whatever the reputation
+// decided meanwhile. Memory: `value` extra bytes on top of what the agent had before any effect.
+void set_resource(object::Agent& agent, EffectKind kind, uint64_t value)
 {
-    if (kind == EffectKind::SchedulingWeight) {
-        uint64_t previous = agent.weight();
-        (void)agent.set_weight(clamp_weight(value));
-        return previous;
+    switch (kind) {
+    case EffectKind::SchedulingWeight:
+        (void)agent.set_leased_weight(value == 0 ? 0 : clamp_weight(value));
+        break;
+    case EffectKind::MemoryQuota:
+        agent.memory().set_quota(value);
+        break;
+    case EffectKind::TrustWeight:
+        (void)agent.set_trust_factor(value == 0 ? 1 : static_cast<uint32_t>(value > sched::trust_factor_one ? sched::trust_factor_one : value));
+        break;
     }
-    uint64_t previous = agent.memory().quota();
-    agent.memory().set_quota(value);
-    return previous;
 }
 
 } // namespace
@@ -50,7 +55,10 @@ void apply_effect(const ResourceEffect& effect)
     RefPtr<object::Agent> agent = object::Agent::find(effect.agent);
     if (!agent)
         return; // it died before its prize arrived: nothing to change, nothing to revert
-    // Memory: `value` is extra bytes on top of what the agent had before any effect.
+    if (effect.kind == EffectKind::TrustWeight) {
+        set_resource(*agent, effect.kind, effect.value); // lasts until the reputation changes it
+        return;
+    }
     Active* slot = nullptr;
     bool existing = false;
     {
@@ -74,14 +82,13 @@ void apply_effect(const ResourceEffect& effect)
         slot->kind = effect.kind;
         slot->agent = effect.agent;
         slot->until = effect.until;
-        if (!existing)
-            slot->previous = effect.kind == EffectKind::SchedulingWeight ? agent->weight() : agent->memory().quota();
+        if (!existing && effect.kind == EffectKind::MemoryQuota)
+            slot->previous = agent->memory().quota();
     }
-    uint64_t base = slot->previous;
     uint64_t value = effect.value;
-    if (effect.kind == EffectKind::MemoryQuota && __builtin_add_overflow(base, effect.value, &value))
+    if (effect.kind == EffectKind::MemoryQuota && __builtin_add_overflow(slot->previous, effect.value, &value))
         value = UINT64_MAX;
-    (void)set_resource(*agent, effect.kind, value);
+    set_resource(*agent, effect.kind, value);
     if (is_initialized())
         effect_changed();
 }
@@ -105,7 +112,7 @@ void revert_expired_effects(uint64_t now_ns)
             found->used = false;
         }
         if (RefPtr<object::Agent> agent = object::Agent::find(expired.agent))
-            (void)set_resource(*agent, expired.kind, expired.previous);
+            set_resource(*agent, expired.kind, expired.kind == EffectKind::SchedulingWeight ? 0 : expired.previous);
     }
 }
 

@@ -43,10 +43,21 @@ void KernelOutbox::perform_pending()
     }
 }
 
+// The reputation's quarantine, mirrored on the agent so that the topic system calls (which
+// take no service lock) can refuse it with one atomic load.
+void KernelOutbox::mirror_quarantine(const Event& event)
+{
+    if (event.kind != EventKind::Quarantined && event.kind != EventKind::QuarantineLifted)
+        return;
+    if (RefPtr<object::Agent> agent = object::Agent::find(event.recipient))
+        agent->set_quarantined(event.kind == EventKind::Quarantined);
+}
+
 void KernelOutbox::perform(const Act& act)
 {
     switch (act.kind) {
     case ActKind::Event:
+        mirror_quarantine(act.event);
         events().post(act.event);
         break;
     case ActKind::Effect:

@@ -38,6 +38,7 @@ private:
     void queue(const Act&);
     void perform(const Act&);
     void perform_control(const collective::ControlAction&);
+    static void mirror_quarantine(const collective::Event&);
 
     Spinlock m_lock;
     Act m_acts[capacity] {};

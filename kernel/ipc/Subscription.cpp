@@ -2,9 +2,10 @@
 
 namespace gehri::ipc {
 
-Subscription::Subscription(RefPtr<Topic> topic, Qos qos, MessageQueue queue)
+Subscription::Subscription(RefPtr<Topic> topic, Qos qos, MessageQueue queue, RefPtr<DeliveryGate> gate)
     : m_topic(std::move(topic))
     , m_qos(qos)
+    , m_gate(std::move(gate))
     , m_queue(std::move(queue))
     , m_signals(m_topic->m_lock)
 {

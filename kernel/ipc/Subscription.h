@@ -1,5 +1,6 @@
 #pragma once
 
+#include <kernel/ipc/DeliveryGate.h>
 #include <kernel/ipc/MessageQueue.h>
 #include <kernel/ipc/Qos.h>
 #include <kernel/ipc/RefCounted.h>
@@ -36,10 +37,12 @@ public:
 
 private:
     friend class Topic;
-    Subscription(RefPtr<Topic> topic, Qos qos, MessageQueue queue);
+    Subscription(RefPtr<Topic> topic, Qos qos, MessageQueue queue, RefPtr<DeliveryGate> gate);
+    bool is_gated_off() const { return m_gate && m_gate->is_closed(); }
 
     RefPtr<Topic> m_topic;
     Qos m_qos;
+    RefPtr<DeliveryGate> m_gate; // null: always open
     MessageQueue m_queue;    // guarded by the topic's lock
     uint64_t m_dropped { 0 }; // guarded by the topic's lock
     SignalSource m_signals;

@@ -23,7 +23,7 @@ Result<OwnPtr<Publisher>> Topic::create_publisher()
     return adopt_own_if_nonnull(new (std::nothrow) Publisher(RefPtr<Topic>(*this)));
 }
 
-Result<OwnPtr<Subscription>> Topic::subscribe(Qos qos)
+Result<OwnPtr<Subscription>> Topic::subscribe(Qos qos, RefPtr<DeliveryGate> gate)
 {
     if (qos.history_depth == 0 || qos.history_depth > Qos::max_history_depth)
         return Error::InvalidArgument;
@@ -31,12 +31,12 @@ Result<OwnPtr<Subscription>> Topic::subscribe(Qos qos)
         return Error::InvalidArgument;
     // The byte bound never binds before the count does: every sample fits max_message_bytes.
     auto queue = TRY(MessageQueue::create({ qos.history_depth, qos.history_depth * static_cast<uint32_t>(max_message_bytes) }));
-    auto subscription = TRY(adopt_own_if_nonnull(new (std::nothrow) Subscription(RefPtr<Topic>(*this), qos, std::move(queue))));
+    auto subscription = TRY(adopt_own_if_nonnull(new (std::nothrow) Subscription(RefPtr<Topic>(*this), qos, std::move(queue), std::move(gate))));
     InterruptSafeGuard guard(m_lock);
     if (m_subscriptions.size() >= m_limits.max_subscriptions)
         return Error::QuotaExceeded; // destroying the subscription takes the lock: see below
     m_subscriptions.append(*subscription);
-    if (qos.latest_value && m_last)
+    if (qos.latest_value && m_last && !subscription->is_gated_off())
         deliver_locked(*subscription, m_last, m_last_sender, m_sequence);
     return subscription;
 }
@@ -66,7 +66,8 @@ Result<uint64_t> Topic::publish(AgentId sender, PayloadRef payload)
             return Error::QueueFull;
         sequence = ++m_sequence;
         m_subscriptions.for_each([&](Subscription& subscription) {
-            deliver_locked(subscription, payload, sender, sequence);
+            if (!subscription.is_gated_off())
+                deliver_locked(subscription, payload, sender, sequence);
         });
         // The old last sample may be the final reference: free it after the lock.
         previous_last = std::move(m_last);

@@ -37,8 +37,9 @@ public:
 
     Result<OwnPtr<Publisher>> create_publisher();
     // InvalidArgument for a history depth outside 1..Qos::max_history_depth; QuotaExceeded past
-    // max_subscriptions; OutOfMemory.
-    Result<OwnPtr<Subscription>> subscribe(Qos qos);
+    // max_subscriptions; OutOfMemory. While `gate` (optional) is closed, samples pass the
+    // subscription by.
+    Result<OwnPtr<Subscription>> subscribe(Qos qos, RefPtr<DeliveryGate> gate = {});
 
     // TooLarge beyond max_sample_bytes; QueueFull when a reliable subscriber has no room;
     // InvalidArgument for a payload with handles (topics carry no handles). Returns the sample's

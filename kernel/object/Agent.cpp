@@ -31,12 +31,13 @@ Result<RefPtr<Agent>> Agent::create(StringView name, const AgentOptions& options
     uint64_t seed = arch::read_timestamp_counter() ^ (id * 0x9e3779b97f4a7c15ull);
     auto handles = TRY(HandleTable::create(options.handle_capacity, seed));
     auto memory = TRY(agent::UserAddressSpace::create(options.memory_quota));
+    auto gate = TRY(ipc::DeliveryGate::create());
     if (options.parent != nullptr) {
         if (options.memory_quota == agent::UserAddressSpace::unlimited)
             return Error::InvalidArgument;
         TRY(options.parent->memory().charge(options.memory_quota));
     }
-    auto* agent = new (std::nothrow) Agent(id, name, options, std::move(handles), std::move(memory));
+    auto* agent = new (std::nothrow) Agent(id, name, options, std::move(handles), std::move(memory), std::move(gate));
     if (agent == nullptr) {
         if (options.parent != nullptr)
             options.parent->memory().refund(options.memory_quota);
@@ -45,11 +46,14 @@ Result<RefPtr<Agent>> Agent::create(StringView name, const AgentOptions& options
     return RefPtr<Agent>::adopt(*agent);
 }
 
-Agent::Agent(AgentId id, StringView name, const AgentOptions& options, OwnPtr<HandleTable> handles, OwnPtr<agent::UserAddressSpace> memory)
+Agent::Agent(AgentId id, StringView name, const AgentOptions& options, OwnPtr<HandleTable> handles, OwnPtr<agent::UserAddressSpace> memory,
+    ipc::RefPtr<ipc::DeliveryGate> gate)
     : KernelObject(object_type)
     , m_id(id)
     , m_priority_class(options.priority_class)
     , m_weight(options.weight)
+    , m_own_weight(options.weight)
+    , m_gate(std::move(gate))
     , m_handles(std::move(handles))
     , m_memory(std::move(memory))
     , m_parent(options.parent)
@@ -127,6 +131,7 @@ AgentSnapshot Agent::snapshot() const
     snapshot.priority_class = m_priority_class;
     snapshot.weight = weight();
     snapshot.isolated = is_isolated();
+    snapshot.quarantined = is_quarantined();
     snapshot.parent = m_parent ? m_parent->m_id : 0;
     snapshot.memory_quota = m_memory->quota();
     InterruptSafeGuard guard(m_lock);
@@ -225,15 +230,37 @@ void Agent::kill(const abi::ExitInfo& info)
     agent::wake_frozen_threads();
 }
 
-Result<void> Agent::set_weight(uint32_t weight)
+Result<void> Agent::apply_weight_locked()
 {
-    if (!sched::is_valid_weight(weight))
-        return Error::InvalidArgument;
-    InterruptSafeGuard guard(m_lock);
+    uint32_t weight = sched::compose_weight(m_own_weight, m_leased_weight, m_trust_factor);
     __atomic_store_n(&m_weight, weight, __ATOMIC_RELEASE);
     for (Thread* thread = m_threads; thread != nullptr; thread = thread->next_in_agent)
         TRY(sched::kernel_scheduler().set_weight(thread->kernel_thread(), weight));
     return {};
+}
+
+Result<void> Agent::set_leased_weight(uint32_t weight)
+{
+    if (weight != 0 && !sched::is_valid_weight(weight))
+        return Error::InvalidArgument;
+    InterruptSafeGuard guard(m_lock);
+    m_leased_weight = weight;
+    return apply_weight_locked();
+}
+
+Result<void> Agent::set_trust_factor(uint32_t factor_ppm)
+{
+    if (factor_ppm == 0 || factor_ppm > sched::trust_factor_one)
+        return Error::InvalidArgument;
+    InterruptSafeGuard guard(m_lock);
+    m_trust_factor = factor_ppm;
+    return apply_weight_locked();
+}
+
+uint32_t Agent::trust_factor() const
+{
+    InterruptSafeGuard guard(m_lock);
+    return m_trust_factor;
 }
 
 void Agent::begin_interruptible_wait(Thread& thread, sched::WaitQueue& queue)

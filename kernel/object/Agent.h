@@ -1,10 +1,12 @@
 #pragma once
 
 #include <kernel/agent/UserAddressSpace.h>
+#include <kernel/ipc/DeliveryGate.h>
 #include <kernel/lib/Spinlock.h>
 #include <kernel/object/HandleTable.h>
 #include <kernel/object/KernelObject.h>
 #include <kernel/sched/PriorityClass.h>
+#include <kernel/sched/WeightComposition.h>
 #include <kernel/sched/WaitQueue.h>
 #include <kernel/syscall/Abi.h>
 
@@ -32,6 +34,7 @@ struct AgentSnapshot {
     bool exited;
     bool kill_requested;
     bool isolated;
+    bool quarantined;
     sched::PriorityClass priority_class;
     uint32_t weight;
     uint32_t threads;
@@ -65,14 +68,25 @@ public:
     HandleValue take_bootstrap_handle() { return __atomic_exchange_n(&m_bootstrap_handle, invalid_handle, __ATOMIC_ACQ_REL); }
     agent::UserAddressSpace& memory() { return *m_memory; }
     sched::PriorityClass priority_class() const { return m_priority_class; }
+    // The weight its threads run at: sched::compose_weight of its own weight, a weight lease won
+    // at auction, and its trust factor (docs/collective.md).
     uint32_t weight() const { return __atomic_load_n(&m_weight, __ATOMIC_ACQUIRE); }
-    // Changes the scheduling weight of every thread it has and will have (a collective
-    // resource effect or the reputation's scheduling weight). InvalidArgument for a bad weight.
-    Result<void> set_weight(uint32_t weight);
-    // Break-glass isolation (docs/collective.md): an isolated agent keeps running but takes no
-    // part in votes, auctions, leases or topics until released.
-    bool is_isolated() const { return __atomic_load_n(&m_isolated, __ATOMIC_ACQUIRE); }
-    void set_isolated(bool isolated) { __atomic_store_n(&m_isolated, isolated, __ATOMIC_RELEASE); }
+    uint32_t own_weight() const { return m_own_weight; }
+    // A weight lease in force (0: none, its own weight again). InvalidArgument for a bad weight.
+    Result<void> set_leased_weight(uint32_t weight);
+    // The reputation's verdict, 1..10^6 parts per million of the weight (InvalidArgument else).
+    Result<void> set_trust_factor(uint32_t factor_ppm);
+    uint32_t trust_factor() const;
+    // Break-glass isolation and reputation quarantine (docs/collective.md): a cut-off agent
+    // keeps running but takes no part in proposals, votes, auctions, leases or topics (its
+    // subscriptions stop receiving) until a human, or for a quarantine a vote, lifts it.
+    bool is_isolated() const { return m_gate->has(ipc::DeliveryGate::Reason::Isolated); }
+    void set_isolated(bool isolated) { m_gate->set(ipc::DeliveryGate::Reason::Isolated, isolated); }
+    bool is_quarantined() const { return m_gate->has(ipc::DeliveryGate::Reason::Quarantined); }
+    void set_quarantined(bool quarantined) { m_gate->set(ipc::DeliveryGate::Reason::Quarantined, quarantined); }
+    bool is_cut_off() const { return m_gate->is_closed(); }
+    // Shared with every subscription the agent makes.
+    const ipc::RefPtr<ipc::DeliveryGate>& delivery_gate() const { return m_gate; }
     uint32_t thread_count() const;
 
     // --- Life cycle, driven by its threads --------------------------------------------------
@@ -119,7 +133,10 @@ public:
 
 private:
     void log_clean_or_failed_exit(int32_t status) const;
-    Agent(AgentId id, StringView name, const AgentOptions& options, OwnPtr<HandleTable> handles, OwnPtr<agent::UserAddressSpace> memory);
+    // m_lock held: composes the weight from its parts and gives it to every thread.
+    Result<void> apply_weight_locked();
+    Agent(AgentId id, StringView name, const AgentOptions& options, OwnPtr<HandleTable> handles, OwnPtr<agent::UserAddressSpace> memory,
+        ipc::RefPtr<ipc::DeliveryGate> gate);
     void on_child_exited(Agent& child);
     void drop_exited_children();
 
@@ -127,8 +144,11 @@ private:
     char m_name[max_name_length + 1] {};
     size_t m_name_length { 0 };
     sched::PriorityClass m_priority_class;
-    uint32_t m_weight;
-    bool m_isolated { false };
+    uint32_t m_weight;     // composed; the parts below are guarded by m_lock
+    uint32_t m_own_weight;
+    uint32_t m_leased_weight { 0 };
+    uint32_t m_trust_factor { sched::trust_factor_one };
+    ipc::RefPtr<ipc::DeliveryGate> m_gate;
     OwnPtr<HandleTable> m_handles;
     OwnPtr<agent::UserAddressSpace> m_memory;
     RefPtr<Agent> m_parent; // until this agent has exited

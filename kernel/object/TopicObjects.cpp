@@ -15,9 +15,9 @@ Result<RefPtr<PublisherObject>> PublisherObject::create(ipc::Topic& topic)
     return adopt_ref_if_nonnull(new (std::nothrow) PublisherObject(std::move(publisher)));
 }
 
-Result<RefPtr<SubscriptionObject>> SubscriptionObject::create(ipc::Topic& topic, ipc::Qos qos)
+Result<RefPtr<SubscriptionObject>> SubscriptionObject::create(ipc::Topic& topic, ipc::Qos qos, ipc::RefPtr<ipc::DeliveryGate> gate)
 {
-    auto subscription = TRY(topic.subscribe(qos));
+    auto subscription = TRY(topic.subscribe(qos, std::move(gate)));
     return adopt_ref_if_nonnull(new (std::nothrow) SubscriptionObject(std::move(subscription)));
 }
 

@@ -44,7 +44,7 @@ private:
 class SubscriptionObject final : public KernelObject {
 public:
     static constexpr ObjectType object_type = ObjectType::Subscription;
-    static Result<RefPtr<SubscriptionObject>> create(ipc::Topic& topic, ipc::Qos qos);
+    static Result<RefPtr<SubscriptionObject>> create(ipc::Topic& topic, ipc::Qos qos, ipc::RefPtr<ipc::DeliveryGate> gate = {});
     ipc::Subscription& subscription() { return *m_subscription; }
     ipc::SignalSource* signal_source() override { return &m_subscription->signal_source(); }
 

@@ -4,6 +4,8 @@
 #include <kernel/log/History.h>
 #include <kernel/object/Agent.h>
 #include <kernel/shell/Commands.h>
+#include <kernel/shell/GovernCommands.h>
+#include <kernel/shell/Words.h>
 
 namespace gehri::shell {
 
@@ -11,33 +13,6 @@ namespace {
 
 using object::Agent;
 using object::AgentSnapshot;
-
-// The next space-separated word of `line` from `position`, which moves past it.
-StringView next_word(StringView line, size_t& position)
-{
-    while (position < line.length() && line[position] == ' ')
-        ++position;
-    size_t start = position;
-    while (position < line.length() && line[position] != ' ')
-        ++position;
-    return line.substring(start, position - start);
-}
-
-bool parse_number(StringView text, int64_t& out)
-{
-    bool negative = text.starts_with("-");
-    size_t start = negative ? 1 : 0;
-    if (text.length() == start || text.length() > start + 18)
-        return false;
-    int64_t value = 0;
-    for (size_t i = start; i < text.length(); ++i) {
-        if (text[i] < '0' || text[i] > '9')
-            return false;
-        value = value * 10 + (text[i] - '0');
-    }
-    out = negative ? -value : value;
-    return true;
-}
 
 StringView state_of(const AgentSnapshot& agent)
 {
@@ -51,6 +26,8 @@ StringView state_of(const AgentSnapshot& agent)
         return "frozen";
     if (agent.isolated)
         return "isolated";
+    if (agent.quarantined)
+        return "quarant";
     return "running";
 }
 
@@ -65,8 +42,13 @@ void help(FormatSink& out)
               "  freeze             stop every agent within one scheduler tick\n"
               "  resume             let them run again\n"
               "  kill-all           end every agent (the system stays frozen)\n"
-              "  isolate ID         cut agent ID off from votes, auctions, leases and topics\n"
+              "  isolate ID         cut agent ID off from proposals, votes, auctions, leases and topics\n"
               "  release ID         undo isolate\n"
+              "the human in the collective's decisions (audited):\n"
+              "  proposals          open proposals: id, kind, proposer, state, ballots, weight, leading option, due\n"
+              "  cosign ID          approve proposal ID, which policy made wait for a human's co-sign\n"
+              "  veto ID            refuse it (verdict cosign_refused)\n"
+              "  lift ID            end agent ID's quarantine (and isolation): it takes part again\n"
               "  help               this list\n");
 }
 
@@ -139,6 +121,8 @@ void run_command(StringView line, FormatSink& out)
         kill(line, position, out);
     else if (command == "log")
         log_tail(line, position, out);
+    else if (run_govern_command(command, line, position, out))
+        return;
     else if (command == "freeze" || command == "resume" || command == "kill-all" || command == "isolate" || command == "release") {
         if (govern::is_initialized())
             govern::run_break_glass_line(line, collective::CommandSource::Serial, out);

@@ -45,6 +45,8 @@ Result<uint64_t> sys_topic_publisher(Caller& caller, HandleArgument topics, User
 {
     if (flags > std::numeric_limits<uint32_t>::max())
         return Error::InvalidArgument;
+    if (caller.agent().is_cut_off())
+        return Error::AccessDenied;
     auto topic = TRY(find_topic(caller, topics.value, Rights::Publish, name, length.value, static_cast<uint32_t>(flags)));
     auto publisher = TRY(PublisherObject::create(*topic));
     return add_handle(caller, std::move(publisher), abi::publisher_rights);
@@ -56,19 +58,24 @@ Result<uint64_t> sys_topic_subscribe(Caller& caller, HandleArgument topics, User
     auto options = TRY(copy_from_user(options_pointer));
     if (options.reliable > 1 || options.latest_value > 1)
         return Error::InvalidArgument;
+    if (caller.agent().is_cut_off())
+        return Error::AccessDenied;
     auto topic = TRY(find_topic(caller, topics.value, Rights::Subscribe, name, length.value, options.flags));
     ipc::Qos qos {
         .history_depth = options.history_depth,
         .reliability = options.reliable ? ipc::Reliability::Reliable : ipc::Reliability::BestEffort,
         .latest_value = options.latest_value != 0,
     };
-    auto subscription = TRY(SubscriptionObject::create(*topic, qos));
+    auto subscription = TRY(SubscriptionObject::create(*topic, qos, caller.agent().delivery_gate()));
     return add_handle(caller, std::move(subscription), abi::subscription_rights);
 }
 
 Result<uint64_t> sys_topic_publish(Caller& caller, HandleArgument handle, UserPointer<const void> bytes, Length length)
 {
     auto publisher = TRY(caller.agent().handles().get_object_with_rights<PublisherObject>(handle.value, Rights::Write));
+    // A quarantined or isolated agent keeps its handles but cannot speak on any topic.
+    if (caller.agent().is_cut_off())
+        return Error::AccessDenied;
     if (length.value > publisher->publisher().topic().limits().max_sample_bytes)
         return Error::TooLarge;
     // One copy: from the agent straight into the payload every subscriber shares.
@@ -80,6 +87,8 @@ Result<uint64_t> sys_topic_publish(Caller& caller, HandleArgument handle, UserPo
 Result<uint64_t> sys_topic_take(Caller& caller, HandleArgument handle, UserPointer<void> bytes, Length capacity, UserPointer<abi::ReadInfo> io)
 {
     auto subscription = TRY(caller.agent().handles().get_object_with_rights<SubscriptionObject>(handle.value, Rights::Read));
+    if (caller.agent().is_cut_off())
+        return Error::AccessDenied;
     abi::ReadInfo info = TRY(copy_from_user(UserPointer<const abi::ReadInfo>(io.address())));
     if (!is_user_range(bytes.address(), capacity.value))
         return Error::BadAddress;

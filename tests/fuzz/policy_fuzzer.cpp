@@ -39,5 +39,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         (void)policy.value().check({ 1, rule.group }, { rule.verb, rule.pattern });
     }
     (void)policy.value().requires_cosign(text.substring(0, 64));
+    // Pre-trusted group names view the text, and each is a member of its own policy.
+    for (StringView group : policy.value().pretrusted_groups()) {
+        if (group.is_empty() || group.characters() < text.characters() || group.end() > text.end() || !policy.value().is_pretrusted(group)) {
+            std::fprintf(stderr, "accepted a malformed pre-trusted group\n");
+            std::abort();
+        }
+    }
     return 0;
 }

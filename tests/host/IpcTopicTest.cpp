@@ -280,3 +280,39 @@ TEST(IpcTopic, ConcurrentReliableSubscribersReceiveEverything)
         EXPECT_EQ(subscriptions[i]->dropped(), 0u);
     }
 }
+
+TEST(IpcTopic, ClosedGatePassesTheSubscriptionBy)
+{
+    auto topic = Topic::create("swarm/plan").release_value();
+    auto gate = DeliveryGate::create().release_value();
+    auto cut_off = topic->subscribe(reliable(1), gate).release_value();
+    auto other = topic->subscribe(best_effort(4)).release_value();
+    ASSERT_TRUE(topic->publish(1, bytes_of(1)).is_ok());
+    EXPECT_EQ(cut_off->pending(), 1u);
+
+    gate->set(DeliveryGate::Reason::Quarantined, true);
+    EXPECT_TRUE(gate->is_closed());
+    // Its full reliable queue does not hold the others back, and it receives nothing.
+    ASSERT_TRUE(cut_off->take().is_ok());
+    ASSERT_TRUE(topic->publish(1, bytes_of(2)).is_ok());
+    ASSERT_TRUE(topic->publish(1, bytes_of(3)).is_ok());
+    EXPECT_EQ(cut_off->pending(), 0u);
+    EXPECT_EQ(other->pending(), 3u);
+    // A late joiner behind a closed gate is not handed the latest value either.
+    auto late = topic->subscribe({ 1, Reliability::BestEffort, true }, gate).release_value();
+    EXPECT_EQ(late->pending(), 0u);
+
+    // Two reasons: the gate opens only when both are lifted.
+    gate->set(DeliveryGate::Reason::Isolated, true);
+    gate->set(DeliveryGate::Reason::Quarantined, false);
+    EXPECT_TRUE(gate->is_closed());
+    EXPECT_TRUE(gate->has(DeliveryGate::Reason::Isolated));
+    EXPECT_FALSE(gate->has(DeliveryGate::Reason::Quarantined));
+    gate->set(DeliveryGate::Reason::Isolated, false);
+    EXPECT_FALSE(gate->is_closed());
+    ASSERT_TRUE(topic->publish(1, bytes_of(4)).is_ok());
+    EXPECT_EQ(value_of(cut_off->take().release_value()), 4u);
+    EXPECT_EQ(value_of(late->take().release_value()), 4u);
+    // Subscriptions share the gate by reference: ours, and one per gated subscription.
+    EXPECT_EQ(gate->ref_count(), 3u);
+}

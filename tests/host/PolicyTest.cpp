@@ -121,7 +121,7 @@ TEST(Policy, EmptyAndCommentOnlyFilesAreEmptyPolicies)
 
 TEST(Policy, RejectionsNameTheLineAndTheProblem)
 {
-    EXPECT_EQ(rejection("deny any lease gpu:*\nforbid any lease x\n"), "swarm.policy:2: unknown directive 'forbid' (expected deny, allow, limit or require)");
+    EXPECT_EQ(rejection("deny any lease gpu:*\nforbid any lease x\n"), "swarm.policy:2: unknown directive 'forbid' (expected deny, allow, limit, require or pretrust)");
     EXPECT_EQ(rejection("deny lease gpu:*"), "swarm.policy:1: expected 'any' or 'group NAME' after 'deny'");
     EXPECT_EQ(rejection("deny group drones lease"), "swarm.policy:1: expected 'deny|allow any|group NAME lease|propose|bid|vote PATTERN'");
     EXPECT_EQ(rejection("deny group Drones lease x"), "swarm.policy:1: bad group name 'Drones' (1-32 of a-z 0-9 _ -, starting with a letter)");
@@ -185,4 +185,23 @@ TEST(PolicyEnforcer, DenialsAreAuditedCountedAndCostReputation)
     EXPECT_EQ(records[0].integer("line"), 2);
     EXPECT_EQ(records[0].text("rule"), "deny group drones lease sensor:*");
     EXPECT_EQ(records[1].integer("line"), 4);
+}
+
+TEST(Policy, PretrustGroupsAnchorReputation)
+{
+    Parsed parsed("pretrust group operators   # the humans' tools\npretrust group init\ndeny any lease kernel:*\n");
+    ASSERT_TRUE(parsed.ok()) << parsed.message();
+    const Policy& policy = *parsed.result.policy;
+    ASSERT_EQ(policy.pretrusted_groups().size(), 2u);
+    EXPECT_TRUE(policy.is_pretrusted("operators"));
+    EXPECT_TRUE(policy.is_pretrusted("init"));
+    EXPECT_FALSE(policy.is_pretrusted("drones"));
+    EXPECT_FALSE(policy.is_pretrusted(""));
+
+    EXPECT_EQ(rejection("pretrust drones"), "swarm.policy:1: expected 'pretrust group NAME'");
+    EXPECT_EQ(rejection("pretrust any drones"), "swarm.policy:1: expected 'pretrust group NAME'");
+    EXPECT_EQ(rejection("pretrust group Drones"), "swarm.policy:1: bad group name 'Drones' (1-32 of a-z 0-9 _ -, starting with a letter)");
+    EXPECT_EQ(rejection("pretrust group a\npretrust group a"), "swarm.policy:2: group 'a' is already pre-trusted");
+    EXPECT_EQ(rejection("pretrust group a\npretrust group b\npretrust group c\npretrust group d\npretrust group e"),
+        "swarm.policy:5: more than 4 pre-trusted groups");
 }

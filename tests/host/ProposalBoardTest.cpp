@@ -314,6 +314,17 @@ TEST(ProposalBoard, CosignGatesADecidedOutcome)
     EXPECT_EQ(outcomes[0].text("outcome"), "decided");
     EXPECT_EQ(outcomes[1].text("outcome"), "cosign_refused");
     EXPECT_EQ(outcomes[2].text("outcome"), "cosign_expired");
+    // The human's two answers are audited as such; the expiry is not a human's act.
+    auto cosigns = b.audit.records(RecordKind::Cosign);
+    ASSERT_EQ(cosigns.size(), 2u);
+    EXPECT_EQ(cosigns[0].text("decision"), "approved");
+    EXPECT_EQ(cosigns[0].text("by"), "human");
+    EXPECT_EQ(cosigns[0].integer("proposal"), static_cast<int64_t>(approved));
+    EXPECT_EQ(cosigns[0].integer("waited_ns"), 4);
+    EXPECT_EQ(cosigns[1].text("decision"), "vetoed");
+    EXPECT_EQ(cosigns[1].text("option"), "yes");
+    // Every elector and the proposer heard each outcome.
+    EXPECT_EQ(b.outbox.count(EventKind::ProposalDecided), 9u);
     // Without a decision there is nothing to co-sign.
     spec.deadline = 710 * second;
     auto failed = b.board->open(1, spec, span(electorate), 700 * second).value();

@@ -1,77 +1,18 @@
 #include <gtest/gtest.h>
+#include <map>
 #include <memory>
+#include <set>
 #include <random>
 #include <kernel/collective/ProposalBoard.h>
 #include <kernel/collective/Reputation.h>
 #include <kernel/collective/TrustWeights.h>
 #include <tests/host/support/CollectiveTestSupport.h>
+#include <tests/host/support/ReputationScenario.h>
 
 using namespace gehri;
 using namespace gehri::collective;
 using namespace gehri::collective::testing;
 using audit::RecordKind;
-
-namespace {
-
-constexpr Nanoseconds second = nanoseconds_per_second;
-
-struct Service {
-    explicit Service(ReputationConfig config = {}, size_t capacity = 32)
-        : peers(capacity)
-        , trust(capacity)
-        , feedback(1024)
-        , index(64)
-    {
-        ReputationStorage storage { { peers.data(), peers.size() }, { trust.data(), trust.size() },
-            { feedback.data(), feedback.size() }, { index.data(), index.size() } };
-        auto created = Reputation::create(config, storage, audit.trail, outbox, 0);
-        EXPECT_TRUE(created.is_ok());
-        reputation.emplace(created.release_value());
-    }
-
-    std::vector<ReputationPeer> peers;
-    std::vector<PeerTrust> trust;
-    std::vector<FeedbackSlot> feedback;
-    std::vector<HashSlot<uint32_t>> index;
-    AuditFixture audit;
-    RecordingOutbox outbox;
-    Optional<Reputation> reputation;
-};
-
-// Good agents 1..10 deal well with each other and badly with the collective 101..104, which
-// praises itself and slanders the good agents (the paper's threat model B).
-void run_collective(Service& s, Nanoseconds& now)
-{
-    for (AgentId a = 1; a <= 10; ++a)
-        ASSERT_TRUE(s.reputation->register_agent(a, now).is_ok());
-    for (AgentId a = 101; a <= 104; ++a)
-        ASSERT_TRUE(s.reputation->register_agent(a, now).is_ok());
-    const AgentId anchor[] = { 1 };
-    ASSERT_TRUE(s.reputation->set_pretrusted(anchor, now).is_ok());
-    for (int round = 0; round < 3; ++round) {
-        now += 10 * second; // let the report buckets refill
-        for (AgentId a = 1; a <= 10; ++a) {
-            for (AgentId b = 1; b <= 10; ++b) {
-                if (a != b && (a + b + round) % 3 == 0) {
-                    ASSERT_TRUE(s.reputation->report(a, b, 4, 0, now).is_ok());
-                }
-            }
-            for (AgentId b = 101; b <= 104; ++b)
-                ASSERT_TRUE(s.reputation->report(a, b, 0, 3, now).is_ok());
-        }
-        for (AgentId a = 101; a <= 104; ++a) {
-            for (AgentId b = 101; b <= 104; ++b) {
-                if (a != b) {
-                    ASSERT_TRUE(s.reputation->report(a, b, 8, 0, now).is_ok());
-                }
-            }
-            for (AgentId b = 1; b <= 10; ++b)
-                ASSERT_TRUE(s.reputation->report(a, b, 0, 8, now).is_ok());
-        }
-    }
-}
-
-} // namespace
 
 TEST(TrustWeights, WorkedExamples)
 {
@@ -446,4 +387,90 @@ TEST(Reputation, DepartedAgentsStayUntilTheirSlotIsNeeded)
     EXPECT_EQ(s.reputation->feedback_edges(), 0u);
     EXPECT_EQ(s.reputation->agent_count(), 3u);
     EXPECT_EQ(s.reputation->register_agent(5, 0).error(), Error::OutOfMemory);
+}
+
+TEST(Reputation, TrustFactorsReachTheKernelWithHysteresis)
+{
+    Service s;
+    Nanoseconds now = 0;
+    run_collective(s, now);
+    for (int i = 0; i < 10; ++i)
+        (void)s.reputation->update(now);
+    // The collective falls to the floor (10% of its weight); the honest agents stay at 1.0, which
+    // is what the kernel assumed: nothing to hand over for them.
+    std::map<AgentId, uint64_t> factors;
+    for (const auto& effect : s.outbox.effects) {
+        ASSERT_EQ(effect.kind, EffectKind::TrustWeight);
+        EXPECT_EQ(effect.until, UINT64_MAX);
+        factors[effect.agent] = effect.value;
+    }
+    ASSERT_EQ(factors.size(), 4u);
+    for (AgentId a = 101; a <= 104; ++a) {
+        EXPECT_EQ(factors[a], default_scheduling_floor_ppm) << a;
+        EXPECT_EQ(s.reputation->scheduling_factor_ppm(a), default_scheduling_floor_ppm);
+    }
+    for (AgentId a = 1; a <= 10; ++a)
+        EXPECT_EQ(s.reputation->scheduling_factor_ppm(a), 1'000'000u) << a;
+    EXPECT_EQ(s.reputation->scheduling_factor_ppm(999), 1'000'000u);
+    auto records = s.audit.records(RecordKind::ResourceEffect);
+    ASSERT_GE(records.size(), 4u);
+    EXPECT_EQ(records.back().text("effect"), "trust_weight");
+    EXPECT_EQ(records.back().integer("factor_ppm"), 100'000);
+    // Settled trust moves by less than the step: no new effects.
+    size_t before = s.outbox.effects.size();
+    for (int i = 0; i < 5; ++i)
+        (void)s.reputation->update(now);
+    EXPECT_EQ(s.outbox.effects.size(), before);
+}
+
+TEST(Reputation, TrustFactorEffectsAreBoundedPerUpdate)
+{
+    ReputationConfig config;
+    config.weight_effects_per_update = 1;
+    Service s(config);
+    Nanoseconds now = 0;
+    run_collective(s, now);
+    std::vector<size_t> per_update;
+    for (int i = 0; i < 30; ++i) {
+        size_t before = s.outbox.effects.size();
+        (void)s.reputation->update(now);
+        per_update.push_back(s.outbox.effects.size() - before);
+    }
+    for (size_t count : per_update)
+        EXPECT_LE(count, 1u);
+    // Every collective member was reached over the updates, and ends at the floor; no honest
+    // agent was touched.
+    std::map<AgentId, uint64_t> last;
+    for (const auto& effect : s.outbox.effects)
+        last[effect.agent] = effect.value;
+    ASSERT_EQ(last.size(), 4u);
+    for (AgentId a = 101; a <= 104; ++a)
+        EXPECT_EQ(last[a], default_scheduling_floor_ppm) << a;
+}
+
+TEST(Reputation, ReputationWeightedVotesUseTrust)
+{
+    Service s;
+    Nanoseconds now = 0;
+    run_collective(s, now);
+    for (int i = 0; i < 10; ++i)
+        (void)s.reputation->update(now);
+    std::vector<ProposalSlot> slots(1);
+    std::vector<Elector> electors(16);
+    auto board = ProposalBoard::create({}, { slots.data(), 1 }, { electors.data(), 16 }, s.audit.trail, s.outbox, &*s.reputation).release_value();
+    std::vector<AgentId> voters { 1, 2, 3, 4 };
+    const StringView options[] = { "no", "yes" };
+    ProposalSpec spec { "policy", "q", options, Threshold::simple_majority(), {}, Weighting::ReputationWeighted, now + second, false, nullptr };
+    auto id = board.open(1, spec, { voters.data(), voters.size() }, now).value();
+    uint64_t total = 0;
+    for (AgentId a : voters) {
+        uint64_t weight = s.reputation->vote_weight(a);
+        // 1000 per unit of relative trust: standing 1.37x the mean weighs 1370.
+        EXPECT_EQ(weight, s.reputation->relative_trust(a) / 1000) << a;
+        total += weight;
+    }
+    EXPECT_EQ(board.find(id)->tally->electorate_weight(), total);
+    // Agent 1's ballot carries its trust-derived weight, not 1.
+    ASSERT_TRUE(board.vote(1, id, Ballot::for_option(1), now).is_ok());
+    EXPECT_EQ(board.find(id)->tally->option_weight(1), s.reputation->vote_weight(1));
 }

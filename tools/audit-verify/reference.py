@@ -11,7 +11,8 @@ import hashlib
 
 KINDS = ["LogStart", "Checkpoint", "Gap", "ProposalOutcome", "AuctionClearing", "LeaseGranted",
          "LeaseLost", "Quarantine", "BreakGlass", "AgentFault", "PolicyDenial",
-         "ProposalOpened", "QuarantineLifted", "ResourceEffect", "SwarmDecision", "PolicyRejected"]
+         "ProposalOpened", "QuarantineLifted", "ResourceEffect", "SwarmDecision", "PolicyRejected",
+         "Cosign"]
 
 
 def varint(value):
