@@ -17,7 +17,7 @@
 // rsp, r12-r15 and the FPU/SSE registers are preserved.
 namespace gehri::abi {
 
-constexpr uint32_t syscall_abi_version = 7;
+constexpr uint32_t syscall_abi_version = 8;
 
 enum class Syscall : uint64_t {
     Null = 0, // does nothing, returns 0: the cost of the round trip itself
@@ -127,7 +127,13 @@ enum class Syscall : uint64_t {
     // CPU goes straight to the peer's blocked reader (docs/ipc.md). Errors as the two calls;
     // a failed write sends nothing and waits for nothing.
     ChannelCall = 50,
-    // 51..63 unassigned: NotSupported.
+    // (namespace, const TopicPattern* patterns, count, rights) -> a handle to a view of the
+    // namespace that reaches only topics a pattern matches, each in the roles its pattern allows
+    // (TopicPublisher/TopicSubscribe on another name: AccessDenied), with `rights` (a subset of
+    // the source handle's, which needs Duplicate). A view of a view is limited by both: a handle
+    // only narrows. 1..max_topic_patterns patterns; QuotaExceeded past 4 views deep.
+    TopicNamespaceRestrict = 51,
+    // 52..63 unassigned: NotSupported.
 
     // The collective services (docs/collective.md). The first argument of each is the caller's
     // handle to itself, carrying the right named; the policy is checked (a denial is
@@ -386,6 +392,17 @@ enum class TopicFlags : uint32_t {
     Create = 1u << 0, // make the topic if it does not exist (needs Write on the namespace)
     All = 1,
 };
+
+// One pattern of TopicNamespaceRestrict: 1..max_topic_name_length printable characters without
+// spaces, matched against a topic name segment by segment ('/'-separated, the same count), where
+// '*' matches any run of characters within its segment ("fire/*": "fire/north", not "fire/a/b").
+struct TopicPattern {
+    uint64_t pattern { 0 }; // const char*
+    uint32_t length { 0 };
+    uint32_t rights { 0 }; // Rights::Publish and/or Rights::Subscribe
+};
+static_assert(sizeof(TopicPattern) == 16);
+constexpr size_t max_topic_patterns = 16;
 
 struct SubscribeOptions {
     uint32_t history_depth { 16 }; // 1 .. 4096

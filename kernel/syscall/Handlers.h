@@ -51,6 +51,8 @@ Result<uint64_t> sys_wait_many(Caller&, UserPointer<abi::WaitItem> items, Length
 
 // Topics.cpp
 Result<uint64_t> sys_topic_namespace_create(Caller&);
+Result<uint64_t> sys_topic_namespace_restrict(Caller&, HandleArgument topics, UserPointer<const abi::TopicPattern> patterns, Length count,
+    Rights rights);
 Result<uint64_t> sys_topic_publisher(Caller&, HandleArgument topics, UserPointer<const char> name, Length length, uint64_t flags);
 Result<uint64_t> sys_topic_subscribe(Caller&, HandleArgument topics, UserPointer<const char> name, Length length,
     UserPointer<const abi::SubscribeOptions> options);

@@ -186,6 +186,7 @@ constexpr SyscallDescriptor s_assigned[] = {
     { abi::Syscall::ChannelCall, "channel_call", invoke<sys_channel_call> },
     { abi::Syscall::WaitMany, "wait_many", invoke<sys_wait_many> },
     { abi::Syscall::TopicNamespaceCreate, "topic_namespace_create", invoke<sys_topic_namespace_create> },
+    { abi::Syscall::TopicNamespaceRestrict, "topic_namespace_restrict", invoke<sys_topic_namespace_restrict> },
     { abi::Syscall::TopicPublisher, "topic_publisher", invoke<sys_topic_publisher> },
     { abi::Syscall::TopicSubscribe, "topic_subscribe", invoke<sys_topic_subscribe> },
     { abi::Syscall::TopicPublish, "topic_publish", invoke<sys_topic_publish> },

@@ -735,8 +735,9 @@ KERNEL_TEST(agents_supervisor_restarts_then_gives_up)
 KERNEL_TEST(agents_ipc_init_grants_topic_namespaces)
 {
     // init with manifests/topics-demo.manifest: the listener (subscribe only) gets the speaker's
-    // (publish only) greeting through the namespace init granted; each is refused the other
-    // right; the agent without a topic capability has no namespace. Every agent exits 0.
+    // (publish only) greeting through the namespace view init granted; each is refused the other
+    // right and every topic outside its manifest patterns; the agent without a topic capability
+    // has no namespace. Every agent exits 0.
     auto spawned = spawn("init", "init-topics-test", 2, true);
     if (spawned.is_error())
         return;
@@ -748,6 +749,9 @@ KERNEL_TEST(agents_ipc_init_grants_topic_namespaces)
     StringView text = sink.view();
     EXPECT(text.contains("topic-demo: the listener got 'hello, swarm' from agent"));
     EXPECT(text.contains("topic-demo: demo-bystander has no namespace"));
+    // The manifest's patterns are enforced by the kernel (TopicNamespaceRestrict).
+    EXPECT(text.contains("topic-demo: the listener was refused the topics outside its patterns"));
+    EXPECT(text.contains("topic-demo: the speaker was refused the topics outside its pattern, and could not widen it"));
     // init reports each replica's end (the kernel logs a clean exit at debug level only).
     auto line_with = [&](StringView first, StringView second) {
         for (size_t start = 0; start < text.length();) {

@@ -153,6 +153,12 @@ Result<size_t> wait_many(abi::WaitItem* items, size_t count, uint64_t timeout_ns
 
 Result<HandleValue> topic_namespace_create() { return static_cast<HandleValue>(TRY(checked(call6(Syscall::TopicNamespaceCreate)))); }
 
+Result<HandleValue> topic_namespace_restrict(HandleValue topics, const abi::TopicPattern* patterns, size_t count, Rights rights)
+{
+    return static_cast<HandleValue>(
+        TRY(checked(call6(Syscall::TopicNamespaceRestrict, topics, address(patterns), count, static_cast<uint64_t>(rights)))));
+}
+
 Result<HandleValue> topic_publisher(HandleValue topics, StringView name, abi::TopicFlags flags)
 {
     return static_cast<HandleValue>(
