@@ -133,7 +133,14 @@ enum class Syscall : uint64_t {
     // the source handle's, which needs Duplicate). A view of a view is limited by both: a handle
     // only narrows. 1..max_topic_patterns patterns; QuotaExceeded past 4 views deep.
     TopicNamespaceRestrict = 51,
-    // 52..63 unassigned: NotSupported.
+    // () -> a handle to a new event (event_rights): a signal source whose bits its holders set
+    // (Zircon's event), for waking a peer that sleeps in WaitMany (libgehri's ring slow path).
+    EventCreate = 52,
+    // (event, clear_mask, set_mask) -> 0: the event's signals become (current & ~clear) | set.
+    // Needs Signal (waiting on it needs Wait). Only signal::signalled and signal::user_all may
+    // be named: InvalidArgument otherwise.
+    EventSignal = 53,
+    // 58..63 unassigned: NotSupported.
 
     // The collective services (docs/collective.md). The first argument of each is the caller's
     // handle to itself, carrying the right named; the policy is checked (a denial is
@@ -414,6 +421,7 @@ static_assert(sizeof(SubscribeOptions) == 16);
 
 constexpr Rights blackboard_rights = Rights::Read | Rights::Write | Rights::Transfer | Rights::Duplicate;
 constexpr Rights watch_rights = Rights::Read | Rights::Wait | Rights::Transfer | Rights::Duplicate;
+constexpr Rights event_rights = Rights::Read | Rights::Wait | Rights::Signal | Rights::Transfer | Rights::Duplicate;
 constexpr Rights memory_rights = Rights::Read | Rights::Write | Rights::Map | Rights::Transfer | Rights::Duplicate;
 constexpr uint64_t any_version = ~uint64_t(0);
 constexpr size_t max_key_bytes = 256;

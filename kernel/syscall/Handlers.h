@@ -59,6 +59,10 @@ Result<uint64_t> sys_topic_subscribe(Caller&, HandleArgument topics, UserPointer
 Result<uint64_t> sys_topic_publish(Caller&, HandleArgument publisher, UserPointer<const void> bytes, Length length);
 Result<uint64_t> sys_topic_take(Caller&, HandleArgument subscription, UserPointer<void> bytes, Length capacity, UserPointer<abi::ReadInfo> io);
 
+// Events.cpp
+Result<uint64_t> sys_event_create(Caller&);
+Result<uint64_t> sys_event_signal(Caller&, HandleArgument event, uint64_t clear, uint64_t set);
+
 // Blackboards.cpp
 Result<uint64_t> sys_blackboard_create(Caller&);
 Result<uint64_t> sys_blackboard_get(Caller&, HandleArgument board, UserPointer<const void> key, Length key_length, UserPointer<void> value,

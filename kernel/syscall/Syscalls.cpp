@@ -200,6 +200,8 @@ constexpr SyscallDescriptor s_assigned[] = {
     { abi::Syscall::WatchNext, "watch_next", invoke<sys_watch_next> },
     { abi::Syscall::MemoryCreate, "memory_create", invoke<sys_memory_create> },
     { abi::Syscall::MemoryMapObject, "memory_map_object", invoke<sys_memory_map_object> },
+    { abi::Syscall::EventCreate, "event_create", invoke<sys_event_create> },
+    { abi::Syscall::EventSignal, "event_signal", invoke<sys_event_signal> },
     { abi::Syscall::ProposalOpen, "proposal_open", invoke<sys_proposal_open> },
     { abi::Syscall::ProposalVote, "proposal_vote", invoke<sys_proposal_vote> },
     { abi::Syscall::ProposalResult, "proposal_result", invoke<sys_proposal_result> },

@@ -464,7 +464,9 @@ KERNEL_TEST(agents_ipc_blackboard_between_agents)
 KERNEL_TEST(agents_ipc_shared_memory_between_agents)
 {
     // agents/shm: a memory object mapped read-write by two agents with an SpscRing in it, a
-    // read-only mapping whose write faults, quota, rights, bad sizes. Exit status: failures.
+    // read-only mapping whose write faults, quota, rights, bad sizes; event rights and bits, and
+    // a consumer agent sleeping on an event while its ring is empty, woken by the producer's
+    // signal (and the producer by its, when full). Exit status: failures.
     uint64_t free_before = mm::PhysicalMemory::the().free_pages();
     ExitInfo info = run("shm", "shm", 0, true);
     EXPECT_EQ(info.reason, ExitReason::Exited);

@@ -151,6 +151,14 @@ Result<size_t> wait_many(abi::WaitItem* items, size_t count, uint64_t timeout_ns
     return TRY(checked(call6(Syscall::WaitMany, address(items), count, timeout_ns)));
 }
 
+Result<HandleValue> event_create() { return static_cast<HandleValue>(TRY(checked(call6(Syscall::EventCreate)))); }
+
+Result<void> event_signal(HandleValue event, uint32_t clear, uint32_t set)
+{
+    TRY(checked(call6(Syscall::EventSignal, event, clear, set)));
+    return {};
+}
+
 Result<HandleValue> topic_namespace_create() { return static_cast<HandleValue>(TRY(checked(call6(Syscall::TopicNamespaceCreate)))); }
 
 Result<HandleValue> topic_namespace_restrict(HandleValue topics, const abi::TopicPattern* patterns, size_t count, Rights rights)
