@@ -140,6 +140,21 @@ enum class Syscall : uint64_t {
     // Needs Signal (waiting on it needs Wait). Only signal::signalled and signal::user_all may
     // be named: InvalidArgument otherwise.
     EventSignal = 53,
+    // () -> a handle to a new persistent wait set (wait_set_rights; no Transfer).
+    WaitSetCreate = 54,
+    // (wait set, handle, key, interest) -> 0: registers the handle's object under `key` (any
+    // value) for the signal bits of `interest`. The set needs Write, the handle Wait. The set
+    // keeps the object alive until the key is removed or the set closes. InvalidArgument (empty
+    // or unknown bits); WrongObjectType (no signals, or a wait set); AlreadyExists (key in use);
+    // QuotaExceeded past max_wait_set_entries.
+    WaitSetAdd = 55,
+    // (wait set, key) -> 0. Needs Write. NotFound.
+    WaitSetRemove = 56,
+    // (wait set, WaitSetReady* out, capacity, timeout_ns) -> how many entries are ready (1 ..
+    // capacity), each (key, the interesting bits up): level-triggered, and reported entries move
+    // to the back so a busy one cannot starve the others. Needs Wait. TimedOut (0 polls);
+    // Interrupted; InvalidArgument for a capacity of 0 or past max_wait_set_results.
+    WaitSetWait = 57,
     // 58..63 unassigned: NotSupported.
 
     // The collective services (docs/collective.md). The first argument of each is the caller's
@@ -422,6 +437,23 @@ static_assert(sizeof(SubscribeOptions) == 16);
 constexpr Rights blackboard_rights = Rights::Read | Rights::Write | Rights::Transfer | Rights::Duplicate;
 constexpr Rights watch_rights = Rights::Read | Rights::Wait | Rights::Transfer | Rights::Duplicate;
 constexpr Rights event_rights = Rights::Read | Rights::Wait | Rights::Signal | Rights::Transfer | Rights::Duplicate;
+constexpr Rights wait_set_rights = Rights::Read | Rights::Write | Rights::Wait | Rights::Duplicate;
+constexpr size_t max_wait_set_entries = 1024;
+constexpr size_t max_wait_set_results = 64;
+
+enum class WaitSetReadyFlags : uint32_t {
+    None = 0,
+    SourceGone = 1u << 0, // the object died while registered (not while the set holds it)
+};
+
+// One ready entry of WaitSetWait.
+struct WaitSetReady {
+    uint64_t key { 0 };
+    uint32_t signals { 0 }; // the interesting bits that are up
+    uint32_t flags { 0 }; // WaitSetReadyFlags
+};
+static_assert(sizeof(WaitSetReady) == 16);
+
 constexpr Rights memory_rights = Rights::Read | Rights::Write | Rights::Map | Rights::Transfer | Rights::Duplicate;
 constexpr uint64_t any_version = ~uint64_t(0);
 constexpr size_t max_key_bytes = 256;

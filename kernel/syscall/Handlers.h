@@ -63,6 +63,12 @@ Result<uint64_t> sys_topic_take(Caller&, HandleArgument subscription, UserPointe
 Result<uint64_t> sys_event_create(Caller&);
 Result<uint64_t> sys_event_signal(Caller&, HandleArgument event, uint64_t clear, uint64_t set);
 
+// WaitSets.cpp
+Result<uint64_t> sys_wait_set_create(Caller&);
+Result<uint64_t> sys_wait_set_add(Caller&, HandleArgument set, HandleArgument handle, uint64_t key, uint64_t interest);
+Result<uint64_t> sys_wait_set_remove(Caller&, HandleArgument set, uint64_t key);
+Result<uint64_t> sys_wait_set_wait(Caller&, HandleArgument set, UserPointer<abi::WaitSetReady> out, Length capacity, uint64_t timeout_ns);
+
 // Blackboards.cpp
 Result<uint64_t> sys_blackboard_create(Caller&);
 Result<uint64_t> sys_blackboard_get(Caller&, HandleArgument board, UserPointer<const void> key, Length key_length, UserPointer<void> value,

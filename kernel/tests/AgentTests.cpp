@@ -476,6 +476,16 @@ KERNEL_TEST(agents_ipc_shared_memory_between_agents)
     EXPECT(mm::PhysicalMemory::the().free_pages() + 64 >= free_before);
 }
 
+KERNEL_TEST(agents_ipc_persistent_wait_set)
+{
+    // agents/waitset: keys and signals, level-triggered reports, fair rotation, events, a
+    // blocking wait woken by another thread, timeouts, refusals (rights, types, bad buffers,
+    // quota), and the references the set holds. Exit status: failures.
+    ExitInfo info = run("waitset", "waitset");
+    EXPECT_EQ(info.reason, ExitReason::Exited);
+    EXPECT_EQ(info.status, 0);
+}
+
 KERNEL_TEST(agents_ipc_channel_round_trip)
 {
     // Two agents ping-ponging 64 bytes; the status is TSC cycles per round trip (instructions

@@ -7,6 +7,7 @@
 #include <kernel/log/Log.h>
 #include <kernel/object/EventObject.h>
 #include <kernel/object/SignalWait.h>
+#include <kernel/object/WaitSetObject.h>
 #include <kernel/tests/Framework.h>
 
 // The portable IPC core on the real kernel heap. The host tests cover the logic in depth; these
@@ -132,4 +133,37 @@ KERNEL_TEST(ipc_event_object_signals_and_wakes)
     EXPECT_EQ(set->ready_count(), 1u);
     EXPECT(event->signal(signal::user0, signal::none).is_ok());
     EXPECT_EQ(set->ready_count(), 0u);
+}
+
+KERNEL_TEST(ipc_wait_set_object_holds_its_sources)
+{
+    using object::EventObject;
+    using object::WaitSetObject;
+    auto set = WaitSetObject::create().release_value();
+    auto event = EventObject::create().release_value();
+    EventObject* raw = event.get();
+    EXPECT(set->add(event, 1, signal::user0).is_ok());
+    EXPECT_EQ(set->add(event, 1, signal::user1).error(), Error::AlreadyExists);
+    EXPECT(set->add(event, 2, signal::signalled).is_ok());
+    EXPECT_EQ(set->add(event, 3, signal::none).error(), Error::InvalidArgument);
+    EXPECT_EQ(set->add(set, 3, signal::readable).error(), Error::WrongObjectType);
+    EXPECT_EQ(raw->reference_count(), 3u); // ours and one per entry
+    EXPECT_EQ(set->entry_count(), 2u);
+    event = nullptr;
+    EXPECT(raw->signal(signal::none, signal::user0).is_ok()); // alive: the set holds it
+    WaitSet::Ready ready[4];
+    EXPECT_EQ(set->set().collect(ready), 1u);
+    EXPECT(ready[0].key == 1 && ready[0].signals == signal::user0 && !ready[0].source_gone);
+    EXPECT(set->remove(1).is_ok());
+    EXPECT_EQ(set->remove(1).error(), Error::NotFound);
+    EXPECT_EQ(raw->reference_count(), 1u);
+    EXPECT_EQ(set->set().collect(ready), 0u);
+    // Closing the set drops the last entry: its observer first, then the reference (the event
+    // dies here; a dangling observer would be touched by its destructor).
+    auto other = EventObject::create().release_value();
+    EXPECT(set->add(other, 5, signal::user1).is_ok());
+    EXPECT_EQ(other->signal_source()->observer_count(), 1u);
+    set = nullptr;
+    EXPECT_EQ(other->signal_source()->observer_count(), 0u);
+    EXPECT_EQ(other->reference_count(), 1u);
 }

@@ -151,6 +151,25 @@ Result<size_t> wait_many(abi::WaitItem* items, size_t count, uint64_t timeout_ns
     return TRY(checked(call6(Syscall::WaitMany, address(items), count, timeout_ns)));
 }
 
+Result<HandleValue> wait_set_create() { return static_cast<HandleValue>(TRY(checked(call6(Syscall::WaitSetCreate)))); }
+
+Result<void> wait_set_add(HandleValue set, HandleValue handle, uint64_t key, uint32_t interest)
+{
+    TRY(checked(call6(Syscall::WaitSetAdd, set, handle, key, interest)));
+    return {};
+}
+
+Result<void> wait_set_remove(HandleValue set, uint64_t key)
+{
+    TRY(checked(call6(Syscall::WaitSetRemove, set, key)));
+    return {};
+}
+
+Result<size_t> wait_set_wait(HandleValue set, abi::WaitSetReady* out, size_t capacity, uint64_t timeout_ns)
+{
+    return TRY(checked(call6(Syscall::WaitSetWait, set, address(out), capacity, timeout_ns)));
+}
+
 Result<HandleValue> event_create() { return static_cast<HandleValue>(TRY(checked(call6(Syscall::EventCreate)))); }
 
 Result<void> event_signal(HandleValue event, uint32_t clear, uint32_t set)
