@@ -20,7 +20,7 @@ constexpr size_t object_size = 16 * 1024;
 constexpr size_t ring_bytes = SpscRing::header_size + 256;
 constexpr size_t report_offset = 8 * 1024;
 constexpr uint32_t records = 100;
-constexpr uint64_t producer_delay = 100 * millisecond;
+constexpr uint64_t producer_delay = 50 * millisecond;
 constexpr uint64_t consumer_pause = 50 * millisecond;
 
 // What the consumer writes back into the shared memory.
@@ -128,9 +128,13 @@ int check_blocking_ring(gehri::Agent& self)
         return failures;
     HandleValue handles[] = { shared.value().release(), wake.value().release() };
     check(mine.write("r", 1, handles).is_ok(), "send the consumer its ring and event");
-    // The consumer finds the ring empty and sleeps on the event (it said so in the header).
+    // The consumer finds the ring empty and sleeps on the event (it says so in the header: this
+    // side looks every 10 ms, it does not spin), then stays asleep while nothing comes.
+    bool asleep = false;
+    for (int i = 0; i < 1000 && !(asleep = ring.value().consumer_waiting()); ++i)
+        (void)gehri::system::sleep_ns(10 * millisecond);
+    check(asleep, "the consumer sleeps on the empty ring");
     (void)gehri::system::sleep_ns(producer_delay);
-    check(ring.value().consumer_waiting(), "the consumer sleeps on the empty ring");
     gehri::RingProducer producer(ring.value(), event.release_value());
     uint64_t expected = 0;
     for (uint32_t i = 0; i < records; ++i) {
