@@ -10,8 +10,6 @@ namespace gehri::bench {
 
 namespace {
 
-constexpr StringView needs_user_mode = "needs user mode: system calls, processes and channels (branch agents)";
-
 struct Workload {
     StringView name;
     void (*run)(); // null: not possible yet, for the reason below

@@ -54,7 +54,7 @@ Result<void> WaitSetObject::add(RefPtr<KernelObject> object, uint64_t key, ipc::
     ipc::SignalSource* source = object->signal_source();
     if (source == nullptr || object->type() == ObjectType::WaitSet)
         return Error::WrongObjectType;
-    auto owned = TRY(make_owned<Registration>(key, std::move(object), sched::ListNode<Registration> {}));
+    auto owned = TRY(make_owned<Registration>(key, std::move(object)));
     Registration& registration = *owned;
     {
         InterruptSafeGuard guard(m_lock);

@@ -35,6 +35,11 @@ public:
 
 private:
     struct Registration {
+        Registration(uint64_t key, RefPtr<KernelObject> object)
+            : key(key)
+            , object(std::move(object))
+        {
+        }
         uint64_t key;
         RefPtr<KernelObject> object;
         sched::ListNode<Registration> node;
