@@ -198,6 +198,10 @@ int64_t random_call(Random& random)
         return gehri::system::raw::syscall6(static_cast<uint64_t>(number), random.below(8) ? reinterpret_cast<uint64_t>(items) : random_pointer(random),
             random.below(6), small_timeout, 0, 0, 0);
     }
+    case Syscall::WaitSetWait:
+        // A wait set the fuzzer made may have nothing ready: the timeout stays short.
+        return gehri::system::raw::syscall6(static_cast<uint64_t>(number), random_handle(random), random_pointer(random), random.below(70),
+            small_timeout, 0, 0);
     case Syscall::Kill:
         return gehri::system::raw::syscall6(static_cast<uint64_t>(number), random_handle(random), random_value(random), 0, 0, 0, 0);
     default:

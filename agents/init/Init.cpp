@@ -54,7 +54,7 @@ public:
         // One namespace for the swarm's topics; agents with topic capabilities get a handle.
         auto topics = system::topic_namespace_create();
         if (topics.is_ok())
-            m_topics = Handle(topics.value());
+            m_topics = TopicNamespace(Handle(topics.value()));
         else
             println("init: no topic namespace ({}): agents start without one", error_name(topics.error()));
     }
@@ -90,25 +90,11 @@ private:
         const swarm::AgentSpec& spec = *group.spec;
         bool may_spawn = false;
         bool may_display = false;
-        Rights topic_rights = Rights::None;
         for (const swarm::Capability& capability : spec.capability_list()) {
             may_spawn |= capability.kind == swarm::CapabilityKind::Spawn;
             may_display |= capability.kind == swarm::CapabilityKind::Display;
-            if (capability.kind != swarm::CapabilityKind::Topic)
-                continue;
-            if (capability.rights & swarm::Publish)
-                topic_rights |= Rights::Publish;
-            if (capability.rights & swarm::Subscribe)
-                topic_rights |= Rights::Subscribe;
         }
-        // The namespace handle carries the union of its topic rights (patterns are not yet
-        // enforced per topic) and Write, so that whichever side comes first creates the topic.
-        Handle topics;
-        if (topic_rights != Rights::None && m_topics) {
-            auto duplicate = m_topics.duplicate(topic_rights | Rights::Read | Rights::Write | Rights::Transfer);
-            if (duplicate.is_ok())
-                topics = duplicate.release_value();
-        }
+        Handle topics = topic_grant(spec);
         uint64_t weight = uint64_t(spec.weight) * 1024 / 100;
         auto child = gehri::spawn(m_self.handle(),
             {
@@ -133,6 +119,42 @@ private:
         replica.id = info.is_ok() ? info.value().id : 0;
         replica.running = true;
         return {};
+    }
+
+    // A view of the swarm's namespace that reaches only the topics the agent's `topic:`
+    // capabilities name, each pattern in its own roles (the kernel enforces them), plus Write so
+    // that whichever side comes first creates the topic. No capability, no handle.
+    Handle topic_grant(const swarm::AgentSpec& spec)
+    {
+        abi::TopicPattern patterns[abi::max_topic_patterns];
+        size_t count = 0;
+        Rights roles = Rights::None;
+        for (const swarm::Capability& capability : spec.capability_list()) {
+            if (capability.kind != swarm::CapabilityKind::Topic || count == abi::max_topic_patterns)
+                continue;
+            Rights rights = Rights::None;
+            if (capability.rights & swarm::Publish)
+                rights |= Rights::Publish;
+            if (capability.rights & swarm::Subscribe)
+                rights |= Rights::Subscribe;
+            if (rights == Rights::None)
+                continue;
+            patterns[count++] = {
+                .pattern = reinterpret_cast<uint64_t>(capability.resource.characters()),
+                .length = static_cast<uint32_t>(capability.resource.length()),
+                .rights = static_cast<uint32_t>(rights),
+            };
+            roles |= rights;
+        }
+        if (count == 0 || !m_topics.handle())
+            return {};
+        auto view = m_topics.restrict(Span<const abi::TopicPattern>(patterns, count),
+            roles | Rights::Read | Rights::Write | Rights::Transfer | Rights::Duplicate);
+        if (view.is_error()) {
+            println("init: {}: no topic namespace ({})", spec.name, error_name(view.error()));
+            return {};
+        }
+        return view.release_value().release_handle();
     }
 
     bool find(uint64_t id, Group*& group_out, uint32_t& index_out)
@@ -211,7 +233,7 @@ private:
     }
 
     Agent& m_self;
-    Handle m_topics;
+    TopicNamespace m_topics;
     Span<Group> m_groups;
 };
 

@@ -7,6 +7,13 @@
 //   argument 2      idle agent: writes one message on its bootstrap channel, then blocks reading
 //                   it until the kernel closes the other end (start_1000_agents)
 //   argument 3      spawn_wait: spawn + wait of the argument-0 child, per operation
+//   argument 4      context_switch: this agent and a yielding child (argument 5) Yield in
+//                   turns; per switch
+//   argument 5      the yielding child: starts on a message on its bootstrap channel
+//   argument 6      context_switch_threads: the same between two threads of this agent
+//   argument 7      pipe_throughput: 64-byte messages streamed over a channel to a sink child
+//                   (argument 8), waiting for room when the queue is full; per message
+//   argument 8      the sink: counts messages until an empty one, answers with the count
 //   argument 100+N  fan-out to N subscriber agents: one 64-byte sample to all, all acknowledged
 #include <user/libgehri/Gehri.h>
 
@@ -15,6 +22,7 @@ namespace {
 using gehri::Error;
 using gehri::Handle;
 using gehri::Rights;
+using gehri::StringView;
 using gehri::TopicNamespace;
 namespace abi = gehri::abi;
 
@@ -126,6 +134,121 @@ int spawn_wait(gehri::Agent& self)
     return status_of((read_tsc() - start) / rounds);
 }
 
+constexpr uint64_t yield_rounds = 5'000;
+constexpr uint64_t stream_messages = 20'000;
+
+void yield_rounds_loop()
+{
+    for (uint64_t i = 0; i < yield_rounds; ++i)
+        gehri::system::yield();
+}
+
+gehri::Result<gehri::Channel> spawn_partner(gehri::Agent& self, StringView name, uint64_t argument)
+{
+    auto [mine, theirs] = TRY(gehri::Channel::create());
+    Handle bootstrap = theirs.release_handle();
+    TRY(gehri::spawn(self.handle(), { .program = "bin/ipcbench", .name = name, .argument = argument, .memory_quota = 128 * 1024, .bootstrap = &bootstrap }));
+    return std::move(mine);
+}
+
+int yielding_child()
+{
+    auto bootstrap = gehri::bootstrap_handle();
+    if (bootstrap.is_error())
+        return 100;
+    gehri::Channel channel(bootstrap.release_value());
+    char go;
+    if (channel.read(&go, 1).is_error())
+        return 101;
+    yield_rounds_loop();
+    return 0;
+}
+
+// As Linux's: both sides yield the same number of times; the figure is per switch.
+int context_switch(gehri::Agent& self)
+{
+    auto partner = spawn_partner(self, "yielder", 5);
+    if (partner.is_error())
+        return -1;
+    uint64_t start = read_tsc();
+    if (partner.value().write("g", 1).is_error())
+        return -1;
+    yield_rounds_loop();
+    if (gehri::system::wait_child().is_error())
+        return -1;
+    return status_of((read_tsc() - start) / (2 * yield_rounds));
+}
+
+void yielding_thread(void*) { yield_rounds_loop(); }
+
+int context_switch_threads()
+{
+    uint64_t start = read_tsc();
+    auto partner = gehri::start_thread(yielding_thread, nullptr);
+    if (partner.is_error())
+        return -1;
+    yield_rounds_loop();
+    if (gehri::system::wait(partner.value().value()).is_error())
+        return -1;
+    return status_of((read_tsc() - start) / (2 * yield_rounds));
+}
+
+int sink()
+{
+    auto bootstrap = gehri::bootstrap_handle();
+    if (bootstrap.is_error())
+        return 100;
+    gehri::Channel channel(bootstrap.release_value());
+    alignas(8) uint8_t message[64];
+    uint64_t received = 0;
+    for (;;) {
+        auto read = channel.read(message, sizeof(message));
+        if (read.is_error())
+            return 101;
+        if (read.value().size == 0)
+            break;
+        ++received;
+    }
+    return channel.write(&received, sizeof(received)).is_ok() ? 0 : 102;
+}
+
+// Writes, and when the sink's queue is full sleeps until it is writable again (a channel write
+// does not block).
+gehri::Result<void> write_waiting(const gehri::Channel& channel, const void* bytes, size_t length)
+{
+    for (;;) {
+        auto written = channel.write(bytes, length);
+        if (written.is_ok() || written.error() != Error::QueueFull)
+            return written;
+        abi::WaitItem item { .handle = channel.handle().value(), .interest = abi::signal::writable | abi::signal::peer_closed };
+        TRY(gehri::system::wait_many(&item, 1, abi::wait_forever));
+    }
+}
+
+int pipe_throughput(gehri::Agent& self)
+{
+    auto partner = spawn_partner(self, "sink", 8);
+    if (partner.is_error())
+        return -1;
+    const gehri::Channel& channel = partner.value();
+    alignas(8) uint8_t message[64];
+    for (size_t i = 0; i < sizeof(message); ++i)
+        message[i] = static_cast<uint8_t>('t' + i);
+    uint64_t start = read_tsc();
+    for (uint64_t i = 0; i < stream_messages; ++i) {
+        if (write_waiting(channel, message, sizeof(message)).is_error())
+            return -1;
+    }
+    if (write_waiting(channel, message, 0).is_error())
+        return -1;
+    uint64_t received = 0;
+    auto answer = channel.read(&received, sizeof(received));
+    uint64_t elapsed = read_tsc() - start;
+    if (answer.is_error() || received != stream_messages || gehri::system::wait_child().is_error())
+        return -1;
+    return status_of(elapsed / stream_messages);
+}
+
 } // namespace
 
 int main(gehri::Agent& self)
@@ -136,6 +259,11 @@ int main(gehri::Agent& self)
     case 1: return fanout_subscriber();
     case 2: return idle_agent();
     case 3: return spawn_wait(self);
+    case 4: return context_switch(self);
+    case 5: return yielding_child();
+    case 6: return context_switch_threads();
+    case 7: return pipe_throughput(self);
+    case 8: return sink();
     default: break;
     }
     if (argument > 100 && argument <= 100 + 4000)

@@ -1,7 +1,9 @@
 // Shared memory objects between agents, end to end (kernel/tests runs it; exit status =
 // failures): one object mapped read-write here and in a consumer agent (argument 1) that takes
 // records from an SpscRing in it without any system call and writes its checksum back, and a
-// read-only mapping in another agent (argument 2) whose write faults. Also quota and rights.
+// read-only mapping in another agent (argument 2) whose write faults. Also quota and rights;
+// and the blocking ring over an event (BlockingRing.cpp, a consumer agent with argument 3).
+#include "BlockingRing.h"
 #include <user/libgehri/Gehri.h>
 
 namespace {
@@ -107,7 +109,11 @@ int main(gehri::Agent& self)
         return consumer();
     if (self.argument() == 2)
         return read_only_peer();
+    if (self.argument() == 3)
+        return shm::blocking_consumer();
     check_bad_input();
+    s_failures += shm::check_events();
+    s_failures += shm::check_blocking_ring(self);
     auto memory = SharedMemory::create(object_size);
     auto mapping = memory.is_ok() ? memory.value().map(true) : gehri::Result<gehri::Mapping>(memory.error());
     check(mapping.is_ok(), "create and map a memory object");

@@ -58,6 +58,12 @@ void null_syscall() { run_measuring_agent("null_syscall", "bench", 1, 5000, "via
 
 void channel_rtt() { run_measuring_agent("channel_rtt", "pingpong", 2, 2000, "bytes=64 between=agents via=channel"); }
 
+void context_switch() { run_measuring_agent("context_switch", "ipcbench", 4, 10'000, "between=agents via=yield"); }
+
+void context_switch_threads() { run_measuring_agent("context_switch_threads", "ipcbench", 6, 10'000, "between=threads via=yield"); }
+
+void pipe_throughput() { run_measuring_agent("pipe_throughput", "ipcbench", 7, 20'000, "bytes=64 per=message via=channel"); }
+
 void spawn_wait() { run_measuring_agent("spawn_wait", "ipcbench", 3, 50, "via=spawn+wait_child"); }
 
 void fanout_100() { run_measuring_agent("fanout_100", "ipcbench", 200, 100, "bytes=64 via=reliable-topic ack=topic"); }

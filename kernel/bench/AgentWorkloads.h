@@ -8,6 +8,12 @@ namespace gehri::bench {
 void null_syscall();
 // Two agents ping-ponging 64 bytes over a channel; instructions per round trip.
 void channel_rtt();
+// Two agents (or two threads of one agent) calling Yield in turns; instructions per switch.
+void context_switch();
+void context_switch_threads();
+// 64-byte messages streamed over a channel to a sink agent, the writer sleeping while the
+// queue is full; instructions per message.
+void pipe_throughput();
 // Spawn of a tiny agent and WaitChild until it has ended; instructions per agent.
 void spawn_wait();
 // One 64-byte sample to N subscriber agents on a reliable topic, each acknowledging on another

@@ -10,8 +10,6 @@ namespace gehri::bench {
 
 namespace {
 
-constexpr StringView needs_user_mode = "needs user mode: system calls, processes and channels (branch agents)";
-
 struct Workload {
     StringView name;
     void (*run)(); // null: not possible yet, for the reason below
@@ -25,9 +23,9 @@ constexpr Workload s_workloads[] = {
     { "futex_rtt", nullptr, "Gehri has no futex: see channel_rtt" },
     { "futex_rtt_processes", nullptr, "Gehri has no futex: see channel_rtt" },
     { "unix_socket_rtt", nullptr, "Gehri has no sockets: see channel_rtt" },
-    { "context_switch", nullptr, "no user-mode yield benchmark yet" },
-    { "context_switch_threads", nullptr, "no user-mode yield benchmark yet; see kernel_thread_switch" },
-    { "pipe_throughput", nullptr, "no channel throughput benchmark yet" },
+    { "context_switch", context_switch, {} },
+    { "context_switch_threads", context_switch_threads, {} },
+    { "pipe_throughput", pipe_throughput, {} },
     { "spawn_wait", spawn_wait, {} },
     { "fanout_100", fanout_100, {} },
     { "fanout_1000", fanout_1000, {} },

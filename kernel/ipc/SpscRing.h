@@ -12,9 +12,10 @@ namespace gehri::ipc {
 // typically a shared memory object mapped into two agents, so that sending needs no system call
 // (the kernel is involved only to sleep when the ring is empty or full).
 //
-// Layout (all little-endian, ABI): a 192-byte header — magic, version, capacity, then the
-// consumer's `head` and the producer's `tail` on cache lines of their own so the two sides do
-// not false-share — followed by `capacity` bytes of data (a power of two). head and tail are
+// Layout (all little-endian, ABI, version 2): a 192-byte header — magic, version, capacity,
+// then the consumer's `head` and `consumer_waiting`, and the producer's `tail` and
+// `producer_waiting`, each side's on a cache line of its own so the two do not false-share —
+// followed by `capacity` bytes of data (a power of two). head and tail are
 // free-running byte counts; the producer publishes a record with a release store of tail, the
 // consumer frees it with a release store of head, each reads the other's with acquire.
 // A record is a 4-byte length, 4 reserved bytes, the bytes, padding to 8. A record that would
@@ -26,7 +27,7 @@ namespace gehri::ipc {
 class SpscRing {
 public:
     static constexpr uint32_t magic = 0x53505343; // "SPSC"
-    static constexpr uint32_t layout_version = 1;
+    static constexpr uint32_t layout_version = 2;
     static constexpr size_t header_size = 192;
     static constexpr size_t record_header = 8;
     static constexpr size_t min_capacity = 64;
@@ -36,7 +37,9 @@ public:
         uint32_t version;
         uint64_t capacity;
         alignas(64) uint64_t head;
+        uint32_t consumer_waiting; // the consumer is (about to be) asleep: wake it after a push
         alignas(64) uint64_t tail;
+        uint32_t producer_waiting; // the producer is (about to be) asleep: wake it after a pop
     };
     static_assert(sizeof(Header) <= header_size);
 
@@ -54,6 +57,8 @@ public:
         header->version = layout_version;
         header->capacity = capacity;
         __atomic_store_n(&header->head, 0, __ATOMIC_RELAXED);
+        __atomic_store_n(&header->consumer_waiting, 0, __ATOMIC_RELAXED);
+        __atomic_store_n(&header->producer_waiting, 0, __ATOMIC_RELAXED);
         __atomic_store_n(&header->tail, 0, __ATOMIC_RELEASE);
         return SpscRing(header, memory.data() + header_size, capacity);
     }
@@ -128,8 +133,31 @@ public:
         return static_cast<size_t>(next.length);
     }
 
+    // The slow path's handshake (libgehri's RingProducer/RingConsumer sleep on an event): a side
+    // that found the ring empty (full) raises its flag, then tries once more before it sleeps;
+    // the other side, after each push (pop), looks at the flag and wakes it if raised. A full
+    // fence sits between each side's store and its load of the other's, so at least one of them
+    // sees the other: no wake-up is lost, and none is sent while nobody sleeps.
+    void set_consumer_waiting(bool waiting) { set_flag(m_header->consumer_waiting, waiting); }
+    void set_producer_waiting(bool waiting) { set_flag(m_header->producer_waiting, waiting); }
+    // After a push: does the consumer sleep (or is about to)? A hostile peer's flag only costs it
+    // wake-ups, or wastes the caller a system call.
+    bool consumer_waiting() const { return flag(m_header->consumer_waiting); }
+    bool producer_waiting() const { return flag(m_header->producer_waiting); }
+
 private:
     static constexpr uint32_t wrap_marker = UINT32_MAX;
+
+    static void set_flag(uint32_t& flag, bool waiting)
+    {
+        __atomic_store_n(&flag, waiting ? 1u : 0u, __ATOMIC_SEQ_CST);
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    }
+    static bool flag(const uint32_t& flag)
+    {
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        return __atomic_load_n(&flag, __ATOMIC_RELAXED) != 0;
+    }
 
     struct Next {
         uint64_t head;   // the record's position (past any wrap marker)

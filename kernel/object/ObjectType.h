@@ -18,6 +18,7 @@ enum class ObjectType : uint8_t {
     Watch = 8,
     WaitSet = 9,
     MemoryObject = 10,
+    Event = 11,
 };
 
 constexpr StringView name_of(ObjectType type)
@@ -33,6 +34,7 @@ constexpr StringView name_of(ObjectType type)
     case ObjectType::Watch: return "watch";
     case ObjectType::WaitSet: return "wait_set";
     case ObjectType::MemoryObject: return "memory_object";
+    case ObjectType::Event: return "event";
     }
     return "unknown";
 }

@@ -6,7 +6,25 @@ namespace gehri::object {
 Result<RefPtr<TopicNamespaceObject>> TopicNamespaceObject::create()
 {
     auto topics = TRY(ipc::TopicNamespace::create());
-    return adopt_ref_if_nonnull(new (std::nothrow) TopicNamespaceObject(std::move(topics)));
+    return adopt_ref_if_nonnull(new (std::nothrow) TopicNamespaceObject(std::move(topics), nullptr, {}, 0));
+}
+
+Result<RefPtr<TopicNamespaceObject>> TopicNamespaceObject::create_restricted(RefPtr<TopicNamespaceObject> parent, OwnPtr<ipc::TopicScope> scope)
+{
+    if (parent->m_depth >= max_depth)
+        return Error::QuotaExceeded;
+    auto topics = parent->m_namespace;
+    uint32_t depth = parent->m_depth + 1;
+    return adopt_ref_if_nonnull(new (std::nothrow) TopicNamespaceObject(std::move(topics), std::move(parent), std::move(scope), depth));
+}
+
+bool TopicNamespaceObject::allows(StringView name, Rights role) const
+{
+    for (const TopicNamespaceObject* view = this; view != nullptr; view = view->m_parent.get()) {
+        if (view->m_scope && !view->m_scope->allows(name, role))
+            return false;
+    }
+    return true;
 }
 
 Result<RefPtr<PublisherObject>> PublisherObject::create(ipc::Topic& topic)

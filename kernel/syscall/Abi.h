@@ -17,7 +17,7 @@
 // rsp, r12-r15 and the FPU/SSE registers are preserved.
 namespace gehri::abi {
 
-constexpr uint32_t syscall_abi_version = 7;
+constexpr uint32_t syscall_abi_version = 8;
 
 enum class Syscall : uint64_t {
     Null = 0, // does nothing, returns 0: the cost of the round trip itself
@@ -127,7 +127,35 @@ enum class Syscall : uint64_t {
     // CPU goes straight to the peer's blocked reader (docs/ipc.md). Errors as the two calls;
     // a failed write sends nothing and waits for nothing.
     ChannelCall = 50,
-    // 51..63 unassigned: NotSupported.
+    // (namespace, const TopicPattern* patterns, count, rights) -> a handle to a view of the
+    // namespace that reaches only topics a pattern matches, each in the roles its pattern allows
+    // (TopicPublisher/TopicSubscribe on another name: AccessDenied), with `rights` (a subset of
+    // the source handle's, which needs Duplicate). A view of a view is limited by both: a handle
+    // only narrows. 1..max_topic_patterns patterns; QuotaExceeded past 4 views deep.
+    TopicNamespaceRestrict = 51,
+    // () -> a handle to a new event (event_rights): a signal source whose bits its holders set
+    // (Zircon's event), for waking a peer that sleeps in WaitMany (libgehri's ring slow path).
+    EventCreate = 52,
+    // (event, clear_mask, set_mask) -> 0: the event's signals become (current & ~clear) | set.
+    // Needs Signal (waiting on it needs Wait). Only signal::signalled and signal::user_all may
+    // be named: InvalidArgument otherwise.
+    EventSignal = 53,
+    // () -> a handle to a new persistent wait set (wait_set_rights; no Transfer).
+    WaitSetCreate = 54,
+    // (wait set, handle, key, interest) -> 0: registers the handle's object under `key` (any
+    // value) for the signal bits of `interest`. The set needs Write, the handle Wait. The set
+    // keeps the object alive until the key is removed or the set closes. InvalidArgument (empty
+    // or unknown bits); WrongObjectType (no signals, or a wait set); AlreadyExists (key in use);
+    // QuotaExceeded past max_wait_set_entries.
+    WaitSetAdd = 55,
+    // (wait set, key) -> 0. Needs Write. NotFound.
+    WaitSetRemove = 56,
+    // (wait set, WaitSetReady* out, capacity, timeout_ns) -> how many entries are ready (1 ..
+    // capacity), each (key, the interesting bits up): level-triggered, and reported entries move
+    // to the back so a busy one cannot starve the others. Needs Wait. TimedOut (0 polls);
+    // Interrupted; InvalidArgument for a capacity of 0 or past max_wait_set_results.
+    WaitSetWait = 57,
+    // 58..63 unassigned: NotSupported.
 
     // The collective services (docs/collective.md). The first argument of each is the caller's
     // handle to itself, carrying the right named; the policy is checked (a denial is
@@ -387,6 +415,17 @@ enum class TopicFlags : uint32_t {
     All = 1,
 };
 
+// One pattern of TopicNamespaceRestrict: 1..max_topic_name_length printable characters without
+// spaces, matched against a topic name segment by segment ('/'-separated, the same count), where
+// '*' matches any run of characters within its segment ("fire/*": "fire/north", not "fire/a/b").
+struct TopicPattern {
+    uint64_t pattern { 0 }; // const char*
+    uint32_t length { 0 };
+    uint32_t rights { 0 }; // Rights::Publish and/or Rights::Subscribe
+};
+static_assert(sizeof(TopicPattern) == 16);
+constexpr size_t max_topic_patterns = 16;
+
 struct SubscribeOptions {
     uint32_t history_depth { 16 }; // 1 .. 4096
     uint32_t reliable { 0 }; // 1: the publisher feels back-pressure; 0: best effort (oldest dropped)
@@ -397,6 +436,24 @@ static_assert(sizeof(SubscribeOptions) == 16);
 
 constexpr Rights blackboard_rights = Rights::Read | Rights::Write | Rights::Transfer | Rights::Duplicate;
 constexpr Rights watch_rights = Rights::Read | Rights::Wait | Rights::Transfer | Rights::Duplicate;
+constexpr Rights event_rights = Rights::Read | Rights::Wait | Rights::Signal | Rights::Transfer | Rights::Duplicate;
+constexpr Rights wait_set_rights = Rights::Read | Rights::Write | Rights::Wait | Rights::Duplicate;
+constexpr size_t max_wait_set_entries = 1024;
+constexpr size_t max_wait_set_results = 64;
+
+enum class WaitSetReadyFlags : uint32_t {
+    None = 0,
+    SourceGone = 1u << 0, // the object died while registered (not while the set holds it)
+};
+
+// One ready entry of WaitSetWait.
+struct WaitSetReady {
+    uint64_t key { 0 };
+    uint32_t signals { 0 }; // the interesting bits that are up
+    uint32_t flags { 0 }; // WaitSetReadyFlags
+};
+static_assert(sizeof(WaitSetReady) == 16);
+
 constexpr Rights memory_rights = Rights::Read | Rights::Write | Rights::Map | Rights::Transfer | Rights::Duplicate;
 constexpr uint64_t any_version = ~uint64_t(0);
 constexpr size_t max_key_bytes = 256;

@@ -51,11 +51,23 @@ Result<uint64_t> sys_wait_many(Caller&, UserPointer<abi::WaitItem> items, Length
 
 // Topics.cpp
 Result<uint64_t> sys_topic_namespace_create(Caller&);
+Result<uint64_t> sys_topic_namespace_restrict(Caller&, HandleArgument topics, UserPointer<const abi::TopicPattern> patterns, Length count,
+    Rights rights);
 Result<uint64_t> sys_topic_publisher(Caller&, HandleArgument topics, UserPointer<const char> name, Length length, uint64_t flags);
 Result<uint64_t> sys_topic_subscribe(Caller&, HandleArgument topics, UserPointer<const char> name, Length length,
     UserPointer<const abi::SubscribeOptions> options);
 Result<uint64_t> sys_topic_publish(Caller&, HandleArgument publisher, UserPointer<const void> bytes, Length length);
 Result<uint64_t> sys_topic_take(Caller&, HandleArgument subscription, UserPointer<void> bytes, Length capacity, UserPointer<abi::ReadInfo> io);
+
+// Events.cpp
+Result<uint64_t> sys_event_create(Caller&);
+Result<uint64_t> sys_event_signal(Caller&, HandleArgument event, uint64_t clear, uint64_t set);
+
+// WaitSets.cpp
+Result<uint64_t> sys_wait_set_create(Caller&);
+Result<uint64_t> sys_wait_set_add(Caller&, HandleArgument set, HandleArgument handle, uint64_t key, uint64_t interest);
+Result<uint64_t> sys_wait_set_remove(Caller&, HandleArgument set, uint64_t key);
+Result<uint64_t> sys_wait_set_wait(Caller&, HandleArgument set, UserPointer<abi::WaitSetReady> out, Length capacity, uint64_t timeout_ns);
 
 // Blackboards.cpp
 Result<uint64_t> sys_blackboard_create(Caller&);

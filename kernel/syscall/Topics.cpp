@@ -25,6 +25,8 @@ Result<ipc::RefPtr<ipc::Topic>> find_topic(Caller& caller, HandleValue handle, R
     char buffer[abi::max_topic_name_length];
     TRY(copy_from_user(buffer, UserPointer<const void>(name.address()), length));
     StringView view(buffer, length);
+    if (!topics->allows(view, role))
+        return Error::AccessDenied;
     return create ? topics->topics().open_or_create(view) : topics->topics().open(view);
 }
 
@@ -39,6 +41,32 @@ Result<uint64_t> sys_topic_namespace_create(Caller& caller)
 {
     auto topics = TRY(TopicNamespaceObject::create());
     return add_handle(caller, std::move(topics), abi::namespace_rights);
+}
+
+Result<uint64_t> sys_topic_namespace_restrict(Caller& caller, HandleArgument handle, UserPointer<const abi::TopicPattern> patterns,
+    Length count, Rights rights)
+{
+    // Deriving a handle is duplicating it: it needs Duplicate, and rights the source holds.
+    auto parent = TRY(caller.agent().handles().get_object_with_rights<TopicNamespaceObject>(handle.value, Rights::Duplicate | rights));
+    if (count.value == 0)
+        return Error::InvalidArgument;
+    if (count.value > abi::max_topic_patterns)
+        return Error::TooLarge;
+    abi::TopicPattern entries[abi::max_topic_patterns];
+    TRY(copy_from_user(entries, UserPointer<const void>(patterns.address()), count.value * sizeof(abi::TopicPattern)));
+    auto scope = TRY(make_owned<ipc::TopicScope>());
+    for (size_t i = 0; i < count.value; ++i) {
+        const abi::TopicPattern& entry = entries[i];
+        if (!are_valid_rights(entry.rights))
+            return Error::InvalidArgument;
+        if (entry.length > abi::max_topic_name_length)
+            return Error::TooLarge;
+        char pattern[abi::max_topic_name_length];
+        TRY(copy_from_user(pattern, UserPointer<const void>(entry.pattern), entry.length));
+        TRY(scope->add(StringView(pattern, entry.length), static_cast<Rights>(entry.rights)));
+    }
+    auto restricted = TRY(TopicNamespaceObject::create_restricted(std::move(parent), std::move(scope)));
+    return add_handle(caller, std::move(restricted), rights);
 }
 
 Result<uint64_t> sys_topic_publisher(Caller& caller, HandleArgument topics, UserPointer<const char> name, Length length, uint64_t flags)

@@ -464,7 +464,9 @@ KERNEL_TEST(agents_ipc_blackboard_between_agents)
 KERNEL_TEST(agents_ipc_shared_memory_between_agents)
 {
     // agents/shm: a memory object mapped read-write by two agents with an SpscRing in it, a
-    // read-only mapping whose write faults, quota, rights, bad sizes. Exit status: failures.
+    // read-only mapping whose write faults, quota, rights, bad sizes; event rights and bits, and
+    // a consumer agent sleeping on an event while its ring is empty, woken by the producer's
+    // signal (and the producer by its, when full). Exit status: failures.
     uint64_t free_before = mm::PhysicalMemory::the().free_pages();
     ExitInfo info = run("shm", "shm", 0, true);
     EXPECT_EQ(info.reason, ExitReason::Exited);
@@ -472,6 +474,16 @@ KERNEL_TEST(agents_ipc_shared_memory_between_agents)
     let_the_reaper_finish(agent::reaped_thread_count());
     // Every shared page went back (with some slack for the heap and page tables' caches).
     EXPECT(mm::PhysicalMemory::the().free_pages() + 64 >= free_before);
+}
+
+KERNEL_TEST(agents_ipc_persistent_wait_set)
+{
+    // agents/waitset: keys and signals, level-triggered reports, fair rotation, events, a
+    // blocking wait woken by another thread, timeouts, refusals (rights, types, bad buffers,
+    // quota), and the references the set holds. Exit status: failures.
+    ExitInfo info = run("waitset", "waitset");
+    EXPECT_EQ(info.reason, ExitReason::Exited);
+    EXPECT_EQ(info.status, 0);
 }
 
 KERNEL_TEST(agents_ipc_channel_round_trip)
@@ -735,8 +747,9 @@ KERNEL_TEST(agents_supervisor_restarts_then_gives_up)
 KERNEL_TEST(agents_ipc_init_grants_topic_namespaces)
 {
     // init with manifests/topics-demo.manifest: the listener (subscribe only) gets the speaker's
-    // (publish only) greeting through the namespace init granted; each is refused the other
-    // right; the agent without a topic capability has no namespace. Every agent exits 0.
+    // (publish only) greeting through the namespace view init granted; each is refused the other
+    // right and every topic outside its manifest patterns; the agent without a topic capability
+    // has no namespace. Every agent exits 0.
     auto spawned = spawn("init", "init-topics-test", 2, true);
     if (spawned.is_error())
         return;
@@ -748,6 +761,9 @@ KERNEL_TEST(agents_ipc_init_grants_topic_namespaces)
     StringView text = sink.view();
     EXPECT(text.contains("topic-demo: the listener got 'hello, swarm' from agent"));
     EXPECT(text.contains("topic-demo: demo-bystander has no namespace"));
+    // The manifest's patterns are enforced by the kernel (TopicNamespaceRestrict).
+    EXPECT(text.contains("topic-demo: the listener was refused the topics outside its patterns"));
+    EXPECT(text.contains("topic-demo: the speaker was refused the topics outside its pattern, and could not widen it"));
     // init reports each replica's end (the kernel logs a clean exit at debug level only).
     auto line_with = [&](StringView first, StringView second) {
         for (size_t start = 0; start < text.length();) {

@@ -5,6 +5,9 @@
 #include <kernel/ipc/TopicNamespace.h>
 #include <kernel/ipc/WaitSet.h>
 #include <kernel/log/Log.h>
+#include <kernel/object/EventObject.h>
+#include <kernel/object/SignalWait.h>
+#include <kernel/object/WaitSetObject.h>
 #include <kernel/tests/Framework.h>
 
 // The portable IPC core on the real kernel heap. The host tests cover the logic in depth; these
@@ -103,4 +106,64 @@ KERNEL_TEST(ipc_wait_set_and_spsc_ring)
     EXPECT(ring.try_push({ record, sizeof(record) }).is_ok());
     EXPECT_EQ(ring.try_pop({ out, sizeof(out) }).value_or(0), 5u);
     EXPECT_EQ(out[4], 5);
+}
+
+KERNEL_TEST(ipc_event_object_signals_and_wakes)
+{
+    using object::EventObject;
+    auto event = EventObject::create().release_value();
+    EXPECT_EQ(event->signals(), signal::none);
+    EXPECT(event->signal(signal::none, signal::user0 | signal::signalled).is_ok());
+    EXPECT_EQ(event->signals(), signal::user0 | signal::signalled);
+    EXPECT(event->signal(signal::user0, signal::user1).is_ok());
+    EXPECT_EQ(event->signals(), signal::user1 | signal::signalled);
+    EXPECT_EQ(event->signal(signal::none, signal::readable).error(), Error::InvalidArgument);
+    EXPECT_EQ(event->signal(signal::writable, signal::none).error(), Error::InvalidArgument);
+    EXPECT_EQ(event->signals(), signal::user1 | signal::signalled);
+    // A waiter on a bit that is up returns at once; on one that is down it times out.
+    auto up = object::wait_for_signals(*event->signal_source(), signal::user1, 0, nullptr);
+    EXPECT(up.is_ok() && up.value() == signal::user1);
+    auto down = object::wait_for_signals(*event->signal_source(), signal::user0, 0, nullptr);
+    EXPECT(down.is_error() && down.error() == Error::TimedOut);
+    // A wait set sees an event like any other source.
+    auto set = WaitSet::create().release_value();
+    EXPECT(set->add(*event->signal_source(), 5, signal::user0).is_ok());
+    EXPECT_EQ(set->ready_count(), 0u);
+    EXPECT(event->signal(signal::none, signal::user0).is_ok());
+    EXPECT_EQ(set->ready_count(), 1u);
+    EXPECT(event->signal(signal::user0, signal::none).is_ok());
+    EXPECT_EQ(set->ready_count(), 0u);
+}
+
+KERNEL_TEST(ipc_wait_set_object_holds_its_sources)
+{
+    using object::EventObject;
+    using object::WaitSetObject;
+    auto set = WaitSetObject::create().release_value();
+    auto event = EventObject::create().release_value();
+    EventObject* raw = event.get();
+    EXPECT(set->add(event, 1, signal::user0).is_ok());
+    EXPECT_EQ(set->add(event, 1, signal::user1).error(), Error::AlreadyExists);
+    EXPECT(set->add(event, 2, signal::signalled).is_ok());
+    EXPECT_EQ(set->add(event, 3, signal::none).error(), Error::InvalidArgument);
+    EXPECT_EQ(set->add(set, 3, signal::readable).error(), Error::WrongObjectType);
+    EXPECT_EQ(raw->reference_count(), 3u); // ours and one per entry
+    EXPECT_EQ(set->entry_count(), 2u);
+    event = nullptr;
+    EXPECT(raw->signal(signal::none, signal::user0).is_ok()); // alive: the set holds it
+    WaitSet::Ready ready[4];
+    EXPECT_EQ(set->set().collect(ready), 1u);
+    EXPECT(ready[0].key == 1 && ready[0].signals == signal::user0 && !ready[0].source_gone);
+    EXPECT(set->remove(1).is_ok());
+    EXPECT_EQ(set->remove(1).error(), Error::NotFound);
+    EXPECT_EQ(raw->reference_count(), 1u);
+    EXPECT_EQ(set->set().collect(ready), 0u);
+    // Closing the set drops the last entry: its observer first, then the reference (the event
+    // dies here; a dangling observer would be touched by its destructor).
+    auto other = EventObject::create().release_value();
+    EXPECT(set->add(other, 5, signal::user1).is_ok());
+    EXPECT_EQ(other->signal_source()->observer_count(), 1u);
+    set = nullptr;
+    EXPECT_EQ(other->signal_source()->observer_count(), 0u);
+    EXPECT_EQ(other->reference_count(), 1u);
 }

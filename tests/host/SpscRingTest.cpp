@@ -47,8 +47,33 @@ TEST(SpscRing, FormatPicksAPowerOfTwoAndAttachValidates)
     memory.header().capacity = 1024; // larger than the memory
     EXPECT_EQ(SpscRing::attach(memory.span()).error(), Error::BadFormat);
     memory.header().capacity = 512;
-    memory.header().version = 2;
+    memory.header().version = 1; // the layout before the waiting flags
     EXPECT_EQ(SpscRing::attach(memory.span()).error(), Error::BadFormat);
+}
+
+TEST(SpscRing, WaitingFlagsAreSharedAndStartDown)
+{
+    Memory memory(SpscRing::header_size + 256);
+    memory.header().consumer_waiting = 7; // garbage from before: format clears it
+    auto producer = SpscRing::format(memory.span()).release_value();
+    auto consumer = SpscRing::attach(memory.span()).release_value();
+    EXPECT_FALSE(producer.consumer_waiting());
+    EXPECT_FALSE(consumer.producer_waiting());
+    consumer.set_consumer_waiting(true);
+    EXPECT_TRUE(producer.consumer_waiting());
+    EXPECT_FALSE(producer.producer_waiting());
+    producer.set_producer_waiting(true);
+    EXPECT_TRUE(consumer.producer_waiting());
+    consumer.set_consumer_waiting(false);
+    EXPECT_FALSE(producer.consumer_waiting());
+    // The flags live in the header, not in the data area: records do not disturb them.
+    uint8_t record[40] = {};
+    EXPECT_TRUE(producer.try_push({ record, sizeof(record) }).is_ok());
+    EXPECT_TRUE(consumer.producer_waiting());
+    EXPECT_FALSE(consumer.consumer_waiting());
+    // A hostile peer's flag is just a hint: any non-zero value reads as raised.
+    memory.header().producer_waiting = 0xdeadbeef;
+    EXPECT_TRUE(consumer.producer_waiting());
 }
 
 TEST(SpscRing, RecordsComeOutInOrderAcrossWraps)

@@ -10,8 +10,10 @@
 #include <user/libgehri/Agent.h>
 #include <user/libgehri/Blackboard.h>
 #include <user/libgehri/Channel.h>
+#include <user/libgehri/Event.h>
 #include <user/libgehri/Handle.h>
 #include <user/libgehri/Log.h>
+#include <user/libgehri/Ring.h>
 #include <user/libgehri/SharedMemory.h>
 #include <user/libgehri/Spawn.h>
 #include <user/libgehri/System.h>

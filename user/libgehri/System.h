@@ -49,7 +49,14 @@ Result<size_t> channel_read(HandleValue channel, void* bytes, size_t capacity, H
 // (ChannelCall: no handles either way).
 Result<size_t> channel_call(HandleValue channel, const void* bytes, size_t length, void* reply, size_t capacity, abi::ReadInfo& io);
 Result<size_t> wait_many(abi::WaitItem* items, size_t count, uint64_t timeout_ns);
+Result<HandleValue> wait_set_create();
+Result<void> wait_set_add(HandleValue set, HandleValue handle, uint64_t key, uint32_t interest);
+Result<void> wait_set_remove(HandleValue set, uint64_t key);
+Result<size_t> wait_set_wait(HandleValue set, abi::WaitSetReady* out, size_t capacity, uint64_t timeout_ns);
+Result<HandleValue> event_create();
+Result<void> event_signal(HandleValue event, uint32_t clear, uint32_t set);
 Result<HandleValue> topic_namespace_create();
+Result<HandleValue> topic_namespace_restrict(HandleValue topics, const abi::TopicPattern* patterns, size_t count, Rights rights);
 Result<HandleValue> topic_publisher(HandleValue topics, StringView name, abi::TopicFlags flags);
 Result<HandleValue> topic_subscribe(HandleValue topics, StringView name, const abi::SubscribeOptions& options);
 Result<uint64_t> topic_publish(HandleValue publisher, const void* bytes, size_t length);

@@ -60,6 +60,14 @@ public:
     }
     static Result<TopicNamespace> create() { return TopicNamespace(Handle(TRY(system::topic_namespace_create()))); }
 
+    // A handle to a view of this namespace that reaches only the topics the patterns match
+    // ("fire/*"), each in its pattern's roles (Rights::Publish, Rights::Subscribe), with
+    // `rights` (no more than this handle's). Other names are AccessDenied through it.
+    Result<TopicNamespace> restrict(Span<const abi::TopicPattern> patterns, Rights rights) const
+    {
+        return TopicNamespace(Handle(TRY(system::topic_namespace_restrict(m_handle.value(), patterns.data(), patterns.size(), rights))));
+    }
+
     // `create`: make the topic if it does not exist (needs the Write right), else NotFound.
     Result<Publisher> publisher(StringView topic, bool create = true) const
     {
@@ -77,6 +85,7 @@ public:
         return Subscription(Handle(TRY(system::topic_subscribe(m_handle.value(), topic, options))));
     }
     const Handle& handle() const { return m_handle; }
+    Handle release_handle() { return std::move(m_handle); }
 
 private:
     Handle m_handle;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <kernel/lib/Span.h>
 #include <user/libgehri/Handle.h>
 
 namespace gehri {
@@ -26,6 +27,37 @@ public:
 private:
     abi::WaitItem m_items[abi::max_wait_items] {};
     size_t m_count { 0 };
+};
+
+// A wait set kept in the kernel (WaitSetCreate): handles are registered once, under a key of
+// the caller's choosing, and waited on many times; each wait reports up to
+// abi::max_wait_set_results ready entries (key, signals), level-triggered, the reported ones
+// moved to the back so none starves. Up to abi::max_wait_set_entries handles. A registered
+// object stays alive (a channel end keeps its peer from seeing peer_closed) until removed.
+class PersistentWaitSet {
+public:
+    PersistentWaitSet() = default;
+    explicit PersistentWaitSet(Handle handle)
+        : m_handle(std::move(handle))
+    {
+    }
+    static Result<PersistentWaitSet> create() { return PersistentWaitSet(Handle(TRY(system::wait_set_create()))); }
+
+    // AlreadyExists for a key in use; WrongObjectType for a handle without signals.
+    Result<void> add(const Handle& handle, uint64_t key, uint32_t interest) const
+    {
+        return system::wait_set_add(m_handle.value(), handle.value(), key, interest);
+    }
+    Result<void> remove(uint64_t key) const { return system::wait_set_remove(m_handle.value(), key); }
+    // Fills `out` with ready entries; returns how many. TimedOut (0 polls).
+    Result<size_t> wait(Span<abi::WaitSetReady> out, uint64_t timeout_ns = abi::wait_forever) const
+    {
+        return system::wait_set_wait(m_handle.value(), out.data(), out.size(), timeout_ns);
+    }
+    const Handle& handle() const { return m_handle; }
+
+private:
+    Handle m_handle;
 };
 
 } // namespace gehri

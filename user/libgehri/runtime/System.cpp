@@ -151,7 +151,40 @@ Result<size_t> wait_many(abi::WaitItem* items, size_t count, uint64_t timeout_ns
     return TRY(checked(call6(Syscall::WaitMany, address(items), count, timeout_ns)));
 }
 
+Result<HandleValue> wait_set_create() { return static_cast<HandleValue>(TRY(checked(call6(Syscall::WaitSetCreate)))); }
+
+Result<void> wait_set_add(HandleValue set, HandleValue handle, uint64_t key, uint32_t interest)
+{
+    TRY(checked(call6(Syscall::WaitSetAdd, set, handle, key, interest)));
+    return {};
+}
+
+Result<void> wait_set_remove(HandleValue set, uint64_t key)
+{
+    TRY(checked(call6(Syscall::WaitSetRemove, set, key)));
+    return {};
+}
+
+Result<size_t> wait_set_wait(HandleValue set, abi::WaitSetReady* out, size_t capacity, uint64_t timeout_ns)
+{
+    return TRY(checked(call6(Syscall::WaitSetWait, set, address(out), capacity, timeout_ns)));
+}
+
+Result<HandleValue> event_create() { return static_cast<HandleValue>(TRY(checked(call6(Syscall::EventCreate)))); }
+
+Result<void> event_signal(HandleValue event, uint32_t clear, uint32_t set)
+{
+    TRY(checked(call6(Syscall::EventSignal, event, clear, set)));
+    return {};
+}
+
 Result<HandleValue> topic_namespace_create() { return static_cast<HandleValue>(TRY(checked(call6(Syscall::TopicNamespaceCreate)))); }
+
+Result<HandleValue> topic_namespace_restrict(HandleValue topics, const abi::TopicPattern* patterns, size_t count, Rights rights)
+{
+    return static_cast<HandleValue>(
+        TRY(checked(call6(Syscall::TopicNamespaceRestrict, topics, address(patterns), count, static_cast<uint64_t>(rights)))));
+}
 
 Result<HandleValue> topic_publisher(HandleValue topics, StringView name, abi::TopicFlags flags)
 {
