@@ -219,8 +219,7 @@ void Agent::kill(const abi::ExitInfo& info)
         log::info("agent {} ({}) killed with status {}", m_id, name(), info.status);
     else if (first && info.reason == abi::ExitReason::Exited)
         log_clean_or_failed_exit(info.status);
-    // Threads blocked in WaitChild or frozen notice at once; other waits within
-    // kill_check_interval_ns.
+    // Threads blocked in WaitChild or frozen are not in a recorded wait: wake them too.
     sched::kernel_scheduler().wake_all(m_child_waiters);
     agent::wake_frozen_threads();
 }
@@ -322,7 +321,7 @@ void Agent::drop_exited_children()
     }
 }
 
-Result<abi::ExitInfo> Agent::wait_for_exit(uint64_t deadline_ns, const Agent* waiter)
+Result<abi::ExitInfo> Agent::wait_for_exit(uint64_t deadline_ns, Thread* waiter)
 {
     TRY(wait_killably(m_exit_waiters, [this] { return has_exited(); }, deadline_ns, waiter));
     return m_exit_info;
@@ -334,7 +333,9 @@ Result<abi::ChildExit> Agent::wait_for_child(uint64_t deadline_ns)
         InterruptSafeGuard guard(m_lock);
         return m_exited_children_head != nullptr || m_unreported_children == 0 || m_ending;
     };
-    TRY(wait_killably(m_child_waiters, ready, deadline_ns, this));
+    // Not a registered interruptible wait: `ready` takes this agent's lock, and kill() wakes
+    // m_child_waiters itself, after setting m_ending and dropping the lock.
+    TRY(sched::kernel_scheduler().wait_until(m_child_waiters, ready, deadline_ns));
     Agent* child = nullptr;
     {
         InterruptSafeGuard guard(m_lock);

@@ -90,8 +90,9 @@ public:
     // every thread end at its next entry into the kernel (or at once if it is waiting in one).
     void kill(const abi::ExitInfo& info);
     // A thread of this agent sleeps on `queue` until something happens or the agent is killed:
-    // kill() wakes the queue at once, so such waits need no periodic kill check (no timer on
-    // the IPC fast path). The thread's condition must include is_ending().
+    // kill() wakes the queue at once, so no wait needs a periodic kill check. Use
+    // wait_killably (KillableWait.h), which records the queue and adds is_ending() to the
+    // condition.
     void begin_interruptible_wait(Thread& thread, sched::WaitQueue& queue);
     void end_interruptible_wait(Thread& thread);
     bool is_ending() const { return __atomic_load_n(&m_ending, __ATOMIC_ACQUIRE); }
@@ -102,8 +103,9 @@ public:
     // Meaningful once has_exited().
     const abi::ExitInfo& exit_info() const { return m_exit_info; }
     // Waits until the agent has exited (TimedOut at the deadline, in the scheduler's clock).
-    // Interrupted if `waiter` (the calling agent) is killed meanwhile.
-    Result<abi::ExitInfo> wait_for_exit(uint64_t deadline_ns, const Agent* waiter = nullptr);
+    // Interrupted if the agent of `waiter` (the calling thread; null for the kernel) is killed
+    // meanwhile.
+    Result<abi::ExitInfo> wait_for_exit(uint64_t deadline_ns, Thread* waiter = nullptr);
 
     // The next child that has ended (NotFound if no child is left; TimedOut; Interrupted).
     Result<abi::ChildExit> wait_for_child(uint64_t deadline_ns);
