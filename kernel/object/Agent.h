@@ -125,7 +125,14 @@ private:
     void on_child_exited(Agent& child);
     void drop_exited_children();
 
+    // Kills every child still alive (kill_status_parent_gone); each does the same for its own
+    // when it ends. Once the agent has exited, so that it can have no new child.
+    void kill_living_children();
+    // Up to `limit` children alive and not yet ending, each with a reference; how many.
+    size_t collect_living_children(RefPtr<Agent>* out, size_t limit);
+
     AgentId m_id;
+    AgentId m_parent_id { 0 }; // fixed at creation (m_parent is dropped once this agent exits)
     char m_name[max_name_length + 1] {};
     size_t m_name_length { 0 };
     sched::PriorityClass m_priority_class;

@@ -178,13 +178,16 @@ constexpr uint64_t wait_forever = ~uint64_t(0);
 enum class ExitReason : uint32_t {
     Exited = 1, // called Exit
     Faulted = 2, // killed by the kernel for a CPU exception in user mode
-    Killed = 3, // by Kill (status: the killer's), or the kernel (status: kill_status_out_of_memory)
+    Killed = 3, // by Kill (status: the killer's), or the kernel (kill_status_out_of_memory, kill_status_parent_gone)
 };
 
 // The status of an agent the kernel killed because a demand-zero page found no free memory.
 constexpr int32_t kill_status_out_of_memory = -12;
 // The status of every agent ended by the console's break-glass `kill-all` (as the console's kill).
 constexpr int32_t kill_status_break_glass = -9;
+// The status of an agent the kernel killed because its parent ended (exit, fault or kill): a
+// child belongs to its parent, and a tree ends with its root (docs/agents.md).
+constexpr int32_t kill_status_parent_gone = -10;
 
 // How an agent or thread ended (Wait's output).
 struct ExitInfo {

@@ -113,3 +113,77 @@ KERNEL_TEST(agents_kill_latency_is_immediate_in_sleep) { expect_prompt_kills("Sl
 KERNEL_TEST(agents_kill_latency_is_immediate_in_channel_call) { expect_prompt_kills("ChannelCall", kill_unanswered_caller); }
 
 } // namespace gehri
+
+namespace gehri {
+
+namespace {
+
+constexpr uint64_t family_leave_after_spawning = 1u << 8;
+
+// The agents alive that `family` started (its descendants), with a reference each; how many.
+size_t hold_descendants(object::AgentId root, RefPtr<object::Agent>* out, size_t limit)
+{
+    static object::AgentSnapshot snapshots[64];
+    size_t total = object::Agent::snapshot_all(snapshots, 64);
+    object::AgentId tree[64] = { root };
+    size_t tree_size = 1;
+    size_t held = 0;
+    // Oldest first: a parent is always listed before its children.
+    for (size_t i = 0; i < total && held < limit; ++i) {
+        for (size_t j = 0; j < tree_size; ++j) {
+            if (snapshots[i].parent != tree[j])
+                continue;
+            tree[tree_size++] = snapshots[i].id;
+            if (RefPtr<object::Agent> agent = object::Agent::find(snapshots[i].id))
+                out[held++] = std::move(agent);
+            break;
+        }
+    }
+    return held;
+}
+
+} // namespace
+
+KERNEL_TEST(agents_orphans_die_with_their_parent)
+{
+    // family of depth 2: the root spawns two members, each spawns two leaves, all of which
+    // sleep for good; the root then exits 0. Its six descendants must be killed (the kernel's
+    // kill_status_parent_gone) and reaped, leaving no agent behind.
+    if (agent::system_initrd() == nullptr)
+        return;
+    size_t agents_before = object::Agent::live_count();
+    Diagnostic diagnostic;
+    agent::SpawnOptions options { .name = "family-root", .argument = 2 | family_leave_after_spawning, .memory_quota = 4 * 1024 * 1024, .may_spawn = true };
+    auto spawned = agent::spawn_agent_from_initrd(*agent::system_initrd(), "bin/family", options, diagnostic);
+    EXPECT(spawned.is_ok());
+    if (spawned.is_error())
+        return;
+    auto& root = *spawned.value().agent;
+    RefPtr<object::Agent> descendants[8];
+    size_t held = 0;
+    for (uint64_t give_up = now_ns() + wait_budget_ns; held < 6 && !root.has_exited() && now_ns() < give_up;) {
+        sched::kernel_scheduler().sleep_for(2'000'000);
+        for (size_t i = 0; i < held; ++i)
+            descendants[i] = nullptr;
+        held = hold_descendants(root.id(), descendants, 8);
+    }
+    EXPECT_EQ(held, 6u);
+    auto info = root.wait_for_exit(now_ns() + wait_budget_ns);
+    EXPECT(info.is_ok() && info.value().reason == ExitReason::Exited && info.value().status == 0);
+    for (size_t i = 0; i < held; ++i) {
+        auto ended = descendants[i]->wait_for_exit(now_ns() + wait_budget_ns);
+        EXPECT(ended.is_ok());
+        if (ended.is_ok()) {
+            EXPECT_EQ(ended.value().reason, ExitReason::Killed);
+            EXPECT_EQ(ended.value().status, abi::kill_status_parent_gone);
+        }
+        descendants[i] = nullptr;
+    }
+    spawned.value() = {};
+    // Reaped: every agent of the tree is gone, not just ended.
+    for (uint64_t give_up = now_ns() + wait_budget_ns; object::Agent::live_count() > agents_before && now_ns() < give_up;)
+        sched::kernel_scheduler().sleep_for(1'000'000);
+    EXPECT_EQ(object::Agent::live_count(), agents_before);
+}
+
+} // namespace gehri
