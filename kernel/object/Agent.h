@@ -2,6 +2,7 @@
 
 #include <kernel/agent/UserAddressSpace.h>
 #include <kernel/lib/Spinlock.h>
+#include <kernel/object/CapabilityGrants.h>
 #include <kernel/object/HandleTable.h>
 #include <kernel/object/KernelObject.h>
 #include <kernel/sched/PriorityClass.h>
@@ -63,6 +64,8 @@ public:
     // returns it, later ones invalid_handle.
     void set_bootstrap_handle(HandleValue handle) { __atomic_store_n(&m_bootstrap_handle, handle, __ATOMIC_RELEASE); }
     HandleValue take_bootstrap_handle() { return __atomic_exchange_n(&m_bootstrap_handle, invalid_handle, __ATOMIC_ACQ_REL); }
+    // The named handles its creator granted it (SpawnOptions::grants), for BootstrapTake.
+    CapabilityGrants& grants() { return m_grants; }
     agent::UserAddressSpace& memory() { return *m_memory; }
     sched::PriorityClass priority_class() const { return m_priority_class; }
     uint32_t weight() const { return __atomic_load_n(&m_weight, __ATOMIC_ACQUIRE); }
@@ -143,6 +146,7 @@ private:
     RefPtr<Agent> m_parent; // until this agent has exited
     uint64_t m_charged_to_parent { 0 };
     HandleValue m_bootstrap_handle { invalid_handle };
+    CapabilityGrants m_grants;
 
     mutable Spinlock m_lock; // the fields below
     Thread* m_threads { nullptr }; // started and not yet reaped, linked through next_in_agent

@@ -17,7 +17,7 @@
 // rsp, r12-r15 and the FPU/SSE registers are preserved.
 namespace gehri::abi {
 
-constexpr uint32_t syscall_abi_version = 7;
+constexpr uint32_t syscall_abi_version = 8;
 
 enum class Syscall : uint64_t {
     Null = 0, // does nothing, returns 0: the cost of the round trip itself
@@ -127,7 +127,11 @@ enum class Syscall : uint64_t {
     // CPU goes straight to the peer's blocked reader (docs/ipc.md). Errors as the two calls;
     // a failed write sends nothing and waits for nothing.
     ChannelCall = 50,
-    // 51..63 unassigned: NotSupported.
+    // (const char* name, length) -> the handle its creator granted under that name
+    // (SpawnRequest::grants, e.g. "blackboard:fire"), once; NotFound if there is none (or it
+    // was taken already).
+    BootstrapTake = 51,
+    // 52..63 unassigned: NotSupported.
 
     // The collective services (docs/collective.md). The first argument of each is the caller's
     // handle to itself, carrying the right named; the policy is checked (a denial is
@@ -239,9 +243,23 @@ struct SpawnRequest {
     // Room in the child's handle table: 0 for the default (256), at most 4096. A coordinator
     // that talks to a thousand children needs a handle per child.
     uint32_t handle_capacity { 0 };
-    uint32_t reserved { 0 }; // must be 0
+    uint32_t grant_count { 0 }; // entries at `grants`, at most max_capability_grants
+    // const CapabilityGrant*: named handles of the caller's (each needs Transfer) that move to
+    // the child, which takes each with BootstrapTake(name). 0 when grant_count is 0.
+    uint64_t grants { 0 };
 };
-static_assert(sizeof(SpawnRequest) == 72);
+static_assert(sizeof(SpawnRequest) == 80);
+
+// One named handle a spawner grants its child (SpawnRequest::grants). The child gets the
+// handle with the rights it has in the spawner's table (duplicate it with fewer first).
+constexpr size_t max_capability_grants = 8;
+constexpr size_t max_capability_name_length = 32;
+struct CapabilityGrant {
+    uint32_t handle { 0 };
+    uint32_t name_length { 0 }; // 1 .. max_capability_name_length
+    char name[max_capability_name_length] {}; // "blackboard:fire", "channel:jobs": any bytes
+};
+static_assert(sizeof(CapabilityGrant) == 40);
 
 constexpr uint64_t default_memory_quota = 1024 * 1024;
 constexpr uint64_t max_path_length = 128;

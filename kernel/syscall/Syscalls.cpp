@@ -191,6 +191,7 @@ constexpr SyscallDescriptor s_assigned[] = {
     { abi::Syscall::TopicPublish, "topic_publish", invoke<sys_topic_publish> },
     { abi::Syscall::TopicTake, "topic_take", invoke<sys_topic_take> },
     { abi::Syscall::BootstrapHandle, "bootstrap_handle", invoke<sys_bootstrap_handle> },
+    { abi::Syscall::BootstrapTake, "bootstrap_take", invoke<sys_bootstrap_take> },
     { abi::Syscall::BlackboardCreate, "blackboard_create", invoke<sys_blackboard_create> },
     { abi::Syscall::BlackboardGet, "blackboard_get", invoke<sys_blackboard_get> },
     { abi::Syscall::BlackboardPut, "blackboard_put", invoke<sys_blackboard_put> },
