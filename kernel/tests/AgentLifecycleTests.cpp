@@ -188,10 +188,11 @@ KERNEL_TEST(agents_orphans_die_with_their_parent)
         descendants[i] = nullptr;
     }
     spawned.value() = {};
-    // Reaped: every agent of the tree is gone, not just ended.
+    // Reaped: every agent of the tree is gone, not just ended. (At most as many as before: an
+    // earlier test's agent may still have been on its way out then.)
     for (uint64_t give_up = now_ns() + wait_budget_ns; object::Agent::live_count() > agents_before && now_ns() < give_up;)
         sched::kernel_scheduler().sleep_for(1'000'000);
-    EXPECT_EQ(object::Agent::live_count(), agents_before);
+    EXPECT(object::Agent::live_count() <= agents_before);
 }
 
 } // namespace gehri
