@@ -47,11 +47,18 @@ Result<void> check_channel(StringView file, Span<const AgentSpec> agents, const 
 
 Result<StringView> grant_name(const Capability& capability, char (&buffer)[max_grant_name_length])
 {
-    BufferSink sink(buffer, sizeof(buffer));
-    format_to(sink, "{}:{}", capability_kind_name(capability.kind), capability.resource);
-    if (sink.length() != capability_kind_name(capability.kind).length() + 1 + capability.resource.length())
+    // Copied by hand: a BufferSink keeps a byte for a terminator, and the name needs none.
+    StringView kind = capability_kind_name(capability.kind);
+    size_t length = kind.length() + 1 + capability.resource.length();
+    if (length > sizeof(buffer))
         return Error::BufferTooSmall;
-    return sink.view();
+    size_t at = 0;
+    for (char c : kind)
+        buffer[at++] = c;
+    buffer[at++] = ':';
+    for (char c : capability.resource)
+        buffer[at++] = c;
+    return StringView(buffer, length);
 }
 
 Result<void> check_grants(StringView file, Span<const AgentSpec> agents, Diagnostic& diagnostic)
