@@ -48,7 +48,7 @@ const char s_text[] = "bad-syscalls: a good debug_write";
 
 void numbers()
 {
-    const uint64_t bad_numbers[] = { static_cast<uint64_t>(Syscall::Count), 20, 31, 58, 63, 1000, 1ull << 32, 1ull << 63, ~0ull };
+    const uint64_t bad_numbers[] = { static_cast<uint64_t>(Syscall::Count), 20, 31, 59, 63, 1000, 1ull << 32, 1ull << 63, ~0ull };
     for (uint64_t number : bad_numbers)
         expect_error("unknown syscall number", gehri::system::raw::syscall6(number, 0, 0, 0, 0, 0, 0), Error::NotSupported);
     expect("null", call(Syscall::Null), 0);
@@ -280,8 +280,11 @@ void lifecycle(gehri::Agent& self)
     bad.handle_capacity = 4097;
     expect_error("spawn with a handle table above 4096", spawn_with(agent, bad), Error::InvalidArgument);
     bad = request;
-    bad.reserved = 1;
-    expect_error("spawn with reserved bits set", spawn_with(agent, bad), Error::InvalidArgument);
+    bad.grant_count = gehri::abi::max_capability_grants + 1;
+    expect_error("spawn with too many grants", spawn_with(agent, bad), Error::InvalidArgument);
+    bad.grant_count = 1;
+    bad.grants = kernel_address;
+    expect_error("spawn grants in the kernel", spawn_with(agent, bad), Error::BadAddress);
     bad = request;
     bad.program = kernel_address;
     expect_error("spawn program in the kernel", spawn_with(agent, bad), Error::BadAddress);

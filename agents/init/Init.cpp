@@ -3,6 +3,7 @@
 // starts none), and then supervises them: when a replica ends abnormally it is restarted by
 // its agent's restart policy (one-for-one, one-for-all, never), at most N times within T, after
 // which init gives up on that agent and says so.
+#include "GrantedObjects.h"
 #include <user/init/Manifest.h>
 #include <user/init/RestartBudget.h>
 #include <user/libgehri/Gehri.h>
@@ -12,7 +13,8 @@ using namespace gehri;
 namespace {
 
 // Argument 1 (the in-kernel supervision test) reads the restart demonstration instead, argument 2
-// (the in-kernel topic-grant test) the topics demonstration.
+// (the in-kernel topic-grant test) the topics demonstration, argument 3 (the in-kernel
+// blackboard and channel grant test) the grants demonstration.
 StringView manifest_path = "etc/swarm.manifest";
 constexpr size_t max_manifest_bytes = 64 * 1024;
 constexpr size_t max_agent_specs = 64;
@@ -47,9 +49,10 @@ Result<T*> allocate_array(size_t count)
 
 class Supervisor {
 public:
-    Supervisor(Agent& self, Span<Group> groups)
+    Supervisor(Agent& self, Span<Group> groups, const init::GrantedObjects& granted)
         : m_self(self)
         , m_groups(groups)
+        , m_granted(granted)
     {
         // One namespace for the swarm's topics; agents with topic capabilities get a handle.
         auto topics = system::topic_namespace_create();
@@ -95,6 +98,12 @@ private:
             may_display |= capability.kind == swarm::CapabilityKind::Display;
         }
         Handle topics = topic_grant(spec);
+        // Blackboards and channels, each under its capability's name.
+        init::ReplicaGrants grants;
+        if (auto prepared = m_granted.prepare(spec, grants); prepared.is_error()) {
+            println("init: cannot grant {} replica {} its blackboards and channels: {}", spec.name, index, error_name(prepared.error()));
+            return prepared.error();
+        }
         uint64_t weight = uint64_t(spec.weight) * 1024 / 100;
         auto child = gehri::spawn(m_self.handle(),
             {
@@ -108,6 +117,7 @@ private:
                 .may_display = may_display,
                 .handle_capacity = spec.handles,
                 .bootstrap = topics ? &topics : nullptr,
+                .grants = grants.list(),
             });
         if (child.is_error()) {
             println("init: cannot start {} replica {} ({}): {}", spec.name, index, spec.program, error_name(child.error()));
@@ -235,6 +245,7 @@ private:
     Agent& m_self;
     TopicNamespace m_topics;
     Span<Group> m_groups;
+    const init::GrantedObjects& m_granted;
 };
 
 Result<StringView> read_manifest(Agent& self)
@@ -278,6 +289,8 @@ int main(Agent& self)
         manifest_path = "etc/restart-demo.manifest";
     else if (self.argument() == 2)
         manifest_path = "etc/topics-demo.manifest";
+    else if (self.argument() == 3)
+        manifest_path = "etc/grants-demo.manifest";
     auto text = read_manifest(self);
     if (text.is_error()) {
         println("init: cannot read {} from the boot image ({}); starting nothing", manifest_path, error_name(text.error()));
@@ -318,8 +331,17 @@ int main(Agent& self)
         group.replicas = replicas.value();
         group.budget = new swarm::RestartBudget(times.value(), spec.restart.max_restarts, spec.restart.window_ms * nanoseconds_per_ms);
     }
+    // Every granted object exists before the first agent starts (a channel's two agents
+    // start at different moments).
+    auto granted = allocate_array<init::GrantedObjects>(1);
+    if (granted.is_error())
+        return 1;
+    if (auto created = granted.value()->create(manifest.value().agents()); created.is_error()) {
+        println("init: cannot create the manifest's blackboards and channels ({}); starting nothing", error_name(created.error()));
+        return 1;
+    }
     println("init: starting {} agents ({} replicas) from {}", group_count, manifest.value().total_replicas(), manifest_path);
-    Supervisor supervisor(self, Span<Group>(groups.value(), group_count));
+    Supervisor supervisor(self, Span<Group>(groups.value(), group_count), *granted.value());
     if (auto started = supervisor.start_all(); started.is_error()) {
         println("init: the swarm did not start completely ({})", error_name(started.error()));
     }

@@ -114,6 +114,14 @@ Result<SpawnedAgent> spawn(ReadonlyBytes executable, Source source, const SpawnO
         }
         agent->set_bootstrap_handle(bootstrap.value());
     }
+    for (const SpawnGrant& grant : options.grants) {
+        auto granted = handles.add(grant.object, grant.rights);
+        auto recorded = granted.is_ok() ? agent->grants().add(grant.name, granted.value()) : Result<void>(granted.error());
+        if (recorded.is_error()) {
+            handles.close_all();
+            return diagnostic.fail(recorded.error(), "cannot grant the agent '{}' ({})", grant.name, error_name(recorded.error()));
+        }
+    }
     uint64_t arguments[4] = { agent_handle.value(), thread_handle.value(), options.argument, agent->id() };
     auto started = thread->start(arguments);
     if (started.is_error()) {

@@ -33,6 +33,14 @@ constexpr uint64_t first_stack_top(uint64_t image_end, uint64_t size)
     return top + mm::page_size <= span_end && span_end <= compact_limit ? top : user_stack_top;
 }
 
+// A named handle for the new agent (BootstrapTake): how a creator hands it the capabilities
+// its manifest lists ("blackboard:fire", "channel:jobs").
+struct SpawnGrant {
+    StringView name; // at most abi::max_capability_name_length bytes, unique per spawn
+    RefPtr<object::KernelObject> object;
+    Rights rights { Rights::None };
+};
+
 struct SpawnOptions {
     StringView name; // for logs and fault reports; cut to Agent::max_name_length
     uint64_t argument { 0 }; // handed to the agent's _start (rdx)
@@ -48,6 +56,8 @@ struct SpawnOptions {
     // namespace): how a creator hands the first capability to a child. Null: none.
     RefPtr<object::KernelObject> bootstrap {};
     Rights bootstrap_rights { Rights::None };
+    // At most abi::max_capability_grants.
+    Span<const SpawnGrant> grants {};
 };
 
 struct SpawnedAgent {

@@ -447,11 +447,11 @@ Result<void> report_feedback(object::Agent& agent, AgentId ratee, uint32_t satis
     });
 }
 
-Result<void> take_event(object::Agent& agent, abi::CollectiveEvent& out, uint64_t deadline_ns)
+Result<void> take_event(object::Thread& caller, abi::CollectiveEvent& out, uint64_t deadline_ns)
 {
     auto& queues = events();
-    AgentId id = agent.id();
-    TRY(object::wait_killably(s_event_posted, [&] { return queues.pending(id) > 0; }, deadline_ns, &agent));
+    AgentId id = caller.agent().id();
+    TRY(object::wait_killably(s_event_posted, [&] { return queues.pending(id) > 0; }, deadline_ns, &caller));
     Event event;
     if (queues.take(id, Span<Event>(&event, 1)) == 0)
         return Error::TimedOut; // another thread of the agent took it

@@ -8,6 +8,7 @@
 
 namespace gehri::object {
 class Agent;
+class Thread;
 }
 
 // The kernel instances of the collective decision services (docs/collective.md): one
@@ -53,7 +54,8 @@ Result<uint64_t> open_auction(object::Agent&, const abi::AuctionRequest&);
 Result<void> bid(object::Agent&, collective::AuctionId, uint64_t amount);
 Result<void> report_feedback(object::Agent&, collective::AgentId ratee, uint32_t satisfied, uint32_t unsatisfied);
 // Moves the agent's oldest event to `out`; TimedOut if none arrives by the deadline.
-Result<void> take_event(object::Agent&, abi::CollectiveEvent& out, uint64_t deadline_ns);
+// Waits for the caller's next event; Interrupted at once if its agent is killed.
+Result<void> take_event(object::Thread& caller, abi::CollectiveEvent& out, uint64_t deadline_ns);
 
 // At most this many agents enrolled at once (reputation records, credit accounts); past it, and
 // when the kernel heap cannot supply a bigger table, enrollment fails with OutOfMemory.

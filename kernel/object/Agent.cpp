@@ -58,6 +58,7 @@ Agent::Agent(AgentId id, StringView name, const AgentOptions& options, OwnPtr<Ha
     , m_memory(std::move(memory))
     , m_parent(options.parent)
 {
+    m_parent_id = options.parent != nullptr ? options.parent->m_id : 0;
     m_name_length = name.length() < max_name_length ? name.length() : max_name_length;
     for (size_t i = 0; i < m_name_length; ++i)
         m_name[i] = name[i];
@@ -132,7 +133,7 @@ AgentSnapshot Agent::snapshot() const
     snapshot.weight = weight();
     snapshot.isolated = is_isolated();
     snapshot.quarantined = is_quarantined();
-    snapshot.parent = m_parent ? m_parent->m_id : 0;
+    snapshot.parent = m_parent_id;
     snapshot.memory_quota = m_memory->quota();
     InterruptSafeGuard guard(m_lock);
     snapshot.exited = m_exited;
@@ -220,12 +221,15 @@ void Agent::kill(const abi::ExitInfo& info)
                 sched::kernel_scheduler().wake_all(*thread->interruptible_wait);
         }
     }
-    if (first && info.reason == abi::ExitReason::Killed)
+    // The kernel's kills of orphans are told once per tree, by the agent whose end began it
+    // (kill_living_children): a thousand console lines would cost billions of instructions.
+    if (first && info.reason == abi::ExitReason::Killed && info.status == abi::kill_status_parent_gone)
+        log::debug("agent {} ({}) killed: its parent ended", m_id, name());
+    else if (first && info.reason == abi::ExitReason::Killed)
         log::info("agent {} ({}) killed with status {}", m_id, name(), info.status);
     else if (first && info.reason == abi::ExitReason::Exited)
         log_clean_or_failed_exit(info.status);
-    // Threads blocked in WaitChild or frozen notice at once; other waits within
-    // kill_check_interval_ns.
+    // Threads blocked in WaitChild or frozen are not in a recorded wait: wake them too.
     sched::kernel_scheduler().wake_all(m_child_waiters);
     agent::wake_frozen_threads();
 }
@@ -305,10 +309,47 @@ void Agent::on_thread_reaped(Thread& thread)
     // A screen it held goes back to the kernel console (its mapping went with the memory).
     display::agent_exited(m_id);
     sched::kernel_scheduler().wake_all(m_exit_waiters);
+    kill_living_children();
     if (RefPtr<Agent> parent = std::move(m_parent)) {
         parent->memory().refund(m_charged_to_parent);
         parent->on_child_exited(*this);
     }
+}
+
+size_t Agent::collect_living_children(RefPtr<Agent>* out, size_t limit)
+{
+    size_t count = 0;
+    InterruptSafeGuard guard(s_registry_lock);
+    for (Agent* agent = s_registry_head; agent != nullptr && count < limit; agent = agent->m_registry_next) {
+        // A reference count of 0 means its destructor is about to unlink it.
+        if (agent->m_parent_id == m_id && !agent->has_exited() && !agent->is_ending() && agent->try_ref())
+            out[count++] = RefPtr<Agent>::adopt(*agent);
+    }
+    return count;
+}
+
+void Agent::kill_living_children()
+{
+    constexpr size_t batch = 32; // kills happen outside the registry lock
+    size_t killed = 0;
+    for (;;) {
+        RefPtr<Agent> children[batch];
+        size_t count = collect_living_children(children, batch);
+        if (count == 0)
+            break;
+        // A killed child is ending: the next scan skips it, so the loop ends.
+        for (size_t i = 0; i < count; ++i)
+            children[i]->kill({ .reason = abi::ExitReason::Killed, .status = abi::kill_status_parent_gone });
+        killed += count;
+    }
+    if (killed == 0)
+        return;
+    bool cascaded = m_exit_info.reason == abi::ExitReason::Killed && m_exit_info.status == abi::kill_status_parent_gone;
+    if (cascaded)
+        log::debug("agent {} ({}) ended: killed its {} living children", m_id, name(), killed);
+    else
+        log::info("agent {} ({}) ended: killed its {} living children and their descendants (status {})", m_id, name(), killed,
+            abi::kill_status_parent_gone);
 }
 
 void Agent::on_child_exited(Agent& child)
@@ -349,7 +390,7 @@ void Agent::drop_exited_children()
     }
 }
 
-Result<abi::ExitInfo> Agent::wait_for_exit(uint64_t deadline_ns, const Agent* waiter)
+Result<abi::ExitInfo> Agent::wait_for_exit(uint64_t deadline_ns, Thread* waiter)
 {
     TRY(wait_killably(m_exit_waiters, [this] { return has_exited(); }, deadline_ns, waiter));
     return m_exit_info;
@@ -361,7 +402,9 @@ Result<abi::ChildExit> Agent::wait_for_child(uint64_t deadline_ns)
         InterruptSafeGuard guard(m_lock);
         return m_exited_children_head != nullptr || m_unreported_children == 0 || m_ending;
     };
-    TRY(wait_killably(m_child_waiters, ready, deadline_ns, this));
+    // Not a registered interruptible wait: `ready` takes this agent's lock, and kill() wakes
+    // m_child_waiters itself, after setting m_ending and dropping the lock.
+    TRY(sched::kernel_scheduler().wait_until(m_child_waiters, ready, deadline_ns));
     Agent* child = nullptr;
     {
         InterruptSafeGuard guard(m_lock);

@@ -3,6 +3,7 @@
 #include <kernel/agent/UserAddressSpace.h>
 #include <kernel/ipc/DeliveryGate.h>
 #include <kernel/lib/Spinlock.h>
+#include <kernel/object/CapabilityGrants.h>
 #include <kernel/object/HandleTable.h>
 #include <kernel/object/KernelObject.h>
 #include <kernel/sched/PriorityClass.h>
@@ -66,6 +67,8 @@ public:
     // returns it, later ones invalid_handle.
     void set_bootstrap_handle(HandleValue handle) { __atomic_store_n(&m_bootstrap_handle, handle, __ATOMIC_RELEASE); }
     HandleValue take_bootstrap_handle() { return __atomic_exchange_n(&m_bootstrap_handle, invalid_handle, __ATOMIC_ACQ_REL); }
+    // The named handles its creator granted it (SpawnOptions::grants), for BootstrapTake.
+    CapabilityGrants& grants() { return m_grants; }
     agent::UserAddressSpace& memory() { return *m_memory; }
     sched::PriorityClass priority_class() const { return m_priority_class; }
     // The weight its threads run at: sched::compose_weight of its own weight, a weight lease won
@@ -104,8 +107,9 @@ public:
     // every thread end at its next entry into the kernel (or at once if it is waiting in one).
     void kill(const abi::ExitInfo& info);
     // A thread of this agent sleeps on `queue` until something happens or the agent is killed:
-    // kill() wakes the queue at once, so such waits need no periodic kill check (no timer on
-    // the IPC fast path). The thread's condition must include is_ending().
+    // kill() wakes the queue at once, so no wait needs a periodic kill check. Use
+    // wait_killably (KillableWait.h), which records the queue and adds is_ending() to the
+    // condition.
     void begin_interruptible_wait(Thread& thread, sched::WaitQueue& queue);
     void end_interruptible_wait(Thread& thread);
     bool is_ending() const { return __atomic_load_n(&m_ending, __ATOMIC_ACQUIRE); }
@@ -116,8 +120,9 @@ public:
     // Meaningful once has_exited().
     const abi::ExitInfo& exit_info() const { return m_exit_info; }
     // Waits until the agent has exited (TimedOut at the deadline, in the scheduler's clock).
-    // Interrupted if `waiter` (the calling agent) is killed meanwhile.
-    Result<abi::ExitInfo> wait_for_exit(uint64_t deadline_ns, const Agent* waiter = nullptr);
+    // Interrupted if the agent of `waiter` (the calling thread; null for the kernel) is killed
+    // meanwhile.
+    Result<abi::ExitInfo> wait_for_exit(uint64_t deadline_ns, Thread* waiter = nullptr);
 
     // The next child that has ended (NotFound if no child is left; TimedOut; Interrupted).
     Result<abi::ChildExit> wait_for_child(uint64_t deadline_ns);
@@ -140,7 +145,14 @@ private:
     void on_child_exited(Agent& child);
     void drop_exited_children();
 
+    // Kills every child still alive (kill_status_parent_gone); each does the same for its own
+    // when it ends. Once the agent has exited, so that it can have no new child.
+    void kill_living_children();
+    // Up to `limit` children alive and not yet ending, each with a reference; how many.
+    size_t collect_living_children(RefPtr<Agent>* out, size_t limit);
+
     AgentId m_id;
+    AgentId m_parent_id { 0 }; // fixed at creation (m_parent is dropped once this agent exits)
     char m_name[max_name_length + 1] {};
     size_t m_name_length { 0 };
     sched::PriorityClass m_priority_class;
@@ -154,6 +166,7 @@ private:
     RefPtr<Agent> m_parent; // until this agent has exited
     uint64_t m_charged_to_parent { 0 };
     HandleValue m_bootstrap_handle { invalid_handle };
+    CapabilityGrants m_grants;
 
     mutable Spinlock m_lock; // the fields below
     Thread* m_threads { nullptr }; // started and not yet reaped, linked through next_in_agent

@@ -1,5 +1,5 @@
 #include <kernel/object/ChannelObject.h>
-#include <kernel/object/Thread.h>
+#include <kernel/object/KillableWait.h>
 #include <kernel/sched/KernelScheduler.h>
 #include <new>
 
@@ -50,17 +50,8 @@ Result<void> ChannelEndpointObject::wait_readable(uint64_t deadline_ns, Thread* 
 {
     constexpr ipc::Signals interest = ipc::signal::readable | ipc::signal::peer_closed;
     auto& signals = endpoint().signal_source();
-    Agent* agent = reader != nullptr ? &reader->agent() : nullptr;
     __atomic_add_fetch(&m_waiting_readers, 1, __ATOMIC_SEQ_CST);
-    if (agent != nullptr)
-        agent->begin_interruptible_wait(*reader, m_readers);
-    auto waited = sched::kernel_scheduler().wait_until(
-        m_readers, [&] { return (signals.signals() & interest) != 0 || (agent != nullptr && agent->is_ending()); }, deadline_ns);
-    if (agent != nullptr) {
-        agent->end_interruptible_wait(*reader);
-        if (agent->is_ending())
-            waited = Error::Interrupted;
-    }
+    auto waited = wait_killably(m_readers, [&] { return (signals.signals() & interest) != 0; }, deadline_ns, reader);
     __atomic_sub_fetch(&m_waiting_readers, 1, __ATOMIC_SEQ_CST);
     return waited;
 }

@@ -1,4 +1,5 @@
 #include <kernel/sched/KernelScheduler.h>
+#include <kernel/object/KillableWait.h>
 #include <kernel/object/SignalWait.h>
 
 namespace gehri::object {
@@ -67,15 +68,7 @@ Result<size_t> wait_for_any(WaitTarget* targets, size_t count, uint64_t deadline
         }
         return false;
     };
-    Agent* agent = waiter != nullptr ? &waiter->agent() : nullptr;
-    if (agent != nullptr)
-        agent->begin_interruptible_wait(*waiter, queue);
-    auto waited = sched::kernel_scheduler().wait_until(queue, [&] { return any_ready() || (agent != nullptr && agent->is_ending()); }, deadline_ns);
-    if (agent != nullptr) {
-        agent->end_interruptible_wait(*waiter);
-        if (agent->is_ending())
-            waited = Error::Interrupted;
-    }
+    auto waited = wait_killably(queue, any_ready, deadline_ns, waiter);
     for (size_t i = 0; i < count; ++i) {
         targets[i].source->remove_observer(*observer(i));
         observer(i)->~WakingObserver();

@@ -121,7 +121,7 @@ void Thread::finish_reaping()
     m_agent->on_thread_reaped(*this);
 }
 
-Result<abi::ExitInfo> Thread::wait_for_exit(uint64_t deadline_ns, const Agent* waiter)
+Result<abi::ExitInfo> Thread::wait_for_exit(uint64_t deadline_ns, Thread* waiter)
 {
     TRY(wait_killably(m_exit_waiters, [this] { return has_exited(); }, deadline_ns, waiter));
     return m_exit_info;

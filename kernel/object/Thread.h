@@ -38,8 +38,8 @@ public:
     sched::Thread& kernel_thread() { return m_kernel_thread; }
     bool has_exited() const { return __atomic_load_n(&m_exited, __ATOMIC_ACQUIRE); }
     const abi::ExitInfo& exit_info() const { return m_exit_info; }
-    // Interrupted if `waiter` (the calling agent, may be null) is killed meanwhile.
-    Result<abi::ExitInfo> wait_for_exit(uint64_t deadline_ns, const Agent* waiter = nullptr);
+    // Interrupted if the agent of `waiter` (the calling thread, may be null) is killed meanwhile.
+    Result<abi::ExitInfo> wait_for_exit(uint64_t deadline_ns, Thread* waiter = nullptr);
 
     // The calling thread ends (Exit, or killed for a fault). Only on the thread itself.
     [[noreturn]] void exit(const abi::ExitInfo& info);

@@ -17,7 +17,7 @@
 // rsp, r12-r15 and the FPU/SSE registers are preserved.
 namespace gehri::abi {
 
-constexpr uint32_t syscall_abi_version = 8;
+constexpr uint32_t syscall_abi_version = 9;
 
 enum class Syscall : uint64_t {
     Null = 0, // does nothing, returns 0: the cost of the round trip itself
@@ -155,7 +155,11 @@ enum class Syscall : uint64_t {
     // to the back so a busy one cannot starve the others. Needs Wait. TimedOut (0 polls);
     // Interrupted; InvalidArgument for a capacity of 0 or past max_wait_set_results.
     WaitSetWait = 57,
-    // 58..63 unassigned: NotSupported.
+    // (const char* name, length) -> the handle its creator granted under that name
+    // (SpawnRequest::grants, e.g. "blackboard:fire"), once; NotFound if there is none (or it
+    // was taken already).
+    BootstrapTake = 58,
+    // 59..63 unassigned: NotSupported.
 
     // The collective services (docs/collective.md). The first argument of each is the caller's
     // handle to itself, carrying the right named; the policy is checked (a denial is
@@ -206,13 +210,16 @@ constexpr uint64_t wait_forever = ~uint64_t(0);
 enum class ExitReason : uint32_t {
     Exited = 1, // called Exit
     Faulted = 2, // killed by the kernel for a CPU exception in user mode
-    Killed = 3, // by Kill (status: the killer's), or the kernel (status: kill_status_out_of_memory)
+    Killed = 3, // by Kill (status: the killer's), or the kernel (kill_status_out_of_memory, kill_status_parent_gone)
 };
 
 // The status of an agent the kernel killed because a demand-zero page found no free memory.
 constexpr int32_t kill_status_out_of_memory = -12;
 // The status of every agent ended by the console's break-glass `kill-all` (as the console's kill).
 constexpr int32_t kill_status_break_glass = -9;
+// The status of an agent the kernel killed because its parent ended (exit, fault or kill): a
+// child belongs to its parent, and a tree ends with its root (docs/agents.md).
+constexpr int32_t kill_status_parent_gone = -10;
 
 // How an agent or thread ended (Wait's output).
 struct ExitInfo {
@@ -264,9 +271,23 @@ struct SpawnRequest {
     // Room in the child's handle table: 0 for the default (256), at most 4096. A coordinator
     // that talks to a thousand children needs a handle per child.
     uint32_t handle_capacity { 0 };
-    uint32_t reserved { 0 }; // must be 0
+    uint32_t grant_count { 0 }; // entries at `grants`, at most max_capability_grants
+    // const CapabilityGrant*: named handles of the caller's (each needs Transfer) that move to
+    // the child, which takes each with BootstrapTake(name). 0 when grant_count is 0.
+    uint64_t grants { 0 };
 };
-static_assert(sizeof(SpawnRequest) == 72);
+static_assert(sizeof(SpawnRequest) == 80);
+
+// One named handle a spawner grants its child (SpawnRequest::grants). The child gets the
+// handle with the rights it has in the spawner's table (duplicate it with fewer first).
+constexpr size_t max_capability_grants = 8;
+constexpr size_t max_capability_name_length = 32;
+struct CapabilityGrant {
+    uint32_t handle { 0 };
+    uint32_t name_length { 0 }; // 1 .. max_capability_name_length
+    char name[max_capability_name_length] {}; // "blackboard:fire", "channel:jobs": any bytes
+};
+static_assert(sizeof(CapabilityGrant) == 40);
 
 constexpr uint64_t default_memory_quota = 1024 * 1024;
 constexpr uint64_t max_path_length = 128;

@@ -169,7 +169,7 @@ Result<uint64_t> sys_event_take(Caller& caller, HandleArgument self, UserPointer
     if (!is_user_range(out.address(), sizeof(abi::CollectiveEvent)))
         return Error::BadAddress;
     abi::CollectiveEvent event;
-    TRY(govern::take_event(caller.agent(), event, deadline_after(timeout_ns)));
+    TRY(govern::take_event(caller.thread, event, deadline_after(timeout_ns)));
     TRY(copy_to_user(out, event));
     return 0;
 }

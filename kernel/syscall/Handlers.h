@@ -18,6 +18,7 @@ struct Caller {
 // Lifecycle.cpp
 Result<uint64_t> sys_spawn(Caller&, HandleArgument spawner, UserPointer<const abi::SpawnRequest> request);
 Result<uint64_t> sys_bootstrap_handle(Caller&);
+Result<uint64_t> sys_bootstrap_take(Caller&, UserPointer<const char> name, Length length);
 Result<uint64_t> sys_kill(Caller&, HandleArgument agent, int32_t status);
 Result<uint64_t> sys_wait_child(Caller&, uint64_t timeout_ns, UserPointer<abi::ChildExit> out);
 Result<uint64_t> sys_thread_create(Caller&, uint64_t entry, uint64_t argument, uint64_t stack_size, uint64_t context);

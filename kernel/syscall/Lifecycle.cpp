@@ -23,6 +23,53 @@ Result<StringView> copy_string(uint64_t address, uint64_t length, char* buffer, 
     return StringView(buffer, length);
 }
 
+// SpawnRequest::grants, copied in and resolved to objects of the caller's (each needs Transfer).
+class GrantList {
+public:
+    Result<void> copy_in(object::HandleTable& handles, const abi::SpawnRequest& request, HandleValue bootstrap)
+    {
+        if (request.grant_count == 0)
+            return {};
+        TRY(copy_from_user(m_wire, UserPointer<const void>(request.grants), request.grant_count * sizeof(abi::CapabilityGrant)));
+        for (size_t i = 0; i < request.grant_count; ++i) {
+            const abi::CapabilityGrant& wire = m_wire[i];
+            if (wire.name_length == 0 || wire.name_length > abi::max_capability_name_length)
+                return Error::InvalidArgument;
+            // A handle moves once: to two names, or as the bootstrap too, it would be closed twice.
+            if (wire.handle == bootstrap || is_listed_before(i, wire.handle))
+                return Error::InvalidArgument;
+            m_grants[i].name = StringView(wire.name, wire.name_length);
+            m_grants[i].object = TRY(handles.get_any_with_rights(wire.handle, Rights::Transfer));
+            m_grants[i].rights = TRY(handles.rights_of(wire.handle));
+        }
+        m_count = request.grant_count;
+        return {};
+    }
+
+    Span<const agent::SpawnGrant> span() const { return { m_grants, m_count }; }
+
+    // After a successful spawn: the handles moved to the child.
+    void close_moved(object::HandleTable& handles)
+    {
+        for (size_t i = 0; i < m_count; ++i)
+            (void)handles.close(m_wire[i].handle);
+    }
+
+private:
+    bool is_listed_before(size_t index, HandleValue handle) const
+    {
+        for (size_t i = 0; i < index; ++i) {
+            if (m_wire[i].handle == handle)
+                return true;
+        }
+        return false;
+    }
+
+    abi::CapabilityGrant m_wire[abi::max_capability_grants];
+    agent::SpawnGrant m_grants[abi::max_capability_grants];
+    size_t m_count { 0 };
+};
+
 Result<const boot::Initrd*> boot_image()
 {
     const boot::Initrd* initrd = agent::system_initrd();
@@ -44,7 +91,7 @@ Result<uint64_t> sys_spawn(Caller& caller, HandleArgument spawner, UserPointer<c
     uint64_t quota = request.memory_quota == 0 ? abi::default_memory_quota : request.memory_quota;
     if (quota % mm::page_size != 0)
         return Error::InvalidArgument;
-    if (request.reserved != 0 || request.handle_capacity > object::HandleTable::max_capacity)
+    if (request.handle_capacity > object::HandleTable::max_capacity || request.grant_count > abi::max_capability_grants)
         return Error::InvalidArgument;
     size_t handle_capacity = request.handle_capacity == 0 ? object::HandleTable::default_capacity : request.handle_capacity;
     char program_buffer[abi::max_path_length];
@@ -71,6 +118,8 @@ Result<uint64_t> sys_spawn(Caller& caller, HandleArgument spawner, UserPointer<c
         bootstrap = TRY(handles.get_any_with_rights(request.bootstrap_handle, Rights::Transfer));
         bootstrap_rights = TRY(handles.rights_of(request.bootstrap_handle));
     }
+    GrantList grants;
+    TRY(grants.copy_in(handles, request, bootstrap.get() != nullptr ? request.bootstrap_handle : invalid_handle));
     Diagnostic diagnostic;
     auto spawned = agent::spawn_agent_from_initrd(*initrd, program,
         {
@@ -85,6 +134,7 @@ Result<uint64_t> sys_spawn(Caller& caller, HandleArgument spawner, UserPointer<c
             .handle_capacity = handle_capacity,
             .bootstrap = bootstrap,
             .bootstrap_rights = bootstrap_rights,
+            .grants = grants.span(),
         },
         diagnostic);
     if (spawned.is_error()) {
@@ -101,7 +151,15 @@ Result<uint64_t> sys_spawn(Caller& caller, HandleArgument spawner, UserPointer<c
     // The bootstrap handle moved to the child.
     if (request.bootstrap_handle != invalid_handle)
         (void)handles.close(request.bootstrap_handle);
+    grants.close_moved(handles);
     return handle.value();
+}
+
+Result<uint64_t> sys_bootstrap_take(Caller& caller, UserPointer<const char> name_pointer, Length length)
+{
+    char buffer[abi::max_capability_name_length];
+    StringView name = TRY(copy_string(name_pointer.address(), length.value, buffer, sizeof(buffer)));
+    return TRY(caller.agent().grants().take(name));
 }
 
 Result<uint64_t> sys_bootstrap_handle(Caller& caller)

@@ -89,12 +89,12 @@ Result<uint64_t> sys_wait(Caller& caller, HandleArgument handle, uint64_t timeou
         // Its own exit comes only after this call returns: waiting would never end.
         if (agent.value().get() == &caller.agent())
             return Error::InvalidArgument;
-        info = TRY(agent.value()->wait_for_exit(deadline_after(timeout_ns), &caller.agent()));
+        info = TRY(agent.value()->wait_for_exit(deadline_after(timeout_ns), &caller.thread));
     } else if (agent.error() == Error::WrongObjectType) {
         auto thread = TRY(handles.get_object_with_rights<object::Thread>(handle.value, Rights::Wait));
         if (thread.get() == &caller.thread)
             return Error::InvalidArgument;
-        info = TRY(thread->wait_for_exit(deadline_after(timeout_ns), &caller.agent()));
+        info = TRY(thread->wait_for_exit(deadline_after(timeout_ns), &caller.thread));
     } else {
         return agent.error();
     }
@@ -134,7 +134,7 @@ Result<uint64_t> sys_sleep(Caller& caller, uint64_t duration_ns)
 {
     // Sleeping is waiting for nothing: a kill still ends it early.
     sched::WaitQueue nothing;
-    auto slept = object::wait_killably(nothing, [] { return false; }, deadline_after(duration_ns), &caller.agent());
+    auto slept = object::wait_killably(nothing, [] { return false; }, deadline_after(duration_ns), &caller.thread);
     if (slept.is_error() && slept.error() != Error::TimedOut)
         return slept.error();
     return 0;
@@ -192,6 +192,7 @@ constexpr SyscallDescriptor s_assigned[] = {
     { abi::Syscall::TopicPublish, "topic_publish", invoke<sys_topic_publish> },
     { abi::Syscall::TopicTake, "topic_take", invoke<sys_topic_take> },
     { abi::Syscall::BootstrapHandle, "bootstrap_handle", invoke<sys_bootstrap_handle> },
+    { abi::Syscall::BootstrapTake, "bootstrap_take", invoke<sys_bootstrap_take> },
     { abi::Syscall::BlackboardCreate, "blackboard_create", invoke<sys_blackboard_create> },
     { abi::Syscall::BlackboardGet, "blackboard_get", invoke<sys_blackboard_get> },
     { abi::Syscall::BlackboardPut, "blackboard_put", invoke<sys_blackboard_put> },

@@ -3,6 +3,7 @@
 #include <sstream>
 #include <string>
 #include <tests/host/support/ParserInvariants.h>
+#include <user/init/Grants.h>
 #include <user/init/Manifest.h>
 #include <vector>
 
@@ -137,7 +138,7 @@ TEST(Manifest, ToleratesCommentsWhitespaceAndCrlf)
 {
     auto parsed = parse("# leading comment\r\n\r\n\t[ agent   a ]  # trailing\r\n  program=bin/a#x\r\n\treplicas\t=\t7 \r\n"
                         "memory = 8 MiB\r\nrestart = one-for-all   within=250ms   max=1\r\n"
-                        "capabilities = topic:a/b/c publish ,channel:c receive send,spawn\r\n# é comments may hold UTF-8\r\n");
+                        "capabilities = topic:a/b/c publish ,blackboard:c write read,spawn\r\n# é comments may hold UTF-8\r\n");
     ASSERT_TRUE(parsed->result.is_ok()) << parsed->diagnostic.c_str();
     auto& agent = parsed->result.value().agent(0);
     EXPECT_EQ(text(agent.name), "a");
@@ -147,7 +148,7 @@ TEST(Manifest, ToleratesCommentsWhitespaceAndCrlf)
     EXPECT_EQ(agent.restart.max_restarts, 1u);
     EXPECT_EQ(agent.restart.window_ms, 250u);
     ASSERT_EQ(agent.capability_count, 3u);
-    EXPECT_EQ(agent.capabilities[1].rights, Send | Receive);
+    EXPECT_EQ(agent.capabilities[1].rights, Read | Write);
 }
 
 TEST(Manifest, DisplayIsABareCapability)
@@ -330,4 +331,70 @@ TEST(Manifest, EveryLineMangledIsRejectedWithItsLineOrAcceptedSoundly)
             }
         }
     }
+}
+
+TEST(ManifestGrants, AChannelJoinsExactlyTwoAgentsOfOneReplica)
+{
+    std::string pair = "[agent a]\nprogram = a\ncapabilities = channel:jobs send\n[agent b]\nprogram = b\ncapabilities = channel:jobs receive\n";
+    auto parsed = parse(pair);
+    ASSERT_TRUE(parsed->result.is_ok()) << parsed->diagnostic.c_str();
+    auto agents = parsed->result.value().agents();
+    EXPECT_EQ(channel_end_of(agents, agents[0], "jobs"), 0u);
+    EXPECT_EQ(channel_end_of(agents, agents[1], "jobs"), 1u);
+    EXPECT_EQ(agents[0].capabilities[0].line, 3u);
+    EXPECT_EQ(agents[1].capabilities[0].line, 6u);
+
+    auto alone = parse("[agent a]\nprogram = a\n\ncapabilities = spawn, channel:jobs send\n");
+    ASSERT_TRUE(alone->result.is_error());
+    EXPECT_EQ(alone->result.error(), Error::InvalidArgument);
+    EXPECT_EQ(text(alone->diagnostic.message()), "swarm.manifest:4: channel:jobs is named by agent a only: a channel joins exactly two agents");
+
+    auto crowd = parse(pair + "[agent c]\nprogram = c\ncapabilities = channel:jobs receive\n");
+    ASSERT_TRUE(crowd->result.is_error());
+    EXPECT_EQ(text(crowd->diagnostic.message()), "swarm.manifest:3: channel:jobs is named by 3 agents (a, b, ...): a channel joins exactly two agents");
+
+    auto replicated = parse("[agent a]\nprogram = a\ncapabilities = channel:jobs send\n[agent b]\nprogram = b\nreplicas = 4\ncapabilities = channel:jobs receive\n");
+    ASSERT_TRUE(replicated->result.is_error());
+    EXPECT_EQ(text(replicated->diagnostic.message()),
+        "swarm.manifest:7: agent b has 4 replicas: a channel end (channel:jobs) goes to one agent, so it needs replicas = 1");
+
+    // Different names are different channels, and a blackboard of the same name is no channel.
+    auto two_names = parse("[agent a]\nprogram = a\ncapabilities = channel:x send, blackboard:y read\n[agent b]\nprogram = b\ncapabilities = channel:y send\n");
+    ASSERT_TRUE(two_names->result.is_error());
+    EXPECT_EQ(text(two_names->diagnostic.message()), "swarm.manifest:3: channel:x is named by agent a only: a channel joins exactly two agents");
+}
+
+TEST(ManifestGrants, BlackboardsAreSharedByAnyNumberOfAgents)
+{
+    auto parsed = parse("[agent a]\nprogram = a\nreplicas = 50\ncapabilities = blackboard:map read write\n[agent b]\nprogram = b\ncapabilities = blackboard:map read\n"
+                        "[agent c]\nprogram = c\ncapabilities = blackboard:map write\n");
+    EXPECT_TRUE(parsed->result.is_ok()) << parsed->diagnostic.c_str();
+}
+
+TEST(ManifestGrants, NamesFitAndAreLimitedPerAgent)
+{
+    Capability capability { .kind = CapabilityKind::Blackboard, .resource = "fire/north", .rights = Read };
+    char buffer[max_grant_name_length];
+    auto name = grant_name(capability, buffer);
+    ASSERT_TRUE(name.is_ok());
+    EXPECT_EQ(text(name.value()), "blackboard:fire/north");
+    capability.resource = "abcdefghijklmnopqrstu"; // 11 + 21 = 32: just fits
+    EXPECT_TRUE(grant_name(capability, buffer).is_ok());
+    capability.resource = "abcdefghijklmnopqrstuv";
+    EXPECT_EQ(grant_name(capability, buffer).error(), Error::BufferTooSmall);
+
+    auto too_long = parse("[agent a]\nprogram = a\ncapabilities = blackboard:abcdefghijklmnopqrstuv read\n");
+    ASSERT_TRUE(too_long->result.is_error());
+    EXPECT_EQ(too_long->result.error(), Error::TooLarge);
+    EXPECT_EQ(text(too_long->diagnostic.message()),
+        "swarm.manifest:3: blackboard:abcdefghijklmnopqrstuv is too long a name to grant (at most 32 characters in all)");
+
+    std::string boards = "[agent a]\nprogram = a\ncapabilities = spawn";
+    for (int i = 0; i < 8; ++i)
+        boards += ", blackboard:b" + std::to_string(i) + " read";
+    EXPECT_TRUE(parse(boards + "\n")->result.is_ok());
+    auto nine = parse(boards + ", blackboard:b8 read\n");
+    ASSERT_TRUE(nine->result.is_error());
+    EXPECT_EQ(nine->result.error(), Error::QuotaExceeded);
+    EXPECT_EQ(text(nine->diagnostic.message()), "swarm.manifest:3: agent a is granted more than 8 blackboards and channels");
 }

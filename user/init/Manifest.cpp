@@ -1,3 +1,4 @@
+#include <user/init/Grants.h>
 #include <user/init/Manifest.h>
 #include <limits>
 
@@ -409,6 +410,7 @@ Result<void> Parser::parse_capability(StringView item)
 
     Capability capability;
     capability.kind = rules->kind;
+    capability.line = m_line;
     if (rules->kind == CapabilityKind::Spawn || rules->kind == CapabilityKind::Display) {
         if (colon != StringView::npos || !words.is_empty())
             return fail(Error::BadFormat, "capability '{}' takes no resource and no rights, not '{}'", rules->name, item);
@@ -457,7 +459,9 @@ Result<Manifest> Manifest::parse(StringView file_name, StringView text, Span<Age
 {
     Parser parser(file_name, storage, diagnostic);
     auto count = TRY(parser.run(text));
-    return Manifest(Span<const AgentSpec>(storage.data(), count));
+    Span<const AgentSpec> agents(storage.data(), count);
+    TRY(check_grants(file_name, agents, diagnostic));
+    return Manifest(agents);
 }
 
 const AgentSpec* Manifest::find(StringView name) const

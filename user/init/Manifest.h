@@ -36,6 +36,7 @@ struct Capability {
     CapabilityKind kind { CapabilityKind::Spawn };
     StringView resource; // topic pattern or object name; empty for spawn and display
     uint8_t rights { 0 };
+    size_t line { 0 }; // of its capabilities list, for later messages about it
 };
 
 constexpr size_t max_capabilities = 16;

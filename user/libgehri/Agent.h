@@ -21,6 +21,9 @@ public:
     // Handles to this agent and to its (first) thread: Read, Wait and Duplicate rights.
     const Handle& handle() const { return m_self; }
     const Handle& thread_handle() const { return m_thread; }
+    // The handle its creator granted it under `name` (init grants the manifest's capabilities
+    // under their manifest names: "blackboard:fire", "channel:jobs"), once; NotFound if none.
+    Result<Handle> capability(StringView name) const { return Handle(TRY(system::bootstrap_take(name))); }
 
 private:
     Handle m_self;

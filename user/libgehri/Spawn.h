@@ -1,8 +1,15 @@
 #pragma once
 
+#include <kernel/lib/Span.h>
 #include <user/libgehri/Handle.h>
 
 namespace gehri {
+
+// A handle a new agent finds under a name (the manifest's "blackboard:fire", "channel:jobs").
+struct SpawnGrant {
+    StringView name;
+    Handle* handle { nullptr };
+};
 
 // What a new agent gets (see abi::SpawnRequest).
 struct SpawnOptions {
@@ -19,6 +26,9 @@ struct SpawnOptions {
     // A handle (with Transfer) that moves to the child, which gets it from bootstrap_handle();
     // on success *bootstrap is emptied. Null: none.
     Handle* bootstrap { nullptr };
+    // Named handles (with Transfer) that move to the child, which takes each with
+    // Agent::capability(name); on success each is emptied. At most abi::max_capability_grants.
+    Span<const SpawnGrant> grants {};
 };
 
 // The handle this agent's creator gave it (SpawnOptions::bootstrap), once; NotFound if none.

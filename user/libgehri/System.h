@@ -71,5 +71,7 @@ Result<HandleValue> memory_create(size_t size);
 Result<void*> memory_map_object(HandleValue memory, abi::MemoryFlags flags, uint64_t* size_out);
 // The handle this agent's creator gave it at spawn (once; NotFound if none).
 Result<HandleValue> bootstrap_handle();
+// The handle its creator granted it under `name` ("blackboard:fire"), once; NotFound if none.
+Result<HandleValue> bootstrap_take(StringView name);
 
 } // namespace gehri::system

@@ -23,9 +23,24 @@ Result<ChildAgent> spawn(const Handle& spawner, const SpawnOptions& options)
     request.flags = (options.may_spawn ? static_cast<uint32_t>(abi::SpawnFlags::MaySpawn) : 0)
         | (options.may_display ? static_cast<uint32_t>(abi::SpawnFlags::Display) : 0);
     request.bootstrap_handle = options.bootstrap != nullptr ? options.bootstrap->value() : invalid_handle;
+    if (options.grants.size() > abi::max_capability_grants)
+        return Error::InvalidArgument;
+    abi::CapabilityGrant grants[abi::max_capability_grants];
+    for (size_t i = 0; i < options.grants.size(); ++i) {
+        StringView name = options.grants[i].name;
+        if (options.grants[i].handle == nullptr || name.length() > abi::max_capability_name_length)
+            return Error::InvalidArgument;
+        grants[i].handle = options.grants[i].handle->value();
+        grants[i].name_length = static_cast<uint32_t>(name.length());
+        __builtin_memcpy(grants[i].name, name.characters(), name.length());
+    }
+    request.grant_count = static_cast<uint32_t>(options.grants.size());
+    request.grants = reinterpret_cast<uint64_t>(grants);
     HandleValue child = TRY(system::spawn(spawner.value(), request));
     if (options.bootstrap != nullptr)
         (void)options.bootstrap->release(); // the kernel moved it to the child
+    for (const SpawnGrant& grant : options.grants)
+        (void)grant.handle->release();
     return ChildAgent(Handle(child));
 }
 

@@ -249,4 +249,9 @@ Result<void*> display_acquire(HandleValue self, abi::DisplayInfo& info)
 
 Result<HandleValue> bootstrap_handle() { return static_cast<HandleValue>(TRY(checked(call6(Syscall::BootstrapHandle)))); }
 
+Result<HandleValue> bootstrap_take(StringView name)
+{
+    return static_cast<HandleValue>(TRY(checked(raw::syscall3(Syscall::BootstrapTake, reinterpret_cast<uint64_t>(name.characters()), name.length()))));
+}
+
 } // namespace gehri::system
