@@ -1,8 +1,12 @@
 // One drone of the wildfire swarm (docs/wildfire.md): a mind that answers its coordinator on
-// the channel it was born with. It sees only what the coordinator shows it, reports (honestly,
-// or not: rogues lie), bids, scores villages and decides where to fly. Crashes are real: on the
+// the channel it was born with, and publishes what it sees on the reports topic (its only other
+// capability: a view of the swarm's topics that may publish there and nowhere else). It sees
+// only what the coordinator shows it, reports (honestly, or not: rogues lie), bids, scores
+// villages and decides where to fly. Crashes are real: on the
 // chaos monkey's word it faults, the kernel ends it alone, and the coordinator restarts it.
 #include <user/libgehri/Gehri.h>
+#include <user/libgehri/Topic.h>
+#include <user/libgehri/WaitSet.h>
 #include <user/wildfire/DroneMind.h>
 #include <user/wildfire/MindWire.h>
 
@@ -12,7 +16,11 @@ using namespace gehri::wildfire;
 namespace {
 
 alignas(16) uint8_t s_request[max_mind_request_bytes];
-alignas(16) SenseReply s_sense_reply;
+struct ReportSample {
+    ReportHeader header;
+    SenseReply reply;
+};
+alignas(16) ReportSample s_report_sample;
 Observation s_report[max_window_cells];
 
 template<typename T>
@@ -31,14 +39,36 @@ const T* body(size_t size)
     __builtin_unreachable();
 }
 
+// A reliable topic refuses a sample while the coordinator's queue is full: wait for room.
+Result<void> publish_report(const Publisher& reports, size_t bytes)
+{
+    for (;;) {
+        auto published = reports.publish(&s_report_sample, bytes);
+        if (published.is_ok() || published.error() != Error::QueueFull)
+            return published.is_ok() ? Result<void> {} : Result<void>(published.error());
+        WaitSet room;
+        TRY(room.add(reports.handle(), abi::signal::writable));
+        TRY(room.wait());
+    }
+}
+
+Result<Publisher> open_reports(Agent& self)
+{
+    TopicNamespace topics(TRY(self.capability(reports_capability)));
+    return topics.publisher(reports_topic, false);
+}
+
 } // namespace
 
-int main(Agent&)
+int main(Agent& self)
 {
     auto bootstrap = bootstrap_handle();
     if (bootstrap.is_error())
         return 1;
     Channel link(bootstrap.release_value());
+    auto reports = open_reports(self);
+    if (reports.is_error())
+        return 7;
     DroneMind mind;
     bool started = false;
     for (;;) {
@@ -67,8 +97,10 @@ int main(Agent&)
             auto* request = reinterpret_cast<const SenseRequest*>(s_request + sizeof(MindHeader));
             if (size < sizeof(MindHeader) + sense_request_bytes(0) || request->cell_count > max_window_cells || size < sizeof(MindHeader) + sense_request_bytes(request->cell_count))
                 return 3;
-            s_sense_reply.cell_count = mind.sense(Span<const Observation>(request->cells, request->cell_count), Span<Observation>(s_sense_reply.cells, max_window_cells));
-            written = link.write(&s_sense_reply, sense_reply_bytes(s_sense_reply.cell_count));
+            SenseReply& reply = s_report_sample.reply;
+            s_report_sample.header.tick = request->tick;
+            reply.cell_count = mind.sense(Span<const Observation>(request->cells, request->cell_count), Span<Observation>(reply.cells, max_window_cells));
+            written = publish_report(reports.value(), report_sample_bytes(reply.cell_count));
             break;
         }
         case MindMessage::Offer: {

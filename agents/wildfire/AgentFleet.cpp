@@ -2,9 +2,10 @@
 
 namespace gehri::wildfire {
 
-AgentFleet::AgentFleet(const Handle& spawner, Span<Link> links, const MindSettings& settings)
+AgentFleet::AgentFleet(const Handle& spawner, Span<Link> links, ReportInbox& reports, const MindSettings& settings)
     : m_spawner(spawner)
     , m_links(links)
+    , m_reports(reports)
     , m_settings(settings)
 {
 }
@@ -52,6 +53,8 @@ Result<void> AgentFleet::start(uint32_t drone, const Drone& state)
     m_links[drone].channel = Channel();
     auto pair = TRY(Channel::create());
     Handle theirs = pair.second.release_handle();
+    Handle reports = TRY(m_reports.drone_capability());
+    SpawnGrant grants[] = { { reports_capability, &reports } };
     char name[32];
     BufferSink sink(name, sizeof(name));
     format_to(sink, "drone-{}", drone);
@@ -62,11 +65,13 @@ Result<void> AgentFleet::start(uint32_t drone, const Drone& state)
             .argument = drone,
             .memory_quota = drone_memory_quota,
             .bootstrap = &theirs,
+            .grants = Span<const SpawnGrant>(grants, 1),
         }));
     // The drone is supervised through WaitChild (this agent is its parent); the handle would
     // cost a table slot per drone, and the channel is all the coordinator needs.
     auto info = child.info();
     m_links[drone].agent_id = info.is_ok() ? info.value().id : 0;
+    m_reports.expect(drone, m_links[drone].agent_id);
     (void)child.release_handle().close();
     ++m_spawned;
     m_links[drone].channel = std::move(pair.first);
@@ -95,6 +100,7 @@ Result<void> AgentFleet::post_sense(uint32_t drone, uint64_t tick, Span<const Ob
     if (seen.size() > max_window_cells)
         return Error::TooLarge;
     note_posted(Round::Sense);
+    m_sense_tick = tick;
     // Only the header and the filled cells go out: build them in place.
     const Channel* channel = TRY(link(drone));
     MindHeader header { MindMessage::Sense };
@@ -109,14 +115,13 @@ Result<void> AgentFleet::post_sense(uint32_t drone, uint64_t tick, Span<const Ob
 
 Result<uint32_t> AgentFleet::collect_sense(uint32_t drone, Span<Observation> report)
 {
-    alignas(16) static SenseReply reply;
-    size_t size = TRY(receive(drone, &reply, sizeof(reply)));
+    TRY(link(drone));
+    // One deadline per drone, counted from when the coordinator starts waiting for it, as
+    // for a reply on its channel.
+    uint64_t deadline = system::clock_now_ns() + reply_timeout_ns;
+    auto cells = TRY(m_reports.collect(drone, m_sense_tick, report, deadline));
     note_collected(Round::Sense);
-    if (size < sense_reply_bytes(0) || reply.cell_count > report.size() || size != sense_reply_bytes(reply.cell_count))
-        return Error::BadFormat;
-    for (uint32_t i = 0; i < reply.cell_count; ++i)
-        report[i] = reply.cells[i];
-    return reply.cell_count;
+    return cells;
 }
 
 Result<void> AgentFleet::post_offer(uint32_t drone, const OfferRequest& request)

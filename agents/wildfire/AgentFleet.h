@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ReportInbox.h"
 #include <user/libgehri/Gehri.h>
 #include <user/wildfire/Fleet.h>
 #include <user/wildfire/MindWire.h>
@@ -7,9 +8,11 @@
 
 namespace gehri::wildfire {
 
-// The drones' minds as drone agents: one process per drone, born with one end of a channel
-// (its only capability), spoken to with the messages of MindWire.h. A crash order makes the
-// drone fault for real; a mind that does not answer within the reply timeout counts as dead.
+// The drones' minds as drone agents: one process per drone, born with two capabilities: one
+// end of a channel, on which it is spoken to with the messages of MindWire.h and answers offers
+// and actions, and a view of the reports topic, on which it publishes what it senses (the
+// ReportInbox). A crash order makes the drone fault for real; a mind that does not answer
+// within the reply timeout counts as dead.
 class AgentFleet final : public Fleet {
 public:
     struct Link {
@@ -21,7 +24,7 @@ public:
     static constexpr uint64_t reply_timeout_ns = 20'000'000'000;
 
     // `links` has one slot per drone; `spawner` is this agent's handle with the Spawn right.
-    AgentFleet(const Handle& spawner, Span<Link> links, const MindSettings& settings);
+    AgentFleet(const Handle& spawner, Span<Link> links, ReportInbox& reports, const MindSettings& settings);
 
     Result<void> start(uint32_t drone, const Drone& state) override;
     Result<void> stop(uint32_t drone) override;
@@ -50,6 +53,8 @@ private:
 
     const Handle& m_spawner;
     Span<Link> m_links;
+    ReportInbox& m_reports;
+    uint64_t m_sense_tick { 0 };
     MindSettings m_settings;
     uint64_t m_spawned { 0 };
     RoundTimes* m_times { nullptr };

@@ -103,7 +103,14 @@ int main(Agent& self)
     }
     println("wildfire: seed {}, {} drones ({} rogues), up to {} ticks; starting the drone agents", scenario_config.world.seed,
         scenario_config.drones, scenario_config.rogues, scenario_config.ticks);
-    AgentFleet fleet(self.handle(), links.value(), Scenario::mind_settings(scenario_config));
+    MindSettings settings = Scenario::mind_settings(scenario_config);
+    uint32_t side = 2 * static_cast<uint32_t>(settings.drone.observe_radius) + 1;
+    auto reports = ReportInbox::open(scenario_config.drones, side * side);
+    if (reports.is_error()) {
+        println("wildfire: no reports topic for {} drones: {}", scenario_config.drones, error_name(reports.error()));
+        return 1;
+    }
+    AgentFleet fleet(self.handle(), links.value(), reports.value(), settings);
     uint64_t started_ns = system::clock_now_ns();
     auto created = Scenario::create(scenario_config, arena.value(), fleet);
     if (created.is_error()) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <kernel/lib/StringView.h>
 #include <stdint.h>
 #include <user/wildfire/MindProtocol.h>
 
@@ -10,7 +11,7 @@ namespace gehri::wildfire {
 
 enum class MindMessage : uint32_t {
     Start = 1, // body: MindStart. No reply.
-    Sense = 2, // body: SenseRequest (cells as far as cell_count). Reply: SenseReply.
+    Sense = 2, // body: SenseRequest (cells as far as cell_count). Reply: on the reports topic.
     Offer = 3, // body: OfferRequest (sectors as far as sector_count). Reply: OfferReply.
     Act = 4,   // body: ActRequest. Reply: ActReply.
     Crash = 5, // no body: the chaos monkey. The drone faults for real; its supervisor restarts it.
@@ -25,6 +26,18 @@ struct MindStart {
     Drone state;
     MindSettings settings;
 };
+
+// A drone's sense reply is not sent back on its channel: it is published on the reports topic
+// (the sender's agent id stamped by the kernel), as the tick it answers followed by the
+// SenseReply, cells as far as cell_count.
+constexpr StringView reports_topic = "wildfire/reports";
+constexpr StringView reports_capability = "topic:wildfire/reports";
+
+struct ReportHeader {
+    uint64_t tick { 0 };
+};
+
+constexpr size_t report_sample_bytes(uint32_t cells) { return sizeof(ReportHeader) + sense_reply_bytes(cells); }
 
 // Big enough for any request.
 constexpr size_t max_mind_request_bytes = sizeof(MindHeader) + (sizeof(SenseRequest) > sizeof(OfferRequest) ? sizeof(SenseRequest) : sizeof(OfferRequest));
