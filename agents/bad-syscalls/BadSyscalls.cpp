@@ -277,8 +277,8 @@ void lifecycle(gehri::Agent& self)
     bad.memory_quota = 4097;
     expect_error("spawn quota not a page multiple", spawn_with(agent, bad), Error::InvalidArgument);
     bad = request;
-    bad.handle_capacity = 4097;
-    expect_error("spawn with a handle table above 4096", spawn_with(agent, bad), Error::InvalidArgument);
+    bad.handle_capacity = 16385;
+    expect_error("spawn with a handle table above 16384", spawn_with(agent, bad), Error::InvalidArgument);
     bad = request;
     bad.grant_count = gehri::abi::max_capability_grants + 1;
     expect_error("spawn with too many grants", spawn_with(agent, bad), Error::InvalidArgument);

@@ -18,7 +18,7 @@ namespace {
 StringView manifest_path = "etc/swarm.manifest";
 constexpr size_t max_manifest_bytes = 64 * 1024;
 constexpr size_t max_agent_specs = 64;
-// Every replica's handle stays in init's table (the kernel gives init 4096 entries).
+// Every replica's handle stays in init's table (the kernel gives init its largest table, 16384 entries).
 constexpr uint64_t max_supervised = 2000;
 constexpr uint64_t nanoseconds_per_ms = 1'000'000;
 

@@ -20,7 +20,7 @@ public:
         uint64_t agent_id { 0 }; // of the drone's current incarnation
     };
 
-    static constexpr uint64_t drone_memory_quota = 192 * 1024;
+    static constexpr uint64_t drone_memory_quota = 128 * 1024; // 100 KiB reserved (64 KiB of stack), 32 KiB touched
     static constexpr uint64_t reply_timeout_ns = 20'000'000'000;
 
     // `links` has one slot per drone; `spawner` is this agent's handle with the Spawn right.

@@ -101,8 +101,8 @@ int main(Agent& self)
         println("wildfire: no memory for {} drones ({} KiB of world)", scenario_config.drones, bytes / 1024);
         return 1;
     }
-    println("wildfire: seed {}, {} drones ({} rogues), up to {} ticks; starting the drone agents", scenario_config.world.seed,
-        scenario_config.drones, scenario_config.rogues, scenario_config.ticks);
+    println("wildfire: seed {}, {} drones ({} rogues), up to {} ticks; {} KiB of world and coordinator; starting the drone agents",
+        scenario_config.world.seed, scenario_config.drones, scenario_config.rogues, scenario_config.ticks, bytes / 1024);
     MindSettings settings = Scenario::mind_settings(scenario_config);
     uint32_t side = 2 * static_cast<uint32_t>(settings.drone.observe_radius) + 1;
     auto reports = ReportInbox::open(scenario_config.drones, side * side);

@@ -5,9 +5,9 @@ namespace gehri::wildfire {
 
 namespace {
 
-// Every drone's report of a round is queued before the coordinator has taken them all, so
-// the subscription holds a whole round (a reliable one: a drone never loses its report to a
-// full queue, it waits for room).
+// The subscription holds a whole round of reports, up to the kernel's deepest history. It is
+// reliable: a drone never loses its report to a full queue, it waits for room, which the
+// coordinator makes as it files the reports that came first.
 constexpr uint32_t max_queued_reports = 4096;
 
 size_t index_capacity_for(uint32_t drones)
@@ -30,10 +30,11 @@ size_t bytes_of(Layout layout)
 
 Result<ReportInbox> ReportInbox::open(uint32_t drones, uint32_t cells_per_report)
 {
-    if (drones == 0 || drones > max_queued_reports || cells_per_report == 0 || cells_per_report > max_window_cells)
+    if (drones == 0 || cells_per_report == 0 || cells_per_report > max_window_cells)
         return Error::OutOfRange;
     auto topics = TRY(TopicNamespace::create());
-    auto reports = TRY(topics.subscribe(reports_topic, { .history_depth = max_queued_reports, .reliable = true }));
+    uint32_t depth = drones < max_queued_reports ? drones : max_queued_reports;
+    auto reports = TRY(topics.subscribe(reports_topic, { .history_depth = depth, .reliable = true }));
     size_t index_capacity = index_capacity_for(drones);
     auto carve = [&](Arena& arena, Span<Slot>& slots, Span<Observation>& cells, Span<Entry>& index, Span<uint8_t>& sample) {
         slots = arena.take<Slot>(drones);

@@ -268,8 +268,8 @@ struct SpawnRequest {
     // A handle of the caller's (needs Transfer) that moves to the child, which finds it with
     // BootstrapHandle; 0 for none.
     uint32_t bootstrap_handle { 0 };
-    // Room in the child's handle table: 0 for the default (256), at most 4096. A coordinator
-    // that talks to a thousand children needs a handle per child.
+    // Room in the child's handle table: 0 for the default (256), at most 16384. A coordinator
+    // that talks to thousands of children needs a handle per child.
     uint32_t handle_capacity { 0 };
     uint32_t grant_count { 0 }; // entries at `grants`, at most max_capability_grants
     // const CapabilityGrant*: named handles of the caller's (each needs Transfer) that move to

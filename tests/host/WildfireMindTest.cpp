@@ -306,8 +306,8 @@ TEST(WildfireRunConfig, ErrorsNameTheLine)
     const Case cases[] = {
         { "drones = 10\nspeed = 3\n", Error::BadFormat, "etc/wildfire.conf:2: unknown key 'speed' (expected drones, rogues, seed, ticks, summary, view or trace)" },
         { "drones = ten\n", Error::BadFormat, "etc/wildfire.conf:1: drones: 'ten' is not a decimal number" },
-        { "\n\ndrones = 0\n", Error::OutOfRange, "etc/wildfire.conf:3: drones must be between 1 and 4000, not 0" },
-        { "drones = 4001\n", Error::OutOfRange, "etc/wildfire.conf:1: drones must be between 1 and 4000, not 4001" },
+        { "\n\ndrones = 0\n", Error::OutOfRange, "etc/wildfire.conf:3: drones must be between 1 and 16000, not 0" },
+        { "drones = 16001\n", Error::OutOfRange, "etc/wildfire.conf:1: drones must be between 1 and 16000, not 16001" },
         { "seed = 99999999999999999999\n", Error::OutOfRange, "etc/wildfire.conf:1: seed: '99999999999999999999' is not a decimal number" },
         { "drones = 5\nrogues = 6\n", Error::OutOfRange, "etc/wildfire.conf:2: rogues (6) cannot outnumber drones (5)" },
         { "view = window\n", Error::BadFormat, "etc/wildfire.conf:1: view must be live or headless, not 'window'" },
