@@ -8,7 +8,7 @@ namespace {
 // The subscription holds a whole round of reports, up to the kernel's deepest history. It is
 // reliable: a drone never loses its report to a full queue, it waits for room, which the
 // coordinator makes as it files the reports that came first.
-constexpr uint32_t max_queued_reports = 4096;
+constexpr uint32_t max_queued_reports = 16384;
 
 size_t index_capacity_for(uint32_t drones)
 {

@@ -15,7 +15,9 @@ enum class Reliability : uint8_t {
 };
 
 struct Qos {
-    static constexpr uint32_t max_history_depth = 4096;
+    // One sample from every agent a coordinator can hold a handle to (HandleTable::max_capacity):
+    // a round of reports from a whole swarm fits. Queues grow as samples arrive.
+    static constexpr uint32_t max_history_depth = 16384;
 
     uint32_t history_depth { 16 }; // samples kept for this subscriber, 1..max_history_depth
     Reliability reliability { Reliability::BestEffort };

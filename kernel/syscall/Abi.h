@@ -448,7 +448,7 @@ static_assert(sizeof(TopicPattern) == 16);
 constexpr size_t max_topic_patterns = 16;
 
 struct SubscribeOptions {
-    uint32_t history_depth { 16 }; // 1 .. 4096
+    uint32_t history_depth { 16 }; // 1 .. 16384
     uint32_t reliable { 0 }; // 1: the publisher feels back-pressure; 0: best effort (oldest dropped)
     uint32_t latest_value { 0 }; // 1: start with the topic's last sample
     uint32_t flags { 0 }; // TopicFlags

@@ -6,7 +6,7 @@ namespace gehri {
 
 // Quality of service of one subscription (docs/ipc.md).
 struct Qos {
-    uint32_t history_depth { 16 }; // samples kept for this subscriber, 1..4096
+    uint32_t history_depth { 16 }; // samples kept for this subscriber, 1..16384
     bool reliable { false }; // true: a full queue refuses the publish (QueueFull) instead of dropping the oldest
     bool latest_value { false }; // start with the topic's last sample
 };
