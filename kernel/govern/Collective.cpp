@@ -156,6 +156,15 @@ Result<Threshold> threshold_of(uint32_t raw)
     return Error::InvalidArgument;
 }
 
+Result<Weighting> weighting_of(uint32_t raw)
+{
+    switch (static_cast<abi::ProposalWeighting>(raw)) {
+    case abi::ProposalWeighting::OneAgentOneVote: return Weighting::OneAgentOneVote;
+    case abi::ProposalWeighting::ReputationWeighted: return Weighting::ReputationWeighted;
+    }
+    return Error::InvalidArgument;
+}
+
 // The boot image's policy, or the built-in one. A refused file stops the swarm, not the
 // kernel: the services still run (under the built-in policy, with no agent to apply it to)
 // so that the console and break-glass keep working.
@@ -301,7 +310,7 @@ void collective_agent_exited(AgentId agent)
 
 Result<uint64_t> open_proposal(object::Agent& agent, const abi::ProposalRequest& request, Span<const AgentId> electorate)
 {
-    if (request.option_count < 2 || request.option_count > abi::proposal_max_options)
+    if (request.option_count < 2 || request.option_count > abi::proposal_max_options || request.reserved != 0)
         return Error::InvalidArgument;
     StringView options[abi::proposal_max_options];
     for (size_t i = 0; i < request.option_count; ++i)
@@ -311,6 +320,7 @@ Result<uint64_t> open_proposal(object::Agent& agent, const abi::ProposalRequest&
     spec.question = bounded(request.question, sizeof(request.question));
     spec.options = Span<const StringView>(options, request.option_count);
     spec.threshold = TRY(threshold_of(request.threshold));
+    spec.weighting = TRY(weighting_of(request.weighting));
     // Electors that have not called the collective yet are enrolled now: the board leaves out
     // whoever the reputation service does not know, so they would silently lose their vote.
     // Looked up before the service lock, which must not nest the agent registry's.

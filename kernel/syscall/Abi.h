@@ -17,7 +17,7 @@
 // rsp, r12-r15 and the FPU/SSE registers are preserved.
 namespace gehri::abi {
 
-constexpr uint32_t syscall_abi_version = 9;
+constexpr uint32_t syscall_abi_version = 10;
 
 enum class Syscall : uint64_t {
     Null = 0, // does nothing, returns 0: the cost of the round trip itself
@@ -330,8 +330,12 @@ static_assert(sizeof(DisplayInfo) == 32);
 
 enum class ProposalThreshold : uint32_t { SimpleMajority = 0, TwoThirds = 1, Unanimity = 2 };
 
+// OneAgentOneVote: every elector weighs 1. ReputationWeighted: each weighs its vote weight
+// (1000 x its standing, docs/collective.md "Reputation"), taken at opening.
+enum class ProposalWeighting : uint32_t { OneAgentOneVote = 0, ReputationWeighted = 1 };
+
 constexpr size_t proposal_max_options = 8;
-constexpr size_t proposal_max_electorate = 16;
+constexpr size_t proposal_max_electorate = 16; // explicit electors
 constexpr uint32_t ballot_abstain = ~uint32_t(0);
 
 // ProposalOpen's request. Strings are NUL-padded (a full array has no NUL).
@@ -344,8 +348,10 @@ struct ProposalRequest {
     uint64_t voting_period_ns { 0 };
     uint64_t electorate { 0 }; // const uint64_t*: agent ids
     uint64_t electorate_count { 0 }; // 1 .. proposal_max_electorate
+    uint32_t weighting { 0 }; // ProposalWeighting
+    uint32_t reserved { 0 }; // must be 0
 };
-static_assert(sizeof(ProposalRequest) == 344);
+static_assert(sizeof(ProposalRequest) == 352);
 
 enum class ProposalState : uint32_t { Voting = 0, AwaitingCosign = 1, Settled = 2 };
 
