@@ -14,4 +14,8 @@ constexpr uint64_t member_quota = 256 * 1024;
 int weighted_member(uint64_t me, uint64_t argument);
 void run_weighted(swarm::Checks&, const gehri::Agent& self);
 
+// A group electorate: twenty agents of one name vote without being named.
+int grouped_member(uint64_t me, uint64_t argument);
+void run_grouped(swarm::Checks&, const gehri::Agent& self);
+
 } // namespace swarm_votes

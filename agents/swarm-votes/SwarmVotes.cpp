@@ -196,6 +196,7 @@ int coordinator(const gehri::Agent& self)
     for (auto& elector : electors)
         checks.absorb("an elector", elector.wait(30 * second));
     swarm_votes::run_weighted(checks, self);
+    swarm_votes::run_grouped(checks, self);
     return checks.report();
 }
 
@@ -211,5 +212,7 @@ int main(gehri::Agent& self)
         return outsider(me, self.argument() & ~(0xffull << 56));
     if (role == swarm_votes::role_weighted)
         return swarm_votes::weighted_member(me, self.argument());
+    if (role == swarm_votes::role_grouped)
+        return swarm_votes::grouped_member(me, self.argument());
     return coordinator(self);
 }

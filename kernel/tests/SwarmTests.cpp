@@ -103,6 +103,8 @@ constexpr PlannedOutcome planned_outcomes[] = {
     // The weighting phase: three distrusted members say yes, two trusted ones no.
     { "decided", "yes", 0, 3, 5, false, 3 },
     { "decided", "no", 0, 0, 5, true, 2 },
+    // The group phase: twenty of one name, decided at the eleventh yes.
+    { "decided", "yes", 0, 11, 20, false, 11 },
 };
 constexpr size_t planned_proposals = sizeof(planned_outcomes) / sizeof(planned_outcomes[0]);
 
