@@ -221,7 +221,7 @@ bool ProposalBoard::advance(Nanoseconds now, size_t notice_budget)
         if (!is_due(slot, now))
             continue;
         size_t these = slot.tally->electorate_size() + 1;
-        if (notices > 0 && these > notice_budget - notices)
+        if (notices > 0 && notices + these > notice_budget)
             return false;
         notices += these;
         if (slot.state == ProposalSlot::State::Voting)

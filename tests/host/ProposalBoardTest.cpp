@@ -440,3 +440,21 @@ TEST(ProposalBoard, LargeElectorateInCallerStorage)
     EXPECT_NE(b.board->find(next)->electors.data(), storage.data());
     EXPECT_EQ(b.board->find(next)->tally->electorate_size(), 3u);
 }
+
+TEST(ProposalBoard, TimerRoundsKeepToTheNoticeBudget)
+{
+    // Three proposals of five electors reach their deadline together: with a budget of 6 events
+    // a round settles one (the first always, even when it alone exceeds the budget).
+    Board b;
+    auto electorate = agents({ 1, 2, 3, 4, 5 });
+    for (int i = 0; i < 3; ++i)
+        ASSERT_TRUE(b.board->open(99, b.spec(10 * second), span(electorate), 0).is_ok());
+    EXPECT_FALSE(b.board->advance(10 * second, 6));
+    EXPECT_EQ(b.board->open_count(), 2u);
+    EXPECT_FALSE(b.board->advance(10 * second, 1));
+    EXPECT_EQ(b.board->open_count(), 1u);
+    EXPECT_EQ(b.outbox.count(EventKind::ProposalDecided), 12u); // electors and proposer, twice
+    EXPECT_TRUE(b.board->advance(10 * second, 12));
+    EXPECT_EQ(b.board->open_count(), 0u);
+    EXPECT_TRUE(b.board->advance(10 * second, 1)); // nothing left
+}
