@@ -1,8 +1,9 @@
 // A proposal's electorate by group (docs/collective.md, "Group electorates"): every living
 // agent of that name at opening, isolated ones left out, each able to vote; a group nobody
-// bears is refused, as is a group together with explicit electors.
+// bears is refused, and so is a group larger than abi::proposal_max_group_electorate.
 #include <kernel/audit/KernelAuditLog.h>
 #include <kernel/govern/Collective.h>
+#include <kernel/govern/HeapArray.h>
 #include <kernel/object/Agent.h>
 #include <kernel/tests/Framework.h>
 #include <string.h>
@@ -76,6 +77,27 @@ KERNEL_TEST(group_electorate_is_every_living_member_but_the_cut_off)
     EXPECT_EQ(govern::vote(*group[3], opened.value(), 1).error(), Error::TimedOut);
     auto status = govern::proposal_status(opened.value());
     EXPECT(status.is_ok() && status.value().state == static_cast<uint32_t>(abi::ProposalState::Settled) && status.value().option == 1);
+    // These agents never run a thread, so nothing else tells the services they are gone.
+    govern::collective_agent_exited(proposer->id());
+    for (auto& member : group)
+        govern::collective_agent_exited(member->id());
+}
+
+KERNEL_TEST(group_electorate_past_its_maximum_is_refused)
+{
+    auto proposer = object::Agent::create("group-proposer").release_value();
+    auto crowd = govern::HeapArray<RefPtr<object::Agent>>::create(abi::proposal_max_group_electorate + 1).release_value();
+    for (auto& member : crowd.span())
+        member = object::Agent::create("group-crowd").release_value();
+    EXPECT_EQ(object::Agent::find_group("group-crowd", {}), abi::proposal_max_group_electorate + 1);
+    auto before = audit::kernel_log().status();
+    EXPECT_EQ(govern::open_proposal(*proposer, group_request("group-crowd"), {}).error(), Error::QuotaExceeded);
+    // Refused before anyone was enrolled or anything recorded.
+    EXPECT_EQ(audit::kernel_log().status().next_sequence, before.next_sequence);
+    // An isolated member is not counted: one fewer is within the bound (the rest of the check
+    // stops short of opening, which would enroll a thousand agents).
+    crowd.span()[0]->set_isolated(true);
+    EXPECT_EQ(object::Agent::find_group("group-crowd", {}), abi::proposal_max_group_electorate);
 }
 
 } // namespace gehri
