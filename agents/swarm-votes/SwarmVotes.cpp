@@ -3,7 +3,9 @@
 // outcome, and every elector votes by the plan below. Hostile electors vote twice, vote an
 // option that does not exist and vote after settlement; outsiders and the coordinator vote
 // without being electors. Every party checks the answers and the ProposalDecided it is told;
-// the kernel test (kernel/tests/SwarmTests.cpp) checks the audit log's tallies.
+// the kernel test (kernel/tests/SwarmTests.cpp) checks the audit log's tallies. Later phases
+// (Phases.h) vote with members of their own.
+#include "Phases.h"
 #include <user/libgehri/Channel.h>
 #include <user/swarm/Swarm.h>
 
@@ -193,6 +195,8 @@ int coordinator(const gehri::Agent& self)
     check_outcomes(checks, me, proposals);
     for (auto& elector : electors)
         checks.absorb("an elector", elector.wait(30 * second));
+    swarm_votes::run_weighted(checks, self);
+    swarm_votes::run_grouped(checks, self);
     return checks.report();
 }
 
@@ -206,5 +210,9 @@ int main(gehri::Agent& self)
         return elector(me, self.argument() & 0xffff);
     if (role == role_outsider)
         return outsider(me, self.argument() & ~(0xffull << 56));
+    if (role == swarm_votes::role_weighted)
+        return swarm_votes::weighted_member(me, self.argument());
+    if (role == swarm_votes::role_grouped)
+        return swarm_votes::grouped_member(me, self.argument());
     return coordinator(self);
 }

@@ -373,8 +373,8 @@ void LeaseManager::end_lease(LeaseSlot& lease, LeaseEnd end, Nanoseconds)
     });
     if (end == LeaseEnd::Expired)
         m_outbox.notify(Event { lease.holder, EventKind::LeaseLost, lease.id, lease.resource, static_cast<uint64_t>(end) });
-    if (end != LeaseEnd::Released)
-        tell_waiters(lease.resource);
+    // However the lease ended, the waiters hear it before the next grant.
+    tell_waiters(lease.resource);
     lease.id = 0;
 }
 

@@ -105,7 +105,8 @@ public:
     // Extends to now + term. NotFound (not the agent's lease), OutOfRange (term), Busy (others
     // wait: a holder cannot starve them by renewing).
     Result<void> renew(AgentId agent, LeaseId lease, Nanoseconds term, Nanoseconds now);
-    // NotFound if it is not the agent's lease.
+    // Ends the lease, tells its waiters (ResourceFreed) and grants to the next. NotFound if it is
+    // not the agent's lease.
     Result<void> release(AgentId agent, LeaseId lease, Nanoseconds now);
     // The agent died: every lease it holds ends at once (its waiters are told), and its queued
     // requests are dropped. Returns how many leases it lost.

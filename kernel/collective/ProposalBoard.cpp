@@ -44,7 +44,8 @@ Result<ProposalBoard> ProposalBoard::create(const ProposalBoardConfig& config, S
         slots[i].state = ProposalSlot::State::Free;
         slots[i].id = 0;
         slots[i].tally.reset();
-        slots[i].electors = electors.slice(i * capacity, capacity);
+        slots[i].pool_share = electors.slice(i * capacity, capacity);
+        slots[i].electors = slots[i].pool_share;
     }
     return ProposalBoard(config, slots, capacity, audit, outbox, standing);
 }
@@ -57,11 +58,25 @@ Result<void> ProposalBoard::check_spec(AgentId proposer, const ProposalSpec& spe
         return Error::InvalidArgument;
     if (spec.deadline <= now)
         return Error::InvalidArgument;
-    if (spec.deadline - now > m_config.max_voting_period || electorate_size > m_electorate_capacity)
+    if (spec.deadline - now > m_config.max_voting_period || electorate_size > capacity_for(spec))
         return Error::OutOfRange;
     if (proposer != kernel_agent && open_by(proposer) >= m_config.max_open_per_agent)
         return Error::QuotaExceeded;
     return {};
+}
+
+size_t ProposalBoard::capacity_for(const ProposalSpec& spec) const
+{
+    return spec.elector_storage.is_empty() ? m_electorate_capacity : spec.elector_storage.size();
+}
+
+ProposalSlot* ProposalBoard::free_slot()
+{
+    for (auto& candidate : m_slots) {
+        if (candidate.state == ProposalSlot::State::Free)
+            return &candidate;
+    }
+    return nullptr;
 }
 
 Result<void> ProposalBoard::fill_slot(ProposalSlot& slot, AgentId proposer, const ProposalSpec& spec)
@@ -76,6 +91,7 @@ Result<void> ProposalBoard::fill_slot(ProposalSlot& slot, AgentId proposer, cons
     slot.listener = spec.listener;
     slot.outcome = {};
     slot.cosign_deadline = 0;
+    slot.electors = spec.elector_storage.is_empty() ? slot.pool_share : spec.elector_storage;
     return {};
 }
 
@@ -96,13 +112,7 @@ Result<size_t> ProposalBoard::fill_electorate(ProposalSlot& slot, const Proposal
 Result<ProposalId> ProposalBoard::open(AgentId proposer, const ProposalSpec& spec, Span<const AgentId> electorate, Nanoseconds now)
 {
     TRY(check_spec(proposer, spec, electorate.size(), now));
-    ProposalSlot* slot = nullptr;
-    for (auto& candidate : m_slots) {
-        if (candidate.state == ProposalSlot::State::Free) {
-            slot = &candidate;
-            break;
-        }
-    }
+    ProposalSlot* slot = free_slot();
     if (!slot)
         return Error::OutOfMemory;
     TRY(fill_slot(*slot, proposer, spec));
@@ -197,14 +207,29 @@ Result<void> ProposalBoard::cosign(ProposalId id, bool approve, Nanoseconds now)
     return {};
 }
 
-void ProposalBoard::advance(Nanoseconds now)
+bool ProposalBoard::is_due(const ProposalSlot& slot, Nanoseconds now) const
 {
+    if (slot.state == ProposalSlot::State::Voting)
+        return slot.tally->evaluate(now).is_final();
+    return slot.state == ProposalSlot::State::AwaitingCosign && now >= slot.cosign_deadline;
+}
+
+bool ProposalBoard::advance(Nanoseconds now, size_t notice_budget)
+{
+    size_t notices = 0;
     for (auto& slot : m_slots) {
+        if (!is_due(slot, now))
+            continue;
+        size_t these = slot.tally->electorate_size() + 1;
+        if (notices > 0 && notices + these > notice_budget)
+            return false;
+        notices += these;
         if (slot.state == ProposalSlot::State::Voting)
             settle_if_final(slot, now);
-        else if (slot.state == ProposalSlot::State::AwaitingCosign && now >= slot.cosign_deadline)
+        else
             finish(slot, Verdict::CosignExpired, now);
     }
+    return true;
 }
 
 Nanoseconds ProposalBoard::next_deadline() const

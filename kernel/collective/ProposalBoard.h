@@ -51,6 +51,10 @@ struct ProposalSpec {
     Nanoseconds deadline { 0 };
     bool requires_cosign { false };    // set by the caller from policy
     DecisionListener* listener { nullptr };
+    // Room for an electorate larger than a slot's share of the board's pool (a group's): at
+    // least the electorate's size. The caller keeps it alive until the proposal has settled
+    // (find() no longer finds it). Empty: the slot's share.
+    Span<Elector> elector_storage {};
 };
 
 struct ProposalBoardConfig {
@@ -74,7 +78,8 @@ struct ProposalSlot {
     DecisionListener* listener { nullptr };
     Outcome outcome {};                 // while awaiting the co-sign
     Nanoseconds cosign_deadline { 0 };
-    Span<Elector> electors;             // this slot's share of the elector pool
+    Span<Elector> electors;             // the proposal's: pool_share, or the spec's elector_storage
+    Span<Elector> pool_share;           // this slot's share of the board's elector pool
     Optional<Tally> tally;
 };
 
@@ -87,15 +92,18 @@ public:
     static constexpr uint32_t max_options = 8;
 
     // `slots` bounds the proposals open at once; `electors` is split evenly between the slots,
-    // so it bounds one electorate at electors.size() / slots.size(). `standing` may be null.
+    // so it bounds one electorate at electors.size() / slots.size() unless the spec brings its
+    // own storage. `standing` may be null.
     static Result<ProposalBoard> create(const ProposalBoardConfig& config, Span<ProposalSlot> slots,
         Span<Elector> electors, AuditTrail& audit, Outbox& outbox, const Standing* standing);
 
     // Opens a proposal by `proposer` for `electorate` (agents that may not vote are left out).
     // InvalidArgument: bad spec (options, names, threshold, empty or duplicate electorate,
     // reputation weighting without a Standing, deadline not after now). OutOfRange: deadline too
-    // far, electorate too big, a label or the question too long. QuotaExceeded: the proposer has
-    // max_open_per_agent open. OutOfMemory: no free slot.
+    // far, electorate bigger than its storage, a label or the question too long. QuotaExceeded:
+    // the proposer has max_open_per_agent open. OutOfMemory: no free slot.
+    // Cost: O(n log n) for an electorate of n (sorting it), one ProposalOpened per elector; a
+    // ballot costs O(log n), the outcome n ProposalDecided events.
     Result<ProposalId> open(AgentId proposer, const ProposalSpec& spec, Span<const AgentId> electorate, Nanoseconds now);
 
     // One ballot per elector. NotFound: no such proposal ever. TimedOut: voting on it is over.
@@ -108,9 +116,12 @@ public:
     // no proposal waits for a co-sign under this id.
     Result<void> cosign(ProposalId, bool approve, Nanoseconds now);
 
-    // Settles everything due by `now` (deadlines, co-sign windows). The kernel calls it from its
-    // timer at next_deadline().
-    void advance(Nanoseconds now);
+    // Settles what is due by `now` (deadlines, co-sign windows), as long as the events it sends
+    // (an electorate's size plus one per proposal) stay within `notice_budget`; the first due
+    // proposal is always settled. False when due work is left for another call (so that an
+    // outbox drained between calls is never asked to hold several large electorates' events).
+    // The kernel calls it from its timer at next_deadline().
+    bool advance(Nanoseconds now, size_t notice_budget = SIZE_MAX);
     // The earliest time advance() has work, or UINT64_MAX.
     Nanoseconds next_deadline() const;
 
@@ -136,9 +147,12 @@ private:
     Result<void> check_spec(AgentId proposer, const ProposalSpec& spec, size_t electorate_size, Nanoseconds now) const;
     Result<void> fill_slot(ProposalSlot&, AgentId proposer, const ProposalSpec& spec);
     Result<size_t> fill_electorate(ProposalSlot&, const ProposalSpec& spec, Span<const AgentId> electorate) const;
+    size_t capacity_for(const ProposalSpec& spec) const;
+    ProposalSlot* free_slot();
     ProposalSlot* find_slot(ProposalId);
     void record_opening(const ProposalSlot&, Nanoseconds deadline);
     void settle_if_final(ProposalSlot&, Nanoseconds now);
+    bool is_due(const ProposalSlot&, Nanoseconds now) const;
     void finish(ProposalSlot&, Verdict, Nanoseconds now);
     void notify_all(const ProposalSlot&, const Event& event);
 

@@ -28,8 +28,12 @@ namespace {
 // (7/8 usable: ~458,000 rated pairs, 112 per agent at 4,096 agents, 8 MiB).
 constexpr size_t first_agents = 64;
 constexpr size_t first_feedback_slots = 512;
-constexpr size_t proposal_slots = 16;
 constexpr size_t auction_slots = 8;
+// A timer round queues at most max(notice_budget, one proposal's) events (every elector and
+// the proposer), leaving the rest of the outbox's ring to the round's other acts.
+constexpr size_t notice_budget = 1000;
+static_assert(notice_budget <= KernelOutbox::capacity / 2);
+static_assert(abi::proposal_max_group_electorate + 1 <= KernelOutbox::capacity - notice_budget);
 constexpr size_t bids_per_auction = 16;
 
 struct Storage {
@@ -156,6 +160,15 @@ Result<Threshold> threshold_of(uint32_t raw)
     return Error::InvalidArgument;
 }
 
+Result<Weighting> weighting_of(uint32_t raw)
+{
+    switch (static_cast<abi::ProposalWeighting>(raw)) {
+    case abi::ProposalWeighting::OneAgentOneVote: return Weighting::OneAgentOneVote;
+    case abi::ProposalWeighting::ReputationWeighted: return Weighting::ReputationWeighted;
+    }
+    return Error::InvalidArgument;
+}
+
 // The boot image's policy, or the built-in one. A refused file stops the swarm, not the
 // kernel: the services still run (under the built-in policy, with no agent to apply it to)
 // so that the console and break-glass keep working.
@@ -263,14 +276,17 @@ void collective_advance(uint64_t now)
     if (!collective_ready())
         return;
     auto& all = services();
-    {
-        InterruptSafeGuard guard(s_lock);
-        all.board->advance(now);
-        all.ledger->advance(now);
-        all.leases->advance(now);
+    // Rounds, the outbox drained after each, so that it holds one round's events at a time.
+    for (bool done = false; !done;) {
+        {
+            InterruptSafeGuard guard(s_lock);
+            done = all.board->advance(now, notice_budget);
+            all.ledger->advance(now);
+            all.leases->advance(now);
+        }
+        all.outbox.perform_pending();
+        sched::kernel_scheduler().wake_all(s_event_posted);
     }
-    all.outbox.perform_pending();
-    sched::kernel_scheduler().wake_all(s_event_posted);
 }
 
 uint64_t collective_next_deadline()
@@ -299,11 +315,14 @@ void collective_agent_exited(AgentId agent)
     events().forget(agent);
 }
 
-Result<uint64_t> open_proposal(object::Agent& agent, const abi::ProposalRequest& request, Span<const AgentId> electorate)
+namespace {
+
+// What ProposalRequest asks, as a spec (the labels in `options`); the deadline, co-sign and
+// electorate storage are filled under the lock.
+Result<ProposalSpec> spec_of(const abi::ProposalRequest& request, StringView (&options)[abi::proposal_max_options])
 {
-    if (request.option_count < 2 || request.option_count > abi::proposal_max_options)
+    if (request.option_count < 2 || request.option_count > abi::proposal_max_options || request.reserved != 0)
         return Error::InvalidArgument;
-    StringView options[abi::proposal_max_options];
     for (size_t i = 0; i < request.option_count; ++i)
         options[i] = bounded(request.options[i], sizeof(request.options[i]));
     ProposalSpec spec;
@@ -311,26 +330,97 @@ Result<uint64_t> open_proposal(object::Agent& agent, const abi::ProposalRequest&
     spec.question = bounded(request.question, sizeof(request.question));
     spec.options = Span<const StringView>(options, request.option_count);
     spec.threshold = TRY(threshold_of(request.threshold));
-    // Electors that have not called the collective yet are enrolled now: the board leaves out
-    // whoever the reputation service does not know, so they would silently lose their vote.
-    // Looked up before the service lock, which must not nest the agent registry's.
-    bool live[abi::proposal_max_electorate] {};
-    for (size_t i = 0; i < electorate.size() && i < abi::proposal_max_electorate; ++i)
-        live[i] = object::Agent::find(electorate[i]) != nullptr;
-    return locked([&](Services& all, Nanoseconds now) -> Result<uint64_t> {
-        TRY(admit_locked(all, agent, PolicyVerb::Propose, spec.kind, now));
-        for (size_t i = 0; i < electorate.size() && i < abi::proposal_max_electorate; ++i) {
-            if (live[i])
-                TRY(enroll_locked(all, electorate[i], now));
+    spec.weighting = TRY(weighting_of(request.weighting));
+    return spec;
+}
+
+// Frees the electorates of group proposals the board has settled; returns an unused entry.
+// There is one: entries in use belong to open proposals, and a board slot is left for this one.
+GroupElectorate& free_group_electorate(Services& all)
+{
+    GroupElectorate* unused = nullptr;
+    for (auto& entry : all.group_electorates) {
+        if (entry.proposal != 0 && all.board->find(entry.proposal) == nullptr) {
+            entry.proposal = 0;
+            entry.electors = {};
         }
-        if (request.voting_period_ns == 0 || request.voting_period_ns > UINT64_MAX - now)
-            return Error::InvalidArgument;
-        spec.deadline = now + request.voting_period_ns;
-        spec.requires_cosign = all.policy.requires_cosign(spec.kind);
-        if (spec.kind == lift_quarantine_kind)
-            return TRY(all.appeals->open(agent.id(), spec, electorate, now));
-        return TRY(all.board->open(agent.id(), spec, electorate, now));
+        if (entry.proposal == 0 && unused == nullptr)
+            unused = &entry;
+    }
+    VERIFY(unused != nullptr);
+    return *unused;
+}
+
+// Electors that have not called the collective yet are enrolled (`fresh`, those alive): the
+// board leaves out whoever the reputation service does not know, so they would silently lose
+// their vote. `group` anchors pre-trusted members as their own calls would.
+Result<ProposalId> open_locked(Services& all, object::Agent& agent, ProposalSpec& spec, uint64_t period_ns, Span<const AgentId> electorate,
+    Span<const AgentId> fresh, StringView group, Nanoseconds now)
+{
+    TRY(admit_locked(all, agent, PolicyVerb::Propose, spec.kind, now));
+    for (AgentId elector : fresh)
+        TRY(enroll_locked(all, elector, now, group));
+    if (period_ns == 0 || period_ns > UINT64_MAX - now)
+        return Error::InvalidArgument;
+    spec.deadline = now + period_ns;
+    spec.requires_cosign = all.policy.requires_cosign(spec.kind);
+    if (spec.kind == lift_quarantine_kind)
+        return all.appeals->open(agent.id(), spec, electorate, now);
+    return all.board->open(agent.id(), spec, electorate, now);
+}
+
+Result<uint64_t> open_explicit(object::Agent& agent, const abi::ProposalRequest& request, ProposalSpec& spec, Span<const AgentId> electorate)
+{
+    if (electorate.size() > abi::proposal_max_electorate)
+        return Error::InvalidArgument;
+    // Looked up before the service lock, which must not nest the agent registry's.
+    AgentId live[abi::proposal_max_electorate] {};
+    size_t live_count = 0;
+    for (AgentId elector : electorate) {
+        if (object::Agent::find(elector) != nullptr)
+            live[live_count++] = elector;
+    }
+    return locked([&](Services& all, Nanoseconds now) -> Result<uint64_t> {
+        return TRY(open_locked(all, agent, spec, request.voting_period_ns, electorate, Span<const AgentId>(live, live_count), {}, now));
     });
+}
+
+// The group's members are found (outside the service lock) and given heap storage, which the
+// services keep while the proposal lives.
+Result<uint64_t> open_for_group(object::Agent& agent, const abi::ProposalRequest& request, ProposalSpec& spec)
+{
+    StringView group = bounded(request.group, sizeof(request.group));
+    size_t count = object::Agent::find_group(group, {});
+    if (count > abi::proposal_max_group_electorate)
+        return Error::QuotaExceeded;
+    if (count == 0)
+        return Error::InvalidArgument; // nobody to vote
+    auto members = TRY(HeapArray<AgentId>::create(count));
+    size_t found = object::Agent::find_group(group, members.span());
+    count = found < count ? found : count; // members that ended meanwhile
+    if (count == 0)
+        return Error::InvalidArgument;
+    auto electors = TRY(HeapArray<Elector>::create(count));
+    spec.elector_storage = electors.span();
+    Span<const AgentId> electorate(members.span().data(), count);
+    return locked([&](Services& all, Nanoseconds now) -> Result<uint64_t> {
+        ProposalId id = TRY(open_locked(all, agent, spec, request.voting_period_ns, electorate, electorate, group, now));
+        GroupElectorate& entry = free_group_electorate(all);
+        entry.proposal = id;
+        entry.electors = std::move(electors);
+        return id;
+    });
+}
+
+} // namespace
+
+Result<uint64_t> open_proposal(object::Agent& agent, const abi::ProposalRequest& request, Span<const AgentId> electorate)
+{
+    StringView options[abi::proposal_max_options];
+    ProposalSpec spec = TRY(spec_of(request, options));
+    if (request.group[0] != '\0')
+        return open_for_group(agent, request, spec);
+    return open_explicit(agent, request, spec, electorate);
 }
 
 Result<void> vote(object::Agent& agent, ProposalId id, uint32_t option)

@@ -19,6 +19,7 @@ namespace gehri::govern::internal {
 using namespace collective;
 
 constexpr size_t recent_results = 32;
+constexpr size_t proposal_slots = 16;
 
 // Records how proposals ended before forwarding every act to the KernelOutbox: the board frees
 // a proposal's slot when it settles, and ProposalResult must still answer afterwards.
@@ -72,6 +73,14 @@ struct AgentStorage {
     size_t bytes() const { return peers.bytes() + trust.bytes() + feedback.bytes() + index.bytes() + accounts.bytes() + account_index.bytes(); }
 };
 
+// A group proposal's electorate, on the heap (up to abi::proposal_max_group_electorate
+// electors, 24 bytes each), kept until the board no longer knows the proposal: freed when the
+// next group proposal opens. At most one per board slot.
+struct GroupElectorate {
+    ProposalId proposal { 0 };
+    HeapArray<Elector> electors;
+};
+
 struct Services {
     Services(AuditTrail& trail, KernelOutbox& outbox, Policy policy_)
         : outbox(outbox)
@@ -91,6 +100,7 @@ struct Services {
     Optional<ProposalBoard> board;
     Optional<LeaseManager> leases;
     Optional<QuarantineAppeals> appeals;
+    GroupElectorate group_electorates[proposal_slots];
 };
 
 // The services, once initialize_collective has built them (VERIFY).

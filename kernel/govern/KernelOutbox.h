@@ -11,10 +11,13 @@ namespace gehri::govern {
 // service's lock, because acting takes other locks (agents, run queues, wait queues).
 // A full queue drops the act and counts it; the acts that must never be lost (break-glass
 // controls) are few per command and the queue holds many more. It is sized for a swarm: one
-// judgment can quarantine hundreds of agents at once, each told by an event (a ring of 1024
-// acts, ~100 KiB).
+// judgment can quarantine hundreds of agents at once, each told by an event, and a group
+// proposal tells up to abi::proposal_max_group_electorate electors and its proposer at once
+// (a ring of 2048 acts, ~200 KiB; a timer round of the board queues about half of that).
 class KernelOutbox final : public collective::Outbox {
 public:
+    static constexpr size_t capacity = 2048;
+
     void notify(const collective::Event&) override;
     void apply(const collective::ResourceEffect&) override;
     void control(const collective::ControlAction&) override;
@@ -33,8 +36,6 @@ private:
         collective::ResourceEffect effect;
         collective::ControlAction control;
     };
-    static constexpr size_t capacity = 1024;
-
     void queue(const Act&);
     void perform(const Act&);
     void perform_control(const collective::ControlAction&);

@@ -2,6 +2,7 @@
 
 #include <kernel/agent/UserAddressSpace.h>
 #include <kernel/ipc/DeliveryGate.h>
+#include <kernel/lib/Span.h>
 #include <kernel/lib/Spinlock.h>
 #include <kernel/object/CapabilityGrants.h>
 #include <kernel/object/HandleTable.h>
@@ -131,6 +132,10 @@ public:
     static size_t live_count();
     // The agent with this id, if it is alive and has not exited.
     static RefPtr<Agent> find(AgentId id);
+    // The ids of the agents named `group` (docs/policy.md, "WHO") that are alive, not exiting
+    // and not isolated, oldest first, as many as `out` holds; returns how many there are in all
+    // (more than out.size() when they did not fit). A proposal's group electorate.
+    static size_t find_group(StringView group, Span<AgentId> out);
     // Snapshots of the agents alive, oldest first, at most `limit`; returns how many.
     static size_t snapshot_all(AgentSnapshot* out, size_t limit);
     // This agent alone (memory_resident is left 0: snapshot_all fills it).

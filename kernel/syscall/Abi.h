@@ -17,7 +17,7 @@
 // rsp, r12-r15 and the FPU/SSE registers are preserved.
 namespace gehri::abi {
 
-constexpr uint32_t syscall_abi_version = 9;
+constexpr uint32_t syscall_abi_version = 10;
 
 enum class Syscall : uint64_t {
     Null = 0, // does nothing, returns 0: the cost of the round trip itself
@@ -330,11 +330,21 @@ static_assert(sizeof(DisplayInfo) == 32);
 
 enum class ProposalThreshold : uint32_t { SimpleMajority = 0, TwoThirds = 1, Unanimity = 2 };
 
+// OneAgentOneVote: every elector weighs 1. ReputationWeighted: each weighs its vote weight
+// (1000 x its standing, docs/collective.md "Reputation"), taken at opening.
+enum class ProposalWeighting : uint32_t { OneAgentOneVote = 0, ReputationWeighted = 1 };
+
 constexpr size_t proposal_max_options = 8;
-constexpr size_t proposal_max_electorate = 16;
+constexpr size_t proposal_max_electorate = 16; // explicit electors
+// A group electorate's most members (more: QuotaExceeded). Bounded by the kernel's ring of
+// pending events, which must hold one ProposalOpened per elector (docs/collective.md).
+constexpr size_t proposal_max_group_electorate = 1024;
+constexpr size_t proposal_group_length = 32; // an agent's name: at most 31 bytes
 constexpr uint32_t ballot_abstain = ~uint32_t(0);
 
-// ProposalOpen's request. Strings are NUL-padded (a full array has no NUL).
+// ProposalOpen's request. Strings are NUL-padded (a full array has no NUL). The electorate is
+// explicit (electorate, electorate_count) or a group (group, with electorate and
+// electorate_count 0): every agent of that name alive at opening, cut-off ones left out.
 struct ProposalRequest {
     char kind[24] {}; // what it is about; policy matches on it
     char question[96] {};
@@ -343,9 +353,12 @@ struct ProposalRequest {
     uint32_t threshold { 0 }; // ProposalThreshold
     uint64_t voting_period_ns { 0 };
     uint64_t electorate { 0 }; // const uint64_t*: agent ids
-    uint64_t electorate_count { 0 }; // 1 .. proposal_max_electorate
+    uint64_t electorate_count { 0 }; // 1 .. proposal_max_electorate, or 0 with a group
+    uint32_t weighting { 0 }; // ProposalWeighting
+    uint32_t reserved { 0 }; // must be 0
+    char group[proposal_group_length] {}; // an agent group (its members' name); empty: explicit
 };
-static_assert(sizeof(ProposalRequest) == 344);
+static_assert(sizeof(ProposalRequest) == 384);
 
 enum class ProposalState : uint32_t { Voting = 0, AwaitingCosign = 1, Settled = 2 };
 

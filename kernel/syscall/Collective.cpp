@@ -90,6 +90,11 @@ Result<uint64_t> sys_proposal_open(Caller& caller, HandleArgument self, UserPoin
 {
     TRY(check_self(caller, self, Rights::Govern));
     abi::ProposalRequest copy = TRY(copy_from_user(request));
+    if (copy.group[0] != '\0') {
+        if (copy.electorate != 0 || copy.electorate_count != 0)
+            return Error::InvalidArgument;
+        return govern::open_proposal(caller.agent(), copy, {});
+    }
     if (copy.electorate_count == 0 || copy.electorate_count > abi::proposal_max_electorate)
         return Error::InvalidArgument;
     collective::AgentId electorate[abi::proposal_max_electorate];

@@ -89,15 +89,61 @@ struct PlannedOutcome {
     StringView outcome;
     StringView option;
     uint64_t tied;
-    uint64_t for_weight;
+    uint64_t for_weight; // one agent, one vote; 0 for a reputation-weighted proposal (checked apart)
+    uint64_t electorate;
+    bool weighted;
+    uint64_t min_ballots; // a proposal may settle before the last ballots come
 };
 
 constexpr PlannedOutcome planned_outcomes[] = {
-    { "decided", "yes", 0, 8 },
-    { "no_majority", "", 0, 0 },
-    { "decided", "yes", 0, 13 },
-    { "tie", "", 0b11, 0 },
+    { "decided", "yes", 0, 8, 15, false, 8 },
+    { "no_majority", "", 0, 0, 15, false, 15 },
+    { "decided", "yes", 0, 13, 15, false, 15 },
+    { "tie", "", 0b11, 0, 15, false, 15 },
+    // The weighting phase: three distrusted members say yes, two trusted ones no.
+    { "decided", "yes", 0, 3, 5, false, 3 },
+    { "decided", "no", 0, 0, 5, true, 2 },
+    // The group phase: twenty of one name, decided at the eleventh yes.
+    { "decided", "yes", 0, 11, 20, false, 11 },
 };
+constexpr size_t planned_proposals = sizeof(planned_outcomes) / sizeof(planned_outcomes[0]);
+
+// A reputation-weighted electorate weighs its members' vote weights, not one each; the two
+// trusted members' "no" carries more than half of the weight cast (else it could not win).
+void check_weighted_outcome(const audit::RecordView& record)
+{
+    uint64_t for_weight = integer(record, "for_weight");
+    uint64_t cast = integer(record, "cast_weight");
+    EXPECT(for_weight > 0);
+    EXPECT(2 * for_weight > cast);
+    EXPECT(cast != integer(record, "ballots"));
+}
+
+void check_outcome(const audit::RecordView& record, const PlannedOutcome& planned)
+{
+    EXPECT(text(record, "outcome") == planned.outcome);
+    EXPECT(text(record, "option") == planned.option);
+    EXPECT_EQ(integer(record, "tied"), planned.tied);
+    EXPECT_EQ(integer(record, "electorate"), planned.electorate);
+    uint64_t ballots = integer(record, "ballots");
+    EXPECT(ballots >= planned.min_ballots && ballots <= planned.electorate);
+    if (planned.weighted) {
+        check_weighted_outcome(record);
+        return;
+    }
+    EXPECT_EQ(integer(record, "for_weight"), planned.for_weight);
+    // Abstentions count in the cast weight too.
+    EXPECT_EQ(integer(record, "cast_weight"), ballots);
+}
+
+void check_opening(const audit::RecordView& record, const PlannedOutcome& planned)
+{
+    EXPECT_EQ(integer(record, "electorate"), planned.electorate);
+    if (planned.weighted)
+        EXPECT(integer(record, "weight") != planned.electorate); // vote weights (1000 for average trust)
+    else
+        EXPECT_EQ(integer(record, "weight"), planned.electorate); // one agent, one vote
+}
 
 } // namespace
 
@@ -109,44 +155,32 @@ KERNEL_TEST(swarm_votes_settle_by_each_rule_and_are_audited)
     EXPECT_EQ(run.exit.reason, ExitReason::Exited);
     EXPECT_EQ(run.exit.status, 0);
     EXPECT_EQ(audit::kernel_log().status().dropped_total, before.dropped_total);
-    constexpr size_t proposals = sizeof(planned_outcomes) / sizeof(planned_outcomes[0]);
-    uint64_t ids[proposals] {};
+    uint64_t ids[planned_proposals] {};
     size_t opened = 0;
     size_t outcomes = 0;
     (void)audit::kernel_log().for_each_pending([&](const audit::RecordView& record, const audit::Sha256Digest&, const audit::Sha256Digest&) {
         if (record.sequence < before.next_sequence || record.agent != run.coordinator)
             return;
-        if (record.kind == audit::RecordKind::ProposalOpened && opened < proposals) {
-            ids[opened++] = integer(record, "proposal");
-            EXPECT_EQ(integer(record, "electorate"), 15u);
-            EXPECT_EQ(integer(record, "weight"), 15u); // one agent, one vote
+        if (record.kind == audit::RecordKind::ProposalOpened) {
+            EXPECT(opened < planned_proposals);
+            if (opened < planned_proposals) {
+                check_opening(record, planned_outcomes[opened]);
+                ids[opened++] = integer(record, "proposal");
+            }
         }
         if (record.kind != audit::RecordKind::ProposalOutcome)
             return;
         size_t k = 0;
-        while (k < proposals && ids[k] != integer(record, "proposal"))
+        while (k < planned_proposals && ids[k] != integer(record, "proposal"))
             ++k;
-        EXPECT(k < proposals);
-        if (k == proposals)
+        EXPECT(k < planned_proposals);
+        if (k == planned_proposals)
             return;
         ++outcomes;
-        const PlannedOutcome& planned = planned_outcomes[k];
-        EXPECT(text(record, "outcome") == planned.outcome);
-        EXPECT(text(record, "option") == planned.option);
-        EXPECT_EQ(integer(record, "tied"), planned.tied);
-        EXPECT_EQ(integer(record, "for_weight"), planned.for_weight);
-        EXPECT_EQ(integer(record, "electorate"), 15u);
-        // The majority settles at its 8th yes, which may come before the last no; the others
-        // can settle only with every ballot in. Abstentions count in the cast weight too.
-        uint64_t ballots = integer(record, "ballots");
-        EXPECT_EQ(integer(record, "cast_weight"), ballots);
-        if (k == 0)
-            EXPECT(ballots >= 8 && ballots <= 15);
-        else
-            EXPECT_EQ(ballots, 15u);
+        check_outcome(record, planned_outcomes[k]);
     });
-    EXPECT_EQ(opened, 4u);
-    EXPECT_EQ(outcomes, 4u);
+    EXPECT_EQ(opened, planned_proposals);
+    EXPECT_EQ(outcomes, planned_proposals);
 }
 
 KERNEL_TEST(swarm_auctions_clear_at_the_right_prices)

@@ -383,3 +383,27 @@ TEST(LeaseManager, HostileChurnKeepsTheInvariants)
     EXPECT_GT(ends.size(), 100u);
     EXPECT_TRUE(l.audit.owned->log.verify_pending().is_ok());
 }
+
+TEST(LeaseManager, ReleaseTellsWaitersLikeExpiryAndDeath)
+{
+    Leases l;
+    uint32_t thermal = l.add();
+    auto a = l.acquire(1, thermal, 0).value();
+    ASSERT_TRUE(a.granted);
+    ASSERT_FALSE(l.acquire(2, thermal, 1).value().granted);
+    ASSERT_FALSE(l.acquire(3, thermal, 1).value().granted);
+    ASSERT_TRUE(l.manager->release(1, a.lease, 2).is_ok());
+    EXPECT_TRUE(l.manager->holds(2, thermal));
+    auto first = l.outbox.events_for(2);
+    ASSERT_EQ(first.size(), 2u);
+    EXPECT_EQ(first[0].kind, EventKind::ResourceFreed);
+    EXPECT_EQ(first[0].subject, thermal);
+    EXPECT_EQ(first[1].kind, EventKind::LeaseGranted);
+    auto second = l.outbox.events_for(3);
+    ASSERT_EQ(second.size(), 1u); // still waiting: told, not granted
+    EXPECT_EQ(second[0].kind, EventKind::ResourceFreed);
+    for (const auto& event : l.outbox.events_for(1)) { // the holder let go itself: not told it lost it
+        EXPECT_NE(event.kind, EventKind::LeaseLost);
+        EXPECT_NE(event.kind, EventKind::ResourceFreed);
+    }
+}

@@ -395,3 +395,66 @@ TEST(ProposalBoard, HostileVotersNeverBreakTheBoard)
     EXPECT_TRUE(b.audit.owned->log.verify_pending().is_ok());
     EXPECT_EQ(b.audit.trail.records_dropped(), 0u);
 }
+
+TEST(ProposalBoard, LargeElectorateInCallerStorage)
+{
+    // A group's electorate: 8,192 agents, far beyond a slot's share of the pool (16), in storage
+    // the caller brings. Quarantined members are left out; the slot's share is used again after.
+    constexpr size_t members = 8192;
+    FakeStanding standing;
+    std::vector<AgentId> electorate;
+    for (AgentId id = 1000 + members; id > 1000; --id) // unsorted: the board sorts
+        electorate.push_back(id);
+    for (AgentId id = 1001; id <= 1010; ++id)
+        standing.quarantined.insert(id);
+    Board b({}, 4, 16, &standing);
+    EXPECT_EQ(b.board->open(1, b.spec(10 * second), span(electorate), 0).error(), Error::OutOfRange);
+    std::vector<Elector> storage(members - 1);
+    auto spec = b.spec(10 * second);
+    spec.elector_storage = { storage.data(), storage.size() };
+    EXPECT_EQ(b.board->open(1, spec, span(electorate), 0).error(), Error::OutOfRange); // one short
+    EXPECT_EQ(b.outbox.count(EventKind::ProposalOpened), 0u);
+    storage.resize(members);
+    spec.elector_storage = { storage.data(), storage.size() };
+    auto id = b.board->open(1, spec, span(electorate), 0).value();
+    const ProposalSlot* slot = b.board->find(id);
+    ASSERT_NE(slot, nullptr);
+    EXPECT_EQ(slot->electors.data(), storage.data());
+    EXPECT_EQ(slot->tally->electorate_size(), members - 10);
+    EXPECT_EQ(b.outbox.count(EventKind::ProposalOpened), members - 10 + 1); // and the proposer
+    EXPECT_EQ(b.audit.records(RecordKind::ProposalOpened)[0].integer("electorate"), static_cast<int64_t>(members - 10));
+    EXPECT_EQ(b.board->vote(1001, id, Ballot::for_option(1), 1).error(), Error::AccessDenied);
+    // More than half of 8,182 say yes: decided at the 4,092nd.
+    for (AgentId voter = 1011; voter < 1011 + 4091; ++voter)
+        ASSERT_TRUE(b.board->vote(voter, id, Ballot::for_option(1), 1).is_ok());
+    EXPECT_EQ(b.board->open_count(), 1u);
+    ASSERT_TRUE(b.board->vote(1011 + 4091, id, Ballot::for_option(1), 1).is_ok());
+    EXPECT_EQ(b.board->open_count(), 0u);
+    EXPECT_EQ(b.outbox.count(EventKind::ProposalDecided), members - 10 + 1);
+    auto outcomes = b.audit.records(RecordKind::ProposalOutcome);
+    ASSERT_EQ(outcomes.size(), 1u);
+    EXPECT_EQ(outcomes[0].integer("for_weight"), 4092);
+    // The slot is back on its share of the pool.
+    auto small = agents({ 1, 2, 3 });
+    auto next = b.board->open(1, b.spec(10 * second), span(small), 2).value();
+    EXPECT_NE(b.board->find(next)->electors.data(), storage.data());
+    EXPECT_EQ(b.board->find(next)->tally->electorate_size(), 3u);
+}
+
+TEST(ProposalBoard, TimerRoundsKeepToTheNoticeBudget)
+{
+    // Three proposals of five electors reach their deadline together: with a budget of 6 events
+    // a round settles one (the first always, even when it alone exceeds the budget).
+    Board b;
+    auto electorate = agents({ 1, 2, 3, 4, 5 });
+    for (int i = 0; i < 3; ++i)
+        ASSERT_TRUE(b.board->open(99, b.spec(10 * second), span(electorate), 0).is_ok());
+    EXPECT_FALSE(b.board->advance(10 * second, 6));
+    EXPECT_EQ(b.board->open_count(), 2u);
+    EXPECT_FALSE(b.board->advance(10 * second, 1));
+    EXPECT_EQ(b.board->open_count(), 1u);
+    EXPECT_EQ(b.outbox.count(EventKind::ProposalDecided), 12u); // electors and proposer, twice
+    EXPECT_TRUE(b.board->advance(10 * second, 12));
+    EXPECT_EQ(b.board->open_count(), 0u);
+    EXPECT_TRUE(b.board->advance(10 * second, 1)); // nothing left
+}

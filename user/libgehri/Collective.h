@@ -22,6 +22,9 @@ struct Proposal {
     abi::ProposalThreshold threshold { abi::ProposalThreshold::SimpleMajority };
     uint64_t voting_period_ns { 0 };
     Span<const uint64_t> electorate;
+    abi::ProposalWeighting weighting { abi::ProposalWeighting::OneAgentOneVote };
+    // Instead of an electorate: every living agent of this name (its manifest's [agent NAME]).
+    StringView group {};
 };
 Result<ProposalId> proposal_open(HandleValue self, const Proposal&);
 Result<void> proposal_vote(HandleValue self, ProposalId, uint32_t option);

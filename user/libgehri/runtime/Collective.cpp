@@ -39,6 +39,8 @@ Result<ProposalId> proposal_open(HandleValue self, const Proposal& proposal)
     request.voting_period_ns = proposal.voting_period_ns;
     request.electorate = address(proposal.electorate.data());
     request.electorate_count = proposal.electorate.size();
+    request.weighting = static_cast<uint32_t>(proposal.weighting);
+    copy_name(request.group, proposal.group);
     return TRY(checked(raw::syscall3(Syscall::ProposalOpen, self, address(&request))));
 }
 
