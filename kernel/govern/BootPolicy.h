@@ -32,7 +32,12 @@ Result<LoadedPolicy> load_policy(bool present, StringView file_text, Span<collec
 Result<LoadedPolicy> load_boot_policy(const boot::Initrd*, Span<collective::PolicyRule>, Span<collective::CosignRule>,
     collective::AuditTrail&, Diagnostic&);
 
-// Directives in force: allow/deny rules, cosign requirements and limits.
+// Refuses the boot image's policy after the fact: a PolicyRejected record (file, line,
+// problem) from the diagnostic, whose code is returned.
+Error refuse_policy(collective::AuditTrail&, const Diagnostic&);
+
+// Directives in force: allow/deny rules, cosign requirements, limits, pre-trusted groups and
+// declared resources.
 size_t directive_count(const collective::Policy&);
 
 } // namespace gehri::govern
