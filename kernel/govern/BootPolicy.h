@@ -14,7 +14,9 @@ constexpr StringView boot_policy_path = "etc/policy";
 
 // Kept in step with the default etc/policy (manifests/default.policy).
 constexpr StringView builtin_policy = "deny any lease kernel:*   # the kernel's own resources\n"
-                                      "limit proposals 4\n";
+                                      "limit proposals 4\n"
+                                      "resource radio:uplink rule priority\n"
+                                      "resource gpu:0 rule auction reserve 5 round 200\n";
 
 enum class PolicyOrigin : uint8_t { BuiltIn, BootImage };
 
