@@ -1,19 +1,12 @@
 #pragma once
 
+#include <kernel/collective/ContentionRule.h>
 #include <kernel/collective/CreditLedger.h>
 #include <kernel/collective/ProposalBoard.h>
 
 namespace gehri::collective {
 
 using LeaseId = uint64_t; // 0 is never a lease
-
-// Who gets a contended resource next.
-enum class ContentionRule : uint8_t {
-    FirstCome, // the oldest request
-    Priority,  // the highest priority class (given by the kernel, never by the agent), then the oldest
-    Auction,   // a sealed-bid (second-price) round among the waiters; the winner is next
-    GroupVote, // the resource's group votes among the waiters (first come if the vote fails)
-};
 
 // Why a lease or a queued request ended.
 enum class LeaseEnd : uint8_t { Released, Expired, HolderDied, Outbid, Refused };

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <kernel/collective/ContentionRule.h>
 #include <kernel/collective/Types.h>
 #include <kernel/lib/Diagnostic.h>
 #include <kernel/lib/Result.h>
@@ -45,6 +46,17 @@ struct PolicyDecision {
     const PolicyRule* rule; // the deciding rule, null when nothing matched (allowed by default)
 };
 
+// `resource NAME rule RULE [shared N] [reserve N] [round MS]`: a resource the kernel adds to
+// its lease manager at boot, after its built-in ones (docs/policy.md, "Resources").
+struct ResourceDeclaration {
+    StringView name;
+    ContentionRule rule { ContentionRule::FirstCome }; // never GroupVote (not declarable yet)
+    uint32_t max_shared { 1 };                          // 1: exclusive only
+    uint64_t reserve_price { 0 };                       // Auction
+    Nanoseconds round_length { nanoseconds_per_second }; // Auction
+    size_t line { 0 };
+};
+
 struct RateLimit {
     uint64_t amount { 0 }; // 0: no limit
     Nanoseconds window { 0 };
@@ -55,6 +67,9 @@ public:
     static constexpr size_t max_line_length = 200;
     static constexpr size_t max_name_length = 48;
     static constexpr size_t max_pretrusted_groups = 4;
+    static constexpr size_t max_resources = 8;
+    static constexpr uint32_t max_shared_holders = 16;
+    static constexpr uint64_t max_round_ms = 60'000;
 
     static Result<Policy> parse(StringView file_name, StringView text, Span<PolicyRule> rules,
         Span<CosignRule> cosigns, Diagnostic& diagnostic);
@@ -69,6 +84,9 @@ public:
     bool is_pretrusted(StringView group) const;
     Span<const StringView> pretrusted_groups() const { return { m_pretrusted, m_pretrusted_count }; }
 
+    // Declared resources, in file order; names are unique within the file.
+    Span<const ResourceDeclaration> resources() const { return { m_resources, m_resource_count }; }
+
     Span<const PolicyRule> rules() const { return m_rules; }
     Span<const CosignRule> cosign_rules() const { return m_cosigns; }
 
@@ -82,6 +100,8 @@ private:
     uint32_t m_proposal_limit { 0 };
     StringView m_pretrusted[max_pretrusted_groups];
     size_t m_pretrusted_count { 0 };
+    ResourceDeclaration m_resources[max_resources];
+    size_t m_resource_count { 0 };
 };
 
 // '*' matches any run of characters (also none); everything else matches itself.

@@ -4,7 +4,7 @@ namespace gehri::collective {
 
 namespace {
 
-constexpr size_t max_words = 6;
+constexpr size_t max_words = 10; // resource NAME rule RULE shared N reserve N round MS
 constexpr size_t max_group_length = 32; // the manifest's agent-name limit
 
 struct Verb {
@@ -18,6 +18,13 @@ struct Unit {
     Nanoseconds length;
 };
 constexpr Unit units[] = { { "second", nanoseconds_per_second }, { "minute", 60 * nanoseconds_per_second }, { "hour", 3600 * nanoseconds_per_second } };
+
+struct Rule {
+    StringView name;
+    ContentionRule rule;
+};
+// GroupVote is not declarable yet: its electorate would be a group's living members.
+constexpr Rule rules[] = { { "first-come", ContentionRule::FirstCome }, { "priority", ContentionRule::Priority }, { "auction", ContentionRule::Auction } };
 
 constexpr bool is_space(char c) { return c == ' ' || c == '\t'; }
 constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -46,6 +53,9 @@ bool is_pattern(StringView pattern)
     return true;
 }
 
+// A pattern without '*': the name of one resource.
+bool is_resource_name(StringView name) { return is_pattern(name) && name.find('*') == StringView::npos; }
+
 } // namespace
 
 // One pass over the text, line by line, into the caller's storage.
@@ -73,6 +83,8 @@ private:
     Result<void> parse_limit();
     Result<void> parse_require();
     Result<void> parse_pretrust();
+    Result<void> parse_resource();
+    Result<void> parse_resource_option(ResourceDeclaration&, StringView option, StringView value, uint8_t& seen);
     Result<uint64_t> number(StringView text, StringView what);
     Result<void> expect_words(size_t count, StringView usage);
 
@@ -154,7 +166,9 @@ Result<void> PolicyParser::parse_line(StringView line)
         return parse_require();
     if (directive == "pretrust")
         return parse_pretrust();
-    return fail("unknown directive '{}' (expected deny, allow, limit, require or pretrust)", directive);
+    if (directive == "resource")
+        return parse_resource();
+    return fail("unknown directive '{}' (expected deny, allow, limit, require, pretrust or resource)", directive);
 }
 
 Result<void> PolicyParser::expect_words(size_t count, StringView usage)
@@ -263,6 +277,67 @@ Result<void> PolicyParser::parse_pretrust()
     if (m_policy.m_pretrusted_count == Policy::max_pretrusted_groups)
         return fail("more than {} pre-trusted groups", Policy::max_pretrusted_groups);
     m_policy.m_pretrusted[m_policy.m_pretrusted_count++] = group;
+    return {};
+}
+
+Result<void> PolicyParser::parse_resource()
+{
+    constexpr StringView usage = "resource NAME rule first-come|priority|auction [shared N] [reserve N] [round MS]";
+    if (m_word_count < 4 || m_word_count % 2 != 0 || m_words[2] != "rule")
+        return fail("expected '{}'", usage);
+    ResourceDeclaration resource;
+    resource.name = m_words[1];
+    if (!is_resource_name(resource.name))
+        return fail("bad resource name '{}' (1-{} of A-Z a-z 0-9 _ - : . /)", resource.name, Policy::max_name_length);
+    for (const auto& declared : m_policy.resources()) {
+        if (declared.name == resource.name)
+            return fail("resource '{}' is already declared on line {}", resource.name, declared.line);
+    }
+    bool known = false;
+    for (const auto& rule : rules) {
+        if (rule.name == m_words[3]) {
+            resource.rule = rule.rule;
+            known = true;
+        }
+    }
+    if (!known)
+        return fail("unknown rule '{}' (expected first-come, priority or auction)", m_words[3]);
+    uint8_t seen = 0;
+    for (size_t i = 4; i < m_word_count; i += 2)
+        TRY(parse_resource_option(resource, m_words[i], m_words[i + 1], seen));
+    if (m_policy.m_resource_count == Policy::max_resources)
+        return fail("more than {} resources", Policy::max_resources);
+    resource.line = m_line;
+    m_policy.m_resources[m_policy.m_resource_count++] = resource;
+    return {};
+}
+
+// `seen` has a bit per option, each allowed once.
+Result<void> PolicyParser::parse_resource_option(ResourceDeclaration& resource, StringView option, StringView value, uint8_t& seen)
+{
+    constexpr StringView options[] = { "shared", "reserve", "round" };
+    size_t which = 0;
+    while (which < 3 && options[which] != option)
+        ++which;
+    if (which == 3)
+        return fail("unknown resource option '{}' (expected shared, reserve or round)", option);
+    if (seen & (1u << which))
+        return fail("'{}' is given twice", option);
+    seen |= static_cast<uint8_t>(1u << which);
+    if (which > 0 && resource.rule != ContentionRule::Auction)
+        return fail("'{}' applies only to rule auction", option);
+    uint64_t amount = TRY(number(value, option));
+    if (which == 0) {
+        if (amount < 2 || amount > Policy::max_shared_holders)
+            return fail("shared {} is not 2 to {} (leave it out for an exclusive resource)", amount, Policy::max_shared_holders);
+        resource.max_shared = static_cast<uint32_t>(amount);
+    } else if (which == 1) {
+        resource.reserve_price = amount;
+    } else {
+        if (amount > Policy::max_round_ms)
+            return fail("round {} ms is above {}", amount, Policy::max_round_ms);
+        resource.round_length = amount * (nanoseconds_per_second / 1000);
+    }
     return {};
 }
 

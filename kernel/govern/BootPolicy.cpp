@@ -18,7 +18,9 @@ StringView problem_of(const Diagnostic& diagnostic)
     return message.substring(colon + 2);
 }
 
-Error refuse(AuditTrail& trail, Diagnostic& diagnostic)
+} // namespace
+
+Error refuse_policy(AuditTrail& trail, const Diagnostic& diagnostic)
 {
     trail.record(audit::RecordKind::PolicyRejected, kernel_agent, {
         audit::Field::string("file", boot_policy_path),
@@ -28,8 +30,6 @@ Error refuse(AuditTrail& trail, Diagnostic& diagnostic)
     return diagnostic.code();
 }
 
-} // namespace
-
 Result<LoadedPolicy> load_policy(bool present, StringView file_text, Span<PolicyRule> rules, Span<CosignRule> cosigns,
     AuditTrail& trail, Diagnostic& diagnostic)
 {
@@ -37,7 +37,7 @@ Result<LoadedPolicy> load_policy(bool present, StringView file_text, Span<Policy
         return LoadedPolicy { TRY(Policy::parse("built-in policy", builtin_policy, rules, cosigns, diagnostic)), PolicyOrigin::BuiltIn };
     auto parsed = Policy::parse(boot_policy_path, file_text, rules, cosigns, diagnostic);
     if (parsed.is_error())
-        return refuse(trail, diagnostic);
+        return refuse_policy(trail, diagnostic);
     return LoadedPolicy { parsed.release_value(), PolicyOrigin::BootImage };
 }
 
@@ -51,7 +51,7 @@ Result<LoadedPolicy> load_boot_policy(const boot::Initrd* initrd, Span<PolicyRul
         return load_policy(false, {}, rules, cosigns, trail, diagnostic);
     if (file.is_error()) {
         diagnostic.fail(file.error(), "{}: not a regular file", boot_policy_path);
-        return refuse(trail, diagnostic);
+        return refuse_policy(trail, diagnostic);
     }
     StringView text(reinterpret_cast<const char*>(file.value().data()), file.value().size());
     return load_policy(true, text, rules, cosigns, trail, diagnostic);
@@ -63,6 +63,7 @@ size_t directive_count(const Policy& policy)
     count += policy.credit_limit().amount != 0 ? 1 : 0;
     count += policy.proposal_limit() != 0 ? 1 : 0;
     count += policy.pretrusted_groups().size();
+    count += policy.resources().size();
     return count;
 }
 

@@ -14,7 +14,9 @@ constexpr StringView boot_policy_path = "etc/policy";
 
 // Kept in step with the default etc/policy (manifests/default.policy).
 constexpr StringView builtin_policy = "deny any lease kernel:*   # the kernel's own resources\n"
-                                      "limit proposals 4\n";
+                                      "limit proposals 4\n"
+                                      "resource radio:uplink rule priority\n"
+                                      "resource gpu:0 rule auction reserve 5 round 200\n";
 
 enum class PolicyOrigin : uint8_t { BuiltIn, BootImage };
 
@@ -32,7 +34,12 @@ Result<LoadedPolicy> load_policy(bool present, StringView file_text, Span<collec
 Result<LoadedPolicy> load_boot_policy(const boot::Initrd*, Span<collective::PolicyRule>, Span<collective::CosignRule>,
     collective::AuditTrail&, Diagnostic&);
 
-// Directives in force: allow/deny rules, cosign requirements and limits.
+// Refuses the boot image's policy after the fact: a PolicyRejected record (file, line,
+// problem) from the diagnostic, whose code is returned.
+Error refuse_policy(collective::AuditTrail&, const Diagnostic&);
+
+// Directives in force: allow/deny rules, cosign requirements, limits, pre-trusted groups and
+// declared resources.
 size_t directive_count(const collective::Policy&);
 
 } // namespace gehri::govern

@@ -1,4 +1,5 @@
 #include <kernel/collective/CreditLedger.h>
+#include <kernel/collective/DeclaredResources.h>
 #include <kernel/collective/LeaseManager.h>
 #include <kernel/collective/PolicyEnforcer.h>
 #include <kernel/collective/ProposalBoard.h>
@@ -44,7 +45,7 @@ struct Storage {
     Award awards[bids_per_auction];
     ProposalSlot proposals[proposal_slots];
     Elector electors[proposal_slots * abi::proposal_max_electorate];
-    ResourceSlot resources[8];
+    ResourceSlot resources[4 + Policy::max_resources]; // the built-in ones, then the declared
     LeaseSlot leases[32];
     WaiterSlot waiters[32];
 };
@@ -196,6 +197,20 @@ Result<Policy> choose_policy(AuditTrail& trail, const boot::Initrd* initrd, Stor
     return fallback.value().policy;
 }
 
+// The policy's `resource` lines, after the built-in resources (whose indices agents rely on).
+// One that cannot be added (it names a built-in resource) refuses the file like a parse
+// error: the swarm does not start.
+void add_policy_resources(AuditTrail& trail, LeaseManager& leases, const Policy& policy)
+{
+    Diagnostic diagnostic;
+    if (add_declared_resources(leases, policy, boot_policy_path, diagnostic).is_ok())
+        return;
+    log::error("govern: {}", diagnostic.message());
+    log::error("govern: the policy file was refused; the swarm will not start (fix {} in the boot image)", boot_policy_path);
+    (void)refuse_policy(trail, diagnostic);
+    s_policy_refused = true;
+}
+
 } // namespace
 
 namespace internal {
@@ -263,6 +278,7 @@ Result<void> initialize_collective(AuditTrail& trail, KernelOutbox& outbox, uint
     shared.name = shared_resource;
     shared.max_shared = shared_resource_holders;
     TRY(all->leases->add_resource(shared));
+    add_policy_resources(trail, *all->leases, all->policy);
     __atomic_store_n(&s_services, all, __ATOMIC_RELEASE);
     return {};
 }

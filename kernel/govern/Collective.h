@@ -31,6 +31,8 @@ bool collective_ready();
 constexpr StringView leasable_resources[] = { "sensor:thermal0", "display:status" };
 constexpr StringView shared_resource = "store:scratch"; // index 3
 constexpr uint32_t shared_resource_holders = 4;
+// After these four come the resources the policy declares (`resource` lines, docs/policy.md),
+// in file order from index 4.
 
 // Settles what is due (deadlines, expiries, auction closings); the govern thread calls it at
 // collective_next_deadline(). Thread context.

@@ -67,11 +67,17 @@ KERNEL_TEST(boot_policy_loads_a_good_file_and_falls_back_to_the_built_in)
     EXPECT(!builtin.value().policy.check({ 5, "any" }, { PolicyVerb::Lease, "kernel:watchdog" }).allowed);
     EXPECT_EQ(trail.records_written(), 0u);
 
-    // The boot image's default etc/policy holds the built-in rules.
+    EXPECT_EQ(builtin.value().policy.resources().size(), 2u);
+
+    // The boot image's default etc/policy holds the built-in directives.
     auto image = load_boot_policy(agent::system_initrd(), s_rules, s_cosigns, trail, diagnostic);
     EXPECT(image.is_ok());
     EXPECT(image.value().origin == PolicyOrigin::BootImage);
-    EXPECT_EQ(directive_count(image.value().policy), 2u);
+    EXPECT_EQ(directive_count(image.value().policy), 4u);
+    auto resources = image.value().policy.resources();
+    EXPECT_EQ(resources.size(), 2u);
+    EXPECT(resources.size() == 2 && resources[0].name == "radio:uplink" && resources[0].rule == ContentionRule::Priority);
+    EXPECT(resources.size() == 2 && resources[1].name == "gpu:0" && resources[1].rule == ContentionRule::Auction && resources[1].reserve_price == 5);
     EXPECT_EQ(image.value().policy.proposal_limit(), 4u);
 }
 

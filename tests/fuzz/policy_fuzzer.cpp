@@ -1,6 +1,7 @@
 // libFuzzer target: Policy::parse on arbitrary text, with room for few rules so the capacity
 // limits are reached too. A rejection must name the file and a line inside the text; an
-// accepted policy must hold only well-formed rules, and checking it must not misbehave.
+// accepted policy must hold only well-formed rules and resources, and checking it must not
+// misbehave.
 #include <cstdio>
 #include <cstdlib>
 #include <kernel/collective/Policy.h>
@@ -43,6 +44,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     for (StringView group : policy.value().pretrusted_groups()) {
         if (group.is_empty() || group.characters() < text.characters() || group.end() > text.end() || !policy.value().is_pretrusted(group)) {
             std::fprintf(stderr, "accepted a malformed pre-trusted group\n");
+            std::abort();
+        }
+    }
+    // Declared resources view the text, are unique, lie on a line of it and keep their bounds.
+    auto resources = policy.value().resources();
+    for (size_t i = 0; i < resources.size(); ++i) {
+        const auto& resource = resources[i];
+        bool malformed = resource.name.is_empty() || resource.name.characters() < text.characters() || resource.name.end() > text.end()
+            || resource.line == 0 || resource.line > lines || resource.max_shared == 0 || resource.max_shared > Policy::max_shared_holders
+            || resource.round_length == 0 || resource.rule == ContentionRule::GroupVote;
+        for (size_t j = 0; j < i; ++j)
+            malformed |= resources[j].name == resource.name;
+        if (malformed) {
+            std::fprintf(stderr, "accepted a malformed resource on line %zu\n", resource.line);
             std::abort();
         }
     }

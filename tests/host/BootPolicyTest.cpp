@@ -27,8 +27,16 @@ TEST(BootPolicy, TheDefaultFileMatchesTheBuiltInPolicy)
     auto builtin = loader.load(false, {});
     ASSERT_TRUE(builtin.is_ok());
     EXPECT_EQ(builtin.value().origin, PolicyOrigin::BuiltIn);
-    EXPECT_EQ(directive_count(builtin.value().policy), 2u);
+    EXPECT_EQ(directive_count(builtin.value().policy), 4u);
     EXPECT_EQ(builtin.value().policy.proposal_limit(), 4u);
+    auto resources = builtin.value().policy.resources();
+    ASSERT_EQ(resources.size(), 2u);
+    EXPECT_EQ(resources[0].name, "radio:uplink");
+    EXPECT_EQ(resources[0].rule, ContentionRule::Priority);
+    EXPECT_EQ(resources[1].name, "gpu:0");
+    EXPECT_EQ(resources[1].rule, ContentionRule::Auction);
+    EXPECT_EQ(resources[1].reserve_price, 5u);
+    EXPECT_EQ(resources[1].round_length, 200'000'000u);
     EXPECT_FALSE(builtin.value().policy.check({ 1, "x" }, { PolicyVerb::Lease, "kernel:watchdog" }).allowed);
     EXPECT_TRUE(builtin.value().policy.check({ 1, "x" }, { PolicyVerb::Lease, "sensor:thermal0" }).allowed);
     EXPECT_TRUE(loader.audit.records().empty());
@@ -44,6 +52,17 @@ TEST(BootPolicy, AGoodFileReplacesTheBuiltInPolicy)
     EXPECT_EQ(loaded.value().policy.proposal_limit(), 0u); // the built-in limit is not mixed in
     EXPECT_TRUE(loaded.value().policy.check({ 1, "x" }, { PolicyVerb::Lease, "kernel:watchdog" }).allowed);
     EXPECT_TRUE(loader.audit.records().empty());
+}
+
+TEST(BootPolicy, ARefusalAfterParsingIsAuditedLikeAParseError)
+{
+    Loader loader;
+    loader.diagnostic.fail_at_line(Error::AlreadyExists, boot_policy_path, 7, "resource 'sensor:thermal0' cannot be added (AlreadyExists)");
+    EXPECT_EQ(refuse_policy(loader.audit.trail, loader.diagnostic), Error::AlreadyExists);
+    auto rejected = loader.audit.records(audit::RecordKind::PolicyRejected);
+    ASSERT_EQ(rejected.size(), 1u);
+    EXPECT_EQ(rejected[0].integer("line"), 7);
+    EXPECT_EQ(rejected[0].text("problem"), "resource 'sensor:thermal0' cannot be added (AlreadyExists)");
 }
 
 TEST(BootPolicy, ABadFileIsRefusedWithItsLineAndAudited)

@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <kernel/collective/DeclaredResources.h>
 #include <kernel/collective/LeaseManager.h>
 #include <map>
 #include <random>
@@ -239,6 +240,83 @@ TEST(LeaseManager, AuctionDecidesWhoIsNext)
     ASSERT_EQ(clearing.size(), 1u);
     EXPECT_EQ(clearing[0].text("item"), "gpu:0");
     EXPECT_EQ(l.audit.records(RecordKind::LeaseGranted).back().text("rule"), "auction");
+}
+
+// The policy's `resource` lines become lease manager resources with their rule and options.
+TEST(DeclaredResources, PolicyLinesBecomeResources)
+{
+    constexpr StringView text = "resource radio:uplink rule priority\n"
+                                "resource gpu:0 rule auction reserve 5 round 200\n"
+                                "resource store:cache rule first-come shared 3\n";
+    PolicyRule rules[1];
+    CosignRule cosigns[1];
+    Diagnostic diagnostic;
+    auto policy = Policy::parse("etc/policy", text, rules, cosigns, diagnostic);
+    ASSERT_TRUE(policy.is_ok()) << diagnostic.c_str();
+    Leases l;
+    uint32_t builtin = l.add(ContentionRule::FirstCome, 1, "sensor:thermal0");
+    ASSERT_TRUE(add_declared_resources(*l.manager, policy.value(), "etc/policy", diagnostic).is_ok());
+    ASSERT_EQ(l.manager->find_resource("sensor:thermal0").value_or(99), builtin); // declared ones come after
+    uint32_t radio = l.manager->find_resource("radio:uplink").value_or(99);
+    uint32_t gpu = l.manager->find_resource("gpu:0").value_or(99);
+    uint32_t cache = l.manager->find_resource("store:cache").value_or(99);
+    EXPECT_EQ(radio, 1u);
+    EXPECT_EQ(gpu, 2u);
+    EXPECT_EQ(cache, 3u);
+    EXPECT_EQ(l.resources[radio].rule, ContentionRule::Priority);
+    EXPECT_EQ(l.resources[gpu].rule, ContentionRule::Auction);
+    EXPECT_EQ(l.resources[gpu].reserve_price, 5u);
+    EXPECT_EQ(l.resources[gpu].round_length, 200'000'000u);
+    EXPECT_EQ(l.resources[cache].max_shared, 3u);
+
+    // Priority: the later, more urgent request goes first.
+    auto held = l.acquire(1, radio, 0).value();
+    ASSERT_TRUE(held.granted);
+    EXPECT_FALSE(l.acquire(2, radio, 0, false, 1).value().granted);
+    EXPECT_FALSE(l.acquire(3, radio, 0, false, 2).value().granted);
+    ASSERT_TRUE(l.manager->release(1, held.lease, 1).is_ok());
+    EXPECT_TRUE(l.manager->holds(3, radio));
+
+    // Auction: a bid below the reserve is refused; the round lasts the declared 200 ms.
+    for (AgentId a = 4; a <= 6; ++a)
+        ASSERT_TRUE(l.ledger->open_account(a, 0).is_ok());
+    auto gpu_held = l.acquire(4, gpu, 0).value();
+    ASSERT_TRUE(gpu_held.granted);
+    EXPECT_EQ(l.acquire(5, gpu, 0, false, 0, 4).error(), Error::OutOfRange);
+    EXPECT_FALSE(l.acquire(5, gpu, 0, false, 0, 20).value().granted);
+    EXPECT_FALSE(l.acquire(6, gpu, 0, false, 0, 40).value().granted);
+    l.ledger->advance(200'000'000 - 1);
+    ASSERT_TRUE(l.manager->release(4, gpu_held.lease, 200'000'000 - 1).is_ok());
+    EXPECT_EQ(l.manager->holders(gpu), 0u); // the round has not closed
+    l.ledger->advance(200'000'000);
+    EXPECT_TRUE(l.manager->holds(6, gpu));
+    EXPECT_EQ(l.ledger->available(6, 200'000'000), 80u); // the second price, 20
+
+    // Shared by three.
+    for (AgentId a = 7; a <= 9; ++a)
+        EXPECT_TRUE(l.acquire(a, cache, 0, true).value().granted);
+    EXPECT_FALSE(l.acquire(10, cache, 0, true).value().granted);
+}
+
+TEST(DeclaredResources, AClashOrNoRoomNamesTheLine)
+{
+    PolicyRule rules[1];
+    CosignRule cosigns[1];
+    Diagnostic diagnostic;
+    auto clash = Policy::parse("etc/policy", "\nresource sensor:thermal0 rule priority\n", rules, cosigns, diagnostic);
+    ASSERT_TRUE(clash.is_ok());
+    Leases l;
+    l.add(ContentionRule::FirstCome, 1, "sensor:thermal0");
+    EXPECT_EQ(add_declared_resources(*l.manager, clash.value(), "etc/policy", diagnostic).error(), Error::AlreadyExists);
+    EXPECT_EQ(diagnostic.line(), 2u);
+    EXPECT_EQ(diagnostic.message(), "etc/policy:2: resource 'sensor:thermal0' cannot be added (AlreadyExists)");
+
+    Diagnostic full;
+    auto many = Policy::parse("etc/policy", "resource a rule first-come\nresource b rule first-come\nresource c rule first-come\nresource d rule first-come\n", rules, cosigns, full);
+    ASSERT_TRUE(many.is_ok());
+    EXPECT_EQ(add_declared_resources(*l.manager, many.value(), "etc/policy", full).error(), Error::OutOfMemory);
+    EXPECT_EQ(full.line(), 4u); // three fit beside the built-in one
+    EXPECT_TRUE(l.manager->find_resource("c").is_ok());
 }
 
 TEST(LeaseManager, GroupVotePicksTheNextHolder)

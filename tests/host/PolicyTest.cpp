@@ -121,7 +121,7 @@ TEST(Policy, EmptyAndCommentOnlyFilesAreEmptyPolicies)
 
 TEST(Policy, RejectionsNameTheLineAndTheProblem)
 {
-    EXPECT_EQ(rejection("deny any lease gpu:*\nforbid any lease x\n"), "swarm.policy:2: unknown directive 'forbid' (expected deny, allow, limit, require or pretrust)");
+    EXPECT_EQ(rejection("deny any lease gpu:*\nforbid any lease x\n"), "swarm.policy:2: unknown directive 'forbid' (expected deny, allow, limit, require, pretrust or resource)");
     EXPECT_EQ(rejection("deny lease gpu:*"), "swarm.policy:1: expected 'any' or 'group NAME' after 'deny'");
     EXPECT_EQ(rejection("deny group drones lease"), "swarm.policy:1: expected 'deny|allow any|group NAME lease|propose|bid|vote PATTERN'");
     EXPECT_EQ(rejection("deny group Drones lease x"), "swarm.policy:1: bad group name 'Drones' (1-32 of a-z 0-9 _ -, starting with a letter)");
@@ -142,7 +142,63 @@ TEST(Policy, RejectionsNameTheLineAndTheProblem)
     EXPECT_EQ(rejection("\n\ndeny any lease a\x01"), "swarm.policy:3: character 0x1 in column 17 (only printable ASCII is allowed)");
     EXPECT_EQ(rejection("deny any lease caf\xc3\xa9"), "swarm.policy:1: character 0xc3 in column 19 (only printable ASCII is allowed)");
     EXPECT_EQ(rejection(std::string(201, ' ')), "swarm.policy:1: line is longer than 200 characters");
-    EXPECT_EQ(rejection("a b c d e f g"), "swarm.policy:1: too many words (no directive takes more than 5)");
+    EXPECT_EQ(rejection("a b c d e f g h i j k"), "swarm.policy:1: too many words (no directive takes more than 9)");
+    EXPECT_EQ(rejection("a b c d e f g"), "swarm.policy:1: unknown directive 'a' (expected deny, allow, limit, require, pretrust or resource)");
+}
+
+TEST(Policy, ResourceDeclarations)
+{
+    Parsed p("resource radio:uplink rule priority\n"
+             "resource gpu:0 rule auction reserve 5 round 200 # sold while held\n"
+             "resource store:cache rule first-come shared 16\n"
+             "resource bus:a rule auction round 1 shared 2\n");
+    ASSERT_TRUE(p.ok()) << p.message();
+    auto resources = p.result.policy->resources();
+    ASSERT_EQ(resources.size(), 4u);
+    EXPECT_EQ(resources[0].name, "radio:uplink");
+    EXPECT_EQ(resources[0].rule, ContentionRule::Priority);
+    EXPECT_EQ(resources[0].max_shared, 1u);
+    EXPECT_EQ(resources[0].reserve_price, 0u);
+    EXPECT_EQ(resources[0].line, 1u);
+    EXPECT_EQ(resources[1].name, "gpu:0");
+    EXPECT_EQ(resources[1].rule, ContentionRule::Auction);
+    EXPECT_EQ(resources[1].reserve_price, 5u);
+    EXPECT_EQ(resources[1].round_length, 200'000'000u);
+    EXPECT_EQ(resources[2].rule, ContentionRule::FirstCome);
+    EXPECT_EQ(resources[2].max_shared, 16u);
+    EXPECT_EQ(resources[2].round_length, nanoseconds_per_second); // the default, unused
+    EXPECT_EQ(resources[3].round_length, 1'000'000u);
+    EXPECT_EQ(resources[3].max_shared, 2u);
+    EXPECT_EQ(resources[3].line, 4u);
+    EXPECT_TRUE(p.result.policy->rules().is_empty());
+}
+
+TEST(Policy, ResourceRejections)
+{
+    constexpr const char* usage = "swarm.policy:1: expected 'resource NAME rule first-come|priority|auction [shared N] [reserve N] [round MS]'";
+    EXPECT_EQ(rejection("resource gpu:0"), usage);
+    EXPECT_EQ(rejection("resource gpu:0 rule"), usage);
+    EXPECT_EQ(rejection("resource gpu:0 by auction"), usage);
+    EXPECT_EQ(rejection("resource gpu:0 rule auction round"), usage);
+    EXPECT_EQ(rejection("resource gpu:* rule auction"), "swarm.policy:1: bad resource name 'gpu:*' (1-48 of A-Z a-z 0-9 _ - : . /)");
+    EXPECT_EQ(rejection("resource gpu$0 rule auction"), "swarm.policy:1: bad resource name 'gpu$0' (1-48 of A-Z a-z 0-9 _ - : . /)");
+    EXPECT_EQ(rejection("resource " + std::string(49, 'a') + " rule priority"), "swarm.policy:1: bad resource name '" + std::string(49, 'a') + "' (1-48 of A-Z a-z 0-9 _ - : . /)");
+    EXPECT_EQ(rejection("resource gpu:0 rule lottery"), "swarm.policy:1: unknown rule 'lottery' (expected first-come, priority or auction)");
+    EXPECT_EQ(rejection("resource gpu:0 rule vote"), "swarm.policy:1: unknown rule 'vote' (expected first-come, priority or auction)");
+    EXPECT_EQ(rejection("resource gpu:0 rule auction\n\nresource gpu:0 rule priority"), "swarm.policy:3: resource 'gpu:0' is already declared on line 1");
+    EXPECT_EQ(rejection("resource gpu:0 rule auction price 5"), "swarm.policy:1: unknown resource option 'price' (expected shared, reserve or round)");
+    EXPECT_EQ(rejection("resource gpu:0 rule auction round 5 round 6"), "swarm.policy:1: 'round' is given twice");
+    EXPECT_EQ(rejection("resource gpu:0 rule priority reserve 5"), "swarm.policy:1: 'reserve' applies only to rule auction");
+    EXPECT_EQ(rejection("resource gpu:0 rule first-come round 5"), "swarm.policy:1: 'round' applies only to rule auction");
+    EXPECT_EQ(rejection("resource gpu:0 rule priority shared 1"), "swarm.policy:1: shared 1 is not 2 to 16 (leave it out for an exclusive resource)");
+    EXPECT_EQ(rejection("resource gpu:0 rule priority shared 17"), "swarm.policy:1: shared 17 is not 2 to 16 (leave it out for an exclusive resource)");
+    EXPECT_EQ(rejection("resource gpu:0 rule priority shared x"), "swarm.policy:1: bad shared 'x' (expected 1 to 999999999999)");
+    EXPECT_EQ(rejection("resource gpu:0 rule auction reserve 0"), "swarm.policy:1: reserve must be at least 1 (to forbid, use a deny rule)");
+    EXPECT_EQ(rejection("resource gpu:0 rule auction round 60001"), "swarm.policy:1: round 60001 ms is above 60000");
+    std::string nine;
+    for (int i = 0; i < 9; ++i)
+        nine += "resource r" + std::to_string(i) + " rule first-come\n";
+    EXPECT_EQ(rejection(nine), "swarm.policy:9: more than 8 resources");
 }
 
 TEST(Policy, RuleCapacityIsAnError)
