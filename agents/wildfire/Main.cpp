@@ -6,6 +6,7 @@
 #include "AgentFleet.h"
 #include "Decisions.h"
 #include "LiveView.h"
+#include "SharedFireMap.h"
 #include "Tracer.h"
 #include <kernel/lib/Optional.h>
 #include <user/libgehri/Gehri.h>
@@ -81,6 +82,23 @@ void print_summary(const Scenario& scenario, uint64_t started_ns, uint64_t first
     println("wildfire: {}", StringView(line, sink.length()));
 }
 
+// The fire map on the blackboard the manifest grants (blackboard:fire-map), if it does.
+void open_shared_map(Agent& self, const Scenario& scenario, Optional<SharedFireMap>& shared)
+{
+    auto board = self.capability(SharedFireMap::capability);
+    if (board.is_error()) {
+        println("wildfire: no {} capability: the fire map is not shared", SharedFireMap::capability);
+        return;
+    }
+    auto opened = SharedFireMap::open(Blackboard(board.release_value()), scenario.grid(), scenario.belief().width, scenario.belief().height);
+    if (opened.is_error()) {
+        println("wildfire: cannot share the fire map: {}", error_name(opened.error()));
+        return;
+    }
+    shared.emplace(opened.release_value());
+    println("wildfire: the fire map is shared on the blackboard (fire/sector/N, fire/tick)");
+}
+
 } // namespace
 
 int main(Agent& self)
@@ -142,6 +160,8 @@ int main(Agent& self)
             println("wildfire: no live view ({}): text summaries only", error_name(opened.error()));
         }
     }
+    Optional<SharedFireMap> shared_map;
+    open_shared_map(self, scenario, shared_map);
     constexpr uint64_t frame_interval_ns = 200'000'000;
     uint64_t next_frame_ns = 0;
     uint64_t run_started_ns = system::clock_now_ns();
@@ -156,6 +176,10 @@ int main(Agent& self)
             tracer.value().tick(scenario.tick(), tick_started_ns, system::clock_now_ns(), rounds);
         reap_children();
         decisions.after_tick(scenario);
+        if (shared_map.has_value() && shared_map.value().publish(scenario.belief(), scenario.tick()).is_error()) {
+            println("wildfire: the shared fire map could not be written; it stays as of tick {}", scenario.tick() - 1);
+            shared_map.reset();
+        }
         report = scenario.report();
         if (tracer.has_value())
             tracer.value().counters(system::clock_now_ns(), report, drones_up(scenario));
@@ -175,6 +199,8 @@ int main(Agent& self)
     if (summary_every == 0 || (scenario.tick() - first_tick) % summary_every != 0)
         print_summary(scenario, run_started_ns, first_tick);
     decisions.final_report(scenario.report());
+    if (shared_map.has_value())
+        (void)shared_map.value().publish(scenario.belief(), scenario.tick(), true);
     fleet.stop_all();
     char line[512];
     BufferSink sink(line, sizeof(line));
