@@ -27,7 +27,9 @@ int main(gehri::Agent& self)
         // Its handle closes here: the tree is the kernel's record of who belongs to whom.
     }
     if ((argument & leave_after_spawning) != 0) {
-        (void)gehri::system::sleep_ns(50'000'000); // long enough for the test to see the tree
+        // Long enough for the test to see the whole tree even on a busy host (-smp 8 on two
+        // cores once needed more than 50 ms for the leaves to start).
+        (void)gehri::system::sleep_ns(500'000'000);
         return 0;
     }
     for (;;)

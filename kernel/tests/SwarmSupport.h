@@ -4,7 +4,7 @@
 #include <kernel/syscall/Abi.h>
 
 // Running a swarm coordinator (agents/swarm-*) from a kernel test and reading the audit
-// records it left. (kernel/tests/SwarmTests.cpp has its own copies of these, from before.)
+// records it left (kernel/tests/SwarmTests.cpp, ContentionSwarmTests.cpp).
 namespace gehri::swarm_support {
 
 constexpr uint64_t swarm_budget = 120'000'000'000; // ns: a generous bound (an overloaded -smp 8 host)

@@ -2,87 +2,21 @@
 // each agents/swarm-* coordinator spawns its members, checks every answer and event itself and
 // exits with its failure count; these tests also check what only the kernel sees (the audit
 // log, trust). They run with gehri.test=swarm (and in gehri.test=all).
-#include <kernel/agent/Spawn.h>
-#include <kernel/agent/SystemInitrd.h>
 #include <kernel/audit/KernelAuditLog.h>
 #include <kernel/govern/Collective.h>
-#include <kernel/lib/Format.h>
-#include <kernel/sched/KernelScheduler.h>
 #include <kernel/tests/Framework.h>
+#include <kernel/tests/SwarmSupport.h>
 
 namespace gehri {
 
 namespace {
 
-using abi::ExitInfo;
 using abi::ExitReason;
-
-constexpr uint64_t swarm_budget = 120'000'000'000; // ns: a generous bound (an overloaded -smp 8 host), the swarms take < 2 s
-constexpr uint64_t swarm_quota = 16 * 1024 * 1024; // the coordinator pays its members' quotas
-
-struct SwarmRun {
-    ExitInfo exit { .reason = ExitReason(0) };
-    uint64_t coordinator { 0 }; // its agent id
-};
-
-// Runs a swarm's coordinator (with the Spawn right) to its end.
-SwarmRun run_swarm(StringView program)
-{
-    SwarmRun run;
-    const boot::Initrd* initrd = agent::system_initrd();
-    if (initrd == nullptr) {
-        ktest::record_failure(__FILE__, __LINE__, "no initrd: boot with the module 'initrd' (tools/make-iso --initrd)");
-        return run;
-    }
-    auto path = FixedString<64>::formatted("bin/{}", program);
-    Diagnostic diagnostic;
-    agent::SpawnOptions options { .name = program, .memory_quota = swarm_quota, .may_spawn = true };
-    auto spawned = agent::spawn_agent_from_initrd(*initrd, path.view(), options, diagnostic);
-    if (spawned.is_error()) {
-        ktest::record_failure_formatted(__FILE__, __LINE__, "spawning {}: {}", program, diagnostic.message());
-        return run;
-    }
-    run.coordinator = spawned.value().agent->id();
-    auto info = spawned.value().agent->wait_for_exit(sched::kernel_scheduler().platform().now_ns() + swarm_budget);
-    if (info.is_error()) {
-        ktest::record_failure_formatted(__FILE__, __LINE__, "{} did not exit ({})", program, error_name(info.error()));
-        return run;
-    }
-    run.exit = info.value();
-    return run;
-}
-
-// Makes sure the audit ring can hold a swarm's records (a few dozen) without dropping any.
-// Exporting prints every pending record on the console, which costs guest time (a second for
-// two hundred records), so it is done only when the ring is short of room.
-void make_audit_room()
-{
-    constexpr size_t room = 16 * 1024;
-    auto status = audit::kernel_log().status();
-    if (status.capacity_bytes - status.pending_bytes < room)
-        (void)audit::export_kernel_log_to_console();
-}
-
-const audit::Field* field(const audit::RecordView& record, StringView key)
-{
-    for (size_t i = 0; i < record.field_count; ++i) {
-        if (record.fields[i].key == key)
-            return &record.fields[i];
-    }
-    return nullptr;
-}
-
-uint64_t integer(const audit::RecordView& record, StringView key)
-{
-    const audit::Field* found = field(record, key);
-    return found ? found->magnitude : UINT64_MAX;
-}
-
-StringView text(const audit::RecordView& record, StringView key)
-{
-    const audit::Field* found = field(record, key);
-    return found ? found->text : StringView("(missing)");
-}
+using swarm_support::integer;
+using swarm_support::make_audit_room;
+using swarm_support::run_swarm;
+using swarm_support::SwarmRun;
+using swarm_support::text;
 
 // What agents/swarm-votes plans, as the audit log must record it.
 struct PlannedOutcome {
