@@ -12,7 +12,7 @@ using namespace swarm;
 
 constexpr size_t bidder_count = 7;
 constexpr size_t auction_count = 5;
-constexpr uint64_t role_bidder = 1ull << 56;
+constexpr uint64_t role_bidder = role_member;
 constexpr uint64_t id_bits = 9; // a bidder's argument carries the five auction ids
 constexpr uint64_t member_quota = 256 * 1024;
 constexpr uint64_t prize_bytes = 512 * 1024;
@@ -214,7 +214,7 @@ int coordinator(const gehri::Agent& self)
 
 int main(gehri::Agent& self)
 {
-    if ((self.argument() & (0xffull << 56)) == role_bidder)
+    if (role_of(self.argument()) == role_bidder)
         return bidder(self.handle().value(), (self.argument() >> 48) & 0xff, self.argument() & ((1ull << 48) - 1));
     return coordinator(self);
 }

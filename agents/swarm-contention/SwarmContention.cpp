@@ -10,14 +10,12 @@
 // The coordinator sends 'b' (acquire now) and 'r' (release); members report over their
 // bootstrap channel: 'g' granted at once, 'q' queued, 'e' refused, then 'G' granted later or
 // 'o' outbid.
-#include <user/libgehri/Channel.h>
 #include <user/swarm/Swarm.h>
 
 namespace {
 
 using namespace swarm;
 
-constexpr uint64_t role_member = 1ull << 56;
 constexpr uint64_t member_quota = 256 * 1024;
 constexpr StringView resources[] = { "radio:uplink", "gpu:0" };
 constexpr uint64_t radio = 0;
@@ -74,21 +72,9 @@ int member(uint64_t me, uint64_t argument)
     return checks.report();
 }
 
-struct Member {
-    gehri::ChildAgent agent;
-    gehri::Channel channel;
-};
-
-char report(Member& member, uint64_t timeout)
-{
-    char word = 0;
-    auto read = member.channel.read(&word, 1, timeout);
-    return read.is_ok() ? word : '?';
-}
-
 void expect_report(Checks& checks, Member& member, char expected, StringView what)
 {
-    char got = report(member, 2 * second);
+    char got = member.report(2 * second);
     if (got != expected)
         gehri::println("swarm-contention: member reported '{}', expected '{}' ({})", got, expected, what);
     checks.expect(what, got == expected);
@@ -97,14 +83,7 @@ void expect_report(Checks& checks, Member& member, char expected, StringView wha
 Member start(Checks& checks, const gehri::Agent& self, uint64_t resource, uint64_t bid, uint32_t priority_class)
 {
     Member member;
-    auto pair = gehri::Channel::create();
-    if (!checks.expect_ok("a channel", pair))
-        return member;
-    member.channel = std::move(pair.value().first);
-    gehri::Handle end = pair.value().second.release_handle();
-    auto child = gehri::spawn(self.handle(), { .program = "bin/swarm-contention", .name = "swarm-contender", .argument = role_member | resource | (bid << 8), .memory_quota = member_quota, .priority_class = priority_class, .bootstrap = &end });
-    if (checks.expect_ok("spawn a member", child))
-        member.agent = std::move(child.value());
+    (void)spawn_member(checks, self, { .program = "bin/swarm-contention", .name = "swarm-contender", .argument = role_member | resource | (bid << 8), .memory_quota = member_quota, .priority_class = priority_class }, member);
     return member;
 }
 
@@ -180,7 +159,7 @@ int coordinator(const gehri::Agent& self)
 
 int main(gehri::Agent& self)
 {
-    if ((self.argument() & (0xffull << 56)) == role_member)
+    if (role_of(self.argument()) == role_member)
         return member(self.handle().value(), self.argument());
     return coordinator(self);
 }

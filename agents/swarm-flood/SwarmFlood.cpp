@@ -4,14 +4,12 @@
 // role by argument) open proposals of their own, vote them through unanimously and report on
 // each other: the flood costs them nothing. Once the flood's proposals have expired, the
 // flooder may open one again (the limit is on open proposals, not a lifetime quota).
-#include <user/libgehri/Channel.h>
 #include <user/swarm/Swarm.h>
 
 namespace {
 
 using namespace swarm;
 
-constexpr uint64_t role_member = 1ull << 56;
 constexpr size_t member_count = 3;
 constexpr uint64_t member_quota = 256 * 1024;
 constexpr int proposal_limit = 4; // manifests/default.policy: limit proposals 4
@@ -24,9 +22,7 @@ int member(uint64_t me, uint64_t my_id, size_t index)
 {
     Checks checks("swarm-flood member");
     gehri::Channel channel(gehri::bootstrap_handle().release_value());
-    // Any collective call enrolls; rating oneself is refused.
-    checks.expect_error("rate oneself", system::reputation_report(me, my_id, 1, 0), Error::InvalidArgument);
-    checks.expect_ok("say it is enrolled", channel.write("e"));
+    enroll(checks, me, my_id, channel);
     uint64_t ids[member_count] {};
     if (!checks.expect_ok("the members' ids", channel.read(ids, sizeof(ids), 20 * second)))
         return checks.report();
@@ -92,32 +88,21 @@ int coordinator(const gehri::Agent& self)
     uint64_t me = self.handle().value();
     uint64_t flood_started = system::clock_now_ns();
     flood_proposals(checks, me, self.id());
-    gehri::ChildAgent members[member_count];
-    gehri::Channel channels[member_count];
+    Member members[member_count];
     uint64_t ids[member_count] {};
     for (size_t i = 0; i < member_count; ++i) {
-        auto pair = gehri::Channel::create();
-        if (!checks.expect_ok("a channel", pair))
+        if (!spawn_member(checks, self, { .program = "bin/swarm-flood", .name = "swarm-steady", .argument = role_member | i, .memory_quota = member_quota }, members[i]))
             return checks.report() + 1;
-        channels[i] = std::move(pair.value().first);
-        gehri::Handle end = pair.value().second.release_handle();
-        auto child = gehri::spawn(self.handle(), { .program = "bin/swarm-flood", .name = "swarm-steady", .argument = role_member | i, .memory_quota = member_quota, .bootstrap = &end });
-        if (!checks.expect_ok("spawn a member", child))
-            return checks.report() + 1;
-        members[i] = std::move(child.value());
-        auto info = members[i].info();
-        ids[i] = info.is_ok() ? info.value().id : 0;
+        ids[i] = members[i].id;
     }
     // The flood slanders the first member, so the members enroll first; they act after it.
-    for (auto& channel : channels) {
-        char word = 0;
-        checks.expect("a member is enrolled", channel.read(&word, 1, 20 * second).is_ok() && word == 'e');
-    }
+    for (auto& member : members)
+        checks.expect("a member is enrolled", member.report() == 'e');
     flood_reports(checks, me, ids[0]);
-    for (auto& channel : channels)
-        checks.expect_ok("send the ids", channel.write(ids, sizeof(ids)));
-    for (auto& child : members)
-        checks.absorb("a member", child.wait(30 * second));
+    for (auto& member : members)
+        checks.expect_ok("send the ids", member.channel.write(ids, sizeof(ids)));
+    for (auto& member : members)
+        checks.absorb("a member", member.agent.wait(30 * second));
     uint64_t expired = flood_started + flood_period + 50 * millisecond;
     uint64_t now = system::clock_now_ns();
     if (now < expired)
@@ -132,7 +117,7 @@ int coordinator(const gehri::Agent& self)
 
 int main(gehri::Agent& self)
 {
-    if ((self.argument() & (0xffull << 56)) == role_member)
+    if (role_of(self.argument()) == role_member)
         return member(self.handle().value(), self.id(), self.argument() & 0xff);
     return coordinator(self);
 }

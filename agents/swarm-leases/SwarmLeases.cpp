@@ -7,14 +7,12 @@
 // Members report over their bootstrap channel: 'g' granted at once, 'q' queued, 'F' granted
 // after being told the resource was freed, 'e' refused; the coordinator sends 'r' (release)
 // or 'c' (crash).
-#include <user/libgehri/Channel.h>
 #include <user/swarm/Swarm.h>
 
 namespace {
 
 using namespace swarm;
 
-constexpr uint64_t role_member = 1ull << 56;
 constexpr uint64_t shared_flag = 1ull << 8;
 constexpr uint64_t member_quota = 256 * 1024;
 constexpr StringView resources[] = { "sensor:thermal0", "display:status", "kernel:watchdog", "store:scratch" };
@@ -67,31 +65,12 @@ int member(uint64_t me, uint64_t argument)
     return checks.report();
 }
 
-struct Member {
-    gehri::ChildAgent agent;
-    gehri::Channel channel;
-};
-
-char report(Member& member)
-{
-    char word = 0;
-    auto read = member.channel.read(&word, 1, 20 * second);
-    return read.is_ok() ? word : '?';
-}
-
 Member start(Checks& checks, const gehri::Agent& self, uint64_t resource, bool shared, char expected)
 {
     Member member;
-    auto pair = gehri::Channel::create();
-    if (!checks.expect_ok("a channel", pair))
+    if (!spawn_member(checks, self, { .program = "bin/swarm-leases", .name = "swarm-lessee", .argument = role_member | resource | (shared ? shared_flag : 0), .memory_quota = member_quota }, member))
         return member;
-    member.channel = std::move(pair.value().first);
-    gehri::Handle end = pair.value().second.release_handle();
-    auto child = gehri::spawn(self.handle(), { .program = "bin/swarm-leases", .name = "swarm-lessee", .argument = role_member | resource | (shared ? shared_flag : 0), .memory_quota = member_quota, .bootstrap = &end });
-    if (!checks.expect_ok("spawn a member", child))
-        return member;
-    member.agent = std::move(child.value());
-    char got = report(member);
+    char got = member.report();
     if (got != expected)
         gehri::println("swarm-leases: member reported '{}', expected '{}'", got, expected);
     checks.expect("the member's lease as planned", got == expected);
@@ -121,7 +100,7 @@ void holder_dies(Checks& checks, const gehri::Agent& self, uint64_t me)
     checks.expect_error("no renewal while another waits", system::lease_renew(me, lease, 20 * second), Error::Busy);
     checks.expect_ok("release", system::lease_release(me, lease));
     checks.expect_error("release twice", system::lease_release(me, lease), Error::NotFound);
-    checks.expect("the second waiter gets it next", report(next_waiter) == 'F');
+    checks.expect("the second waiter gets it next", next_waiter.report() == 'F');
     finish(checks, next_waiter);
 }
 
@@ -139,7 +118,7 @@ void sharing(Checks& checks, const gehri::Agent& self, uint64_t me)
     checks.expect("exclusive after the last sharer let go", granted.is_ok() && granted.value().detail == scratch);
     checks.expect_ok("release", system::lease_release(me, granted.is_ok() ? granted.value().subject : 0));
     // Each release tells the waiters (ResourceFreed), as expiry and death do.
-    checks.expect("then the late sharer, told of the releases", report(late) == 'F');
+    checks.expect("then the late sharer, told of the releases", late.report() == 'F');
     finish(checks, late);
 }
 
@@ -172,7 +151,7 @@ int coordinator(const gehri::Agent& self)
 
 int main(gehri::Agent& self)
 {
-    if ((self.argument() & (0xffull << 56)) == role_member)
+    if (role_of(self.argument()) == role_member)
         return member(self.handle().value(), self.argument());
     return coordinator(self);
 }

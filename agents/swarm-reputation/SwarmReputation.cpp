@@ -8,14 +8,12 @@
 // (kernel/tests/SwarmTests.cpp) reads every member's trust. Over its bootstrap channel a
 // member says 'e' (enrolled), gets everyone's ids, says 'd' (rated), gets 'x' and says 'q' or
 // 'h' (told of quarantine or not), gets a proposal id and says 'v' (tried to vote).
-#include <user/libgehri/Channel.h>
 #include <user/swarm/Swarm.h>
 
 namespace {
 
 using namespace swarm;
 
-constexpr uint64_t role_member = 1ull << 56;
 constexpr size_t honest_count = 6;
 constexpr size_t collective_count = 4;
 constexpr size_t member_count = honest_count + collective_count;
@@ -42,9 +40,7 @@ int member(uint64_t me, uint64_t my_id, size_t index)
 {
     Checks checks("swarm-reputation member");
     gehri::Channel channel(gehri::bootstrap_handle().release_value());
-    // Ratings name registered agents only: enroll (any collective call does), then say so.
-    checks.expect_error("rate oneself", system::reputation_report(me, my_id, 1, 0), Error::InvalidArgument);
-    checks.expect_ok("say it is enrolled", channel.write("e"));
+    enroll(checks, me, my_id, channel);
     uint64_t ids[agent_count] {};
     if (!checks.expect_ok("everyone's ids", channel.read(ids, sizeof(ids), 20 * second)))
         return checks.report();
@@ -69,33 +65,9 @@ int member(uint64_t me, uint64_t my_id, size_t index)
     return checks.report();
 }
 
-struct Member {
-    gehri::ChildAgent agent;
-    gehri::Channel channel;
-};
-
-bool start(Checks& checks, const gehri::Agent& self, size_t index, Member& member, uint64_t& id)
+bool start(Checks& checks, const gehri::Agent& self, size_t index, Member& member)
 {
-    auto pair = gehri::Channel::create();
-    if (!checks.expect_ok("a channel", pair))
-        return false;
-    member.channel = std::move(pair.value().first);
-    gehri::Handle end = pair.value().second.release_handle();
-    auto child = gehri::spawn(self.handle(), { .program = "bin/swarm-reputation", .name = in_collective(index) ? "swarm-colluder" : "swarm-honest", .argument = role_member | index, .memory_quota = member_quota, .bootstrap = &end });
-    if (!checks.expect_ok("spawn a member", child))
-        return false;
-    member.agent = std::move(child.value());
-    auto info = member.agent.info();
-    if (!checks.expect_ok("a member's id", info))
-        return false;
-    id = info.value().id;
-    return true;
-}
-
-char answer(Member& member)
-{
-    char word = 0;
-    return member.channel.read(&word, 1, 20 * second).is_ok() ? word : '?';
+    return spawn_member(checks, self, { .program = "bin/swarm-reputation", .name = in_collective(index) ? "swarm-colluder" : "swarm-honest", .argument = role_member | index, .memory_quota = member_quota }, member);
 }
 
 // A unanimous proposal naming every member settles as soon as everyone in its electorate has
@@ -110,7 +82,7 @@ void vote_without_the_collective(Checks& checks, uint64_t me, const uint64_t (&i
     // The collective first: once the honest have voted, the proposal is settled.
     for (size_t i = member_count; i-- > 0;) {
         checks.expect_ok("send the proposal", members[i].channel.write(&id.value(), sizeof(id.value())));
-        checks.expect("the member has voted", answer(members[i]) == 'v');
+        checks.expect("the member has voted", members[i].report() == 'v');
     }
     auto decided = next_event(me, EventKind::ProposalDecided, 20 * second);
     checks.expect("decided by the honest alone", is_event(decided, EventKind::ProposalDecided, id.value()) && decided.value().detail == verdict_decided && decided.value().detail2 == 1);
@@ -123,23 +95,24 @@ int coordinator(const gehri::Agent& self)
     uint64_t ids[agent_count] { self.id() };
     Member members[member_count];
     for (size_t i = 0; i < member_count; ++i) {
-        if (!start(checks, self, i + 1, members[i], ids[i + 1]))
+        if (!start(checks, self, i + 1, members[i]))
             return checks.report() + 1;
+        ids[i + 1] = members[i].id;
         // The kernel test finds the members by id: the coordinator's, plus 1 .. 10.
         checks.expect("members' ids follow the coordinator's", ids[i + 1] == self.id() + i + 1);
     }
     checks.expect_error("rate oneself", system::reputation_report(me, self.id(), 1, 0), Error::InvalidArgument);
     for (auto& member : members)
-        checks.expect("a member is enrolled", answer(member) == 'e');
+        checks.expect("a member is enrolled", member.report() == 'e');
     for (auto& member : members)
         checks.expect_ok("send the ids", member.channel.write(ids, sizeof(ids)));
     for (auto& member : members)
-        checks.expect("a member has rated", answer(member) == 'd');
+        checks.expect("a member has rated", member.report() == 'd');
     rate(checks, me, 0, ids);
     for (auto& member : members)
         checks.expect_ok("go", member.channel.write("x"));
     for (size_t i = 0; i < member_count; ++i) {
-        char told = answer(members[i]);
+        char told = members[i].report();
         checks.expect(in_collective(i + 1) ? "a colluder is told it is quarantined" : "an honest member is not quarantined", told == (in_collective(i + 1) ? 'q' : 'h'));
     }
     vote_without_the_collective(checks, me, ids, members);
@@ -152,7 +125,7 @@ int coordinator(const gehri::Agent& self)
 
 int main(gehri::Agent& self)
 {
-    if ((self.argument() & (0xffull << 56)) == role_member)
+    if (role_of(self.argument()) == role_member)
         return member(self.handle().value(), self.id(), self.argument() & 0xff);
     return coordinator(self);
 }

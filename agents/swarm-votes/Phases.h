@@ -5,9 +5,8 @@
 // swarm-votes' later phases, each with members of its own (this program, role by argument).
 namespace swarm_votes {
 
-constexpr uint64_t role_mask = 0xffull << 56;
-constexpr uint64_t role_weighted = 3ull << 56;
-constexpr uint64_t role_grouped = 4ull << 56;
+constexpr uint64_t role_weighted = 3ull << swarm::role_shift;
+constexpr uint64_t role_grouped = 4ull << swarm::role_shift;
 constexpr uint64_t member_quota = 256 * 1024;
 
 // Reputation weighting: the same electorate and ballots decide differently by trust.

@@ -17,8 +17,8 @@ constexpr size_t elector_count = 15;
 constexpr size_t outsider_count = 5;
 constexpr size_t proposal_count = 4;
 constexpr size_t straggler = elector_count - 1; // votes last, when the coordinator says so
-constexpr uint64_t role_elector = 1ull << 56;
-constexpr uint64_t role_outsider = 2ull << 56;
+constexpr uint64_t role_elector = role_member;
+constexpr uint64_t role_outsider = 2ull << role_shift;
 constexpr uint64_t id_bits = 14; // an outsider's argument carries the four proposal ids
 constexpr uint64_t member_quota = 256 * 1024;
 
@@ -205,11 +205,11 @@ int coordinator(const gehri::Agent& self)
 int main(gehri::Agent& self)
 {
     uint64_t me = self.handle().value();
-    uint64_t role = self.argument() & (0xffull << 56);
+    uint64_t role = role_of(self.argument());
     if (role == role_elector)
         return elector(me, self.argument() & 0xffff);
     if (role == role_outsider)
-        return outsider(me, self.argument() & ~(0xffull << 56));
+        return outsider(me, self.argument() & ~role_mask);
     if (role == swarm_votes::role_weighted)
         return swarm_votes::weighted_member(me, self.argument());
     if (role == swarm_votes::role_grouped)

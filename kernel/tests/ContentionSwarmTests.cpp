@@ -43,12 +43,10 @@ void note_grant(Audited& seen, const audit::RecordView& record)
     seen.wrong_rule += text(record, "rule") != (radio ? StringView("priority") : StringView("auction"));
 }
 
-Audited audited_since(uint64_t sequence)
+Audited audited_by(const SwarmRun& run)
 {
     Audited seen;
-    (void)audit::kernel_log().for_each_pending([&](const audit::RecordView& record, const audit::Sha256Digest&, const audit::Sha256Digest&) {
-        if (record.sequence < sequence)
-            return;
+    for_each_record(run, [&](const audit::RecordView& record) {
         if (record.kind == audit::RecordKind::LeaseGranted)
             note_grant(seen, record);
         if (record.kind == audit::RecordKind::AuctionClearing && text(record, "item") == "gpu:0") {
@@ -64,14 +62,9 @@ Audited audited_since(uint64_t sequence)
 
 KERNEL_TEST(swarm_contention_follows_each_resources_rule)
 {
-    make_audit_room();
-    auto before = audit::kernel_log().status();
-    SwarmRun run = run_swarm("swarm-contention");
+    SwarmRun run = run_audited("swarm-contention");
     log::info("swarm-contention: {} ms of guest time", run.guest_ns / 1'000'000);
-    EXPECT_EQ(run.exit.reason, abi::ExitReason::Exited);
-    EXPECT_EQ(run.exit.status, 0);
-    EXPECT_EQ(audit::kernel_log().status().dropped_total, before.dropped_total);
-    Audited seen = audited_since(before.next_sequence);
+    Audited seen = audited_by(run);
     EXPECT_EQ(seen.wrong_rule, 0u);
     // Members get the ids after the coordinator's, in spawn order. radio:uplink: the
     // coordinator, then its batch (+1), normal (+2) and interactive (+3) members, queued in that

@@ -60,6 +60,20 @@ void make_audit_room()
         (void)audit::export_kernel_log_to_console();
 }
 
+SwarmRun run_audited(StringView program)
+{
+    make_audit_room();
+    auto before = audit::kernel_log().status();
+    SwarmRun run = run_swarm(program);
+    run.first_record = before.next_sequence;
+    if (run.exit.reason != abi::ExitReason::Exited || run.exit.status != 0)
+        ktest::record_failure_formatted(__FILE__, __LINE__, "{} ended with reason {} status {}", program, static_cast<uint32_t>(run.exit.reason), run.exit.status);
+    uint64_t dropped = audit::kernel_log().status().dropped_total - before.dropped_total;
+    if (dropped != 0)
+        ktest::record_failure_formatted(__FILE__, __LINE__, "{} records of {} were dropped from the audit ring", dropped, program);
+    return run;
+}
+
 uint64_t integer(const audit::RecordView& record, StringView key)
 {
     const audit::Field* found = field(record, key);

@@ -11,9 +11,9 @@ namespace gehri {
 
 namespace {
 
-using abi::ExitReason;
+using swarm_support::for_each_record;
 using swarm_support::integer;
-using swarm_support::make_audit_room;
+using swarm_support::run_audited;
 using swarm_support::run_swarm;
 using swarm_support::SwarmRun;
 using swarm_support::text;
@@ -83,17 +83,12 @@ void check_opening(const audit::RecordView& record, const PlannedOutcome& planne
 
 KERNEL_TEST(swarm_votes_settle_by_each_rule_and_are_audited)
 {
-    make_audit_room();
-    auto before = audit::kernel_log().status();
-    SwarmRun run = run_swarm("swarm-votes");
-    EXPECT_EQ(run.exit.reason, ExitReason::Exited);
-    EXPECT_EQ(run.exit.status, 0);
-    EXPECT_EQ(audit::kernel_log().status().dropped_total, before.dropped_total);
+    SwarmRun run = run_audited("swarm-votes");
     uint64_t ids[planned_proposals] {};
     size_t opened = 0;
     size_t outcomes = 0;
-    (void)audit::kernel_log().for_each_pending([&](const audit::RecordView& record, const audit::Sha256Digest&, const audit::Sha256Digest&) {
-        if (record.sequence < before.next_sequence || record.agent != run.coordinator)
+    for_each_record(run, [&](const audit::RecordView& record) {
+        if (record.agent != run.coordinator)
             return;
         if (record.kind == audit::RecordKind::ProposalOpened) {
             EXPECT(opened < planned_proposals);
@@ -121,17 +116,10 @@ KERNEL_TEST(swarm_auctions_clear_at_the_right_prices)
 {
     // agents/swarm-auctions checks prizes, prices, refusals and credit itself; the audit log
     // must hold one clearing per auction and one effect per timed prize (A4's too).
-    make_audit_room();
-    auto before = audit::kernel_log().status();
-    SwarmRun run = run_swarm("swarm-auctions");
-    EXPECT_EQ(run.exit.reason, ExitReason::Exited);
-    EXPECT_EQ(run.exit.status, 0);
-    EXPECT_EQ(audit::kernel_log().status().dropped_total, before.dropped_total);
+    SwarmRun run = run_audited("swarm-auctions");
     size_t clearings = 0;
     size_t effects = 0;
-    (void)audit::kernel_log().for_each_pending([&](const audit::RecordView& record, const audit::Sha256Digest&, const audit::Sha256Digest&) {
-        if (record.sequence < before.next_sequence)
-            return;
+    for_each_record(run, [&](const audit::RecordView& record) {
         if (record.kind == audit::RecordKind::AuctionClearing)
             ++clearings;
         if (record.kind == audit::RecordKind::ResourceEffect)
@@ -145,17 +133,12 @@ KERNEL_TEST(swarm_leases_pass_on_when_a_holder_crashes)
 {
     // agents/swarm-leases checks grants, queues, renewals and events itself; the audit log must
     // say how each lease ended: one holder died, one lease expired, the others were released.
-    make_audit_room();
-    auto before = audit::kernel_log().status();
-    SwarmRun run = run_swarm("swarm-leases");
-    EXPECT_EQ(run.exit.reason, ExitReason::Exited);
-    EXPECT_EQ(run.exit.status, 0);
-    EXPECT_EQ(audit::kernel_log().status().dropped_total, before.dropped_total);
+    SwarmRun run = run_audited("swarm-leases");
     size_t died = 0;
     size_t expired = 0;
     size_t released = 0;
-    (void)audit::kernel_log().for_each_pending([&](const audit::RecordView& record, const audit::Sha256Digest&, const audit::Sha256Digest&) {
-        if (record.sequence < before.next_sequence || record.kind != audit::RecordKind::LeaseLost)
+    for_each_record(run, [&](const audit::RecordView& record) {
+        if (record.kind != audit::RecordKind::LeaseLost)
             return;
         StringView reason = text(record, "reason");
         died += reason == "holder_died";
@@ -174,8 +157,9 @@ KERNEL_TEST(swarm_reputation_quarantines_the_collective)
     // through its policy denials: by ratings alone EigenTrust gives it the honest members'
     // trust, since the kernel names no pre-trusted agent (docs/collective.md, "Swarm tests").
     uint64_t denials_before = govern::policy_denials();
+    // Its ~160 policy denials may overflow the audit ring: not run_audited.
     SwarmRun run = run_swarm("swarm-reputation");
-    EXPECT_EQ(run.exit.reason, ExitReason::Exited);
+    EXPECT_EQ(run.exit.reason, abi::ExitReason::Exited);
     EXPECT_EQ(run.exit.status, 0);
     // Each of a colluder's 40 violations is a policy denial until it is quarantined; after
     // that the quarantine refuses the lease first and the policy is not asked. Its standing
@@ -200,9 +184,7 @@ KERNEL_TEST(swarm_reputation_quarantines_the_collective)
 KERNEL_TEST(swarm_flood_is_cut_off_and_others_go_through)
 {
     // agents/swarm-flood checks the refusals and the members' proposals itself.
-    SwarmRun run = run_swarm("swarm-flood");
-    EXPECT_EQ(run.exit.reason, ExitReason::Exited);
-    EXPECT_EQ(run.exit.status, 0);
+    SwarmRun run = run_audited("swarm-flood");
     EXPECT(!govern::collective_is_quarantined(run.coordinator + 1)); // slandered 20 times by one
 }
 

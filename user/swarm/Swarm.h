@@ -1,12 +1,14 @@
 #pragma once
 
 #include <kernel/collective/Outbox.h>
+#include <user/libgehri/Channel.h>
 #include <user/libgehri/Collective.h>
 #include <user/libgehri/Gehri.h>
 
 // What the swarm test agents (agents/swarm-*) share: counting checks, printing
-// "<name>: N passed, N failed" (the exit status is the failure count), and waiting for a
-// collective event of one kind. Header-only: each agent directory is its own program.
+// "<name>: N passed, N failed" (the exit status is the failure count), spawning members with a
+// channel to talk over, a member's enrollment, and waiting for a collective event of one kind.
+// Header-only: each agent directory is its own program.
 namespace swarm {
 
 using gehri::Error;
@@ -91,6 +93,56 @@ private:
     int m_passed { 0 };
     int m_failed { 0 };
 };
+
+// Each swarm program is its own coordinator and its members: the top byte of the spawn argument
+// names a member's role (0: the coordinator), the rest is the program's own.
+constexpr uint64_t role_shift = 56;
+constexpr uint64_t role_mask = 0xffull << role_shift;
+constexpr uint64_t role_member = 1ull << role_shift;
+constexpr uint64_t role_of(uint64_t argument) { return argument & role_mask; }
+
+// A member and the coordinator's end of the channel the member was born with.
+struct Member {
+    gehri::ChildAgent agent;
+    gehri::Channel channel;
+    uint64_t id { 0 };
+
+    // The member's next one-letter report; '?' if none comes in time.
+    char report(uint64_t timeout = 20 * second)
+    {
+        char word = 0;
+        return channel.read(&word, 1, timeout).is_ok() ? word : '?';
+    }
+};
+
+// Spawns a member with one end of a new channel as its bootstrap handle (options.bootstrap is
+// set here). Returns false, a failed check recorded, if it could not.
+inline bool spawn_member(Checks& checks, const gehri::Agent& self, gehri::SpawnOptions options, Member& member)
+{
+    auto pair = gehri::Channel::create();
+    if (!checks.expect_ok("a channel", pair))
+        return false;
+    member.channel = std::move(pair.value().first);
+    gehri::Handle end = pair.value().second.release_handle();
+    options.bootstrap = &end;
+    auto child = gehri::spawn(self.handle(), options);
+    if (!checks.expect_ok("spawn a member", child))
+        return false;
+    member.agent = std::move(child.value());
+    auto info = member.agent.info();
+    if (!checks.expect_ok("a member's id", info))
+        return false;
+    member.id = info.value().id;
+    return true;
+}
+
+// A member's first step: ratings name enrolled agents only, and any collective call enrolls
+// (rating oneself, which is refused), then it says 'e' so the coordinator knows.
+inline void enroll(Checks& checks, uint64_t me, uint64_t my_id, gehri::Channel& channel)
+{
+    checks.expect_error("rate oneself", system::reputation_report(me, my_id, 1, 0), Error::InvalidArgument);
+    checks.expect_ok("say it is enrolled", channel.write("e"));
+}
 
 // The next event of `kind` within `timeout` (0: only those already queued); events of other
 // kinds are skipped (and lost).
