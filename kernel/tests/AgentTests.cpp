@@ -16,7 +16,7 @@
 #include <kernel/syscall/UserCopy.h>
 #include <kernel/loader/Elf64.h>
 #include <kernel/log/History.h>
-#include <kernel/shell/Commands.h>
+#include <kernel/tests/ConsoleDriver.h>
 #include <kernel/tests/Framework.h>
 
 namespace gehri {
@@ -783,22 +783,12 @@ KERNEL_TEST(agents_ipc_init_grants_topic_namespaces)
 
 KERNEL_TEST(agents_console_commands_answer)
 {
-    char output[4096];
-    BufferSink sink(output, sizeof(output));
-    shell::run_command("help", sink);
-    EXPECT(sink.view().starts_with("commands:"));
-    BufferSink ps(output, sizeof(output));
-    shell::run_command("ps", ps);
-    EXPECT(ps.view().starts_with("ID     NAME"));
-    BufferSink kill(output, sizeof(output));
-    shell::run_command("kill 999999", kill);
-    EXPECT(kill.view() == "kill: no running agent 999999\n");
-    BufferSink bad(output, sizeof(output));
-    shell::run_command("kill x", bad);
-    EXPECT(bad.view() == "usage: kill ID [STATUS]\n");
-    BufferSink unknown(output, sizeof(output));
-    shell::run_command("frobnicate", unknown);
-    EXPECT(unknown.view() == "unknown command 'frobnicate' (try help)\n");
+    ktest::ConsoleDriver console;
+    EXPECT(console.run("help").starts_with("commands:"));
+    EXPECT(console.run("ps").starts_with("ID     NAME"));
+    EXPECT(console.run("kill 999999") == "kill: no running agent 999999\n");
+    EXPECT(console.run("kill x") == "usage: kill ID [STATUS]\n");
+    EXPECT(console.run("frobnicate") == "unknown command 'frobnicate' (try help)\n");
 }
 
 } // namespace gehri

@@ -4,7 +4,7 @@
 #include <kernel/govern/HumanControls.h>
 #include <kernel/log/Panic.h>
 #include <kernel/sched/KernelScheduler.h>
-#include <kernel/shell/Commands.h>
+#include <kernel/tests/ConsoleDriver.h>
 #include <kernel/tests/Framework.h>
 
 // The console's part in the collective (proposals, cosign, veto, lift) on the kernel's own
@@ -19,17 +19,6 @@ using collective::ProposalId;
 // Far above any agent the boot starts, so the tests' electors are nobody else's.
 constexpr AgentId first_elector = 7'000'001;
 const StringView yes_no[] = { "no", "yes" };
-
-struct Console {
-    char buffer[2048];
-    BufferSink sink { buffer, sizeof(buffer) };
-    StringView run(StringView line)
-    {
-        sink = BufferSink(buffer, sizeof(buffer));
-        shell::run_command(line, sink);
-        return sink.view();
-    }
-};
 
 uint64_t now_ns() { return sched::kernel_scheduler().platform().now_ns(); }
 
@@ -81,7 +70,7 @@ uint32_t settled_verdict(ProposalId id)
 KERNEL_TEST(console_lists_cosigns_and_vetoes_proposals)
 {
     EXPECT(govern::is_initialized());
-    Console console;
+    ktest::ConsoleDriver console;
     ProposalId approved = decided_awaiting_cosign("console-test");
     ProposalId vetoed = decided_awaiting_cosign("console-test");
     EXPECT_EQ(govern::proposal_status(approved).value().state, static_cast<uint32_t>(abi::ProposalState::AwaitingCosign));
@@ -115,13 +104,13 @@ KERNEL_TEST(console_cosign_that_never_comes_is_settled_as_expired)
     govern::collective_advance(now_ns() + 601 * collective::nanoseconds_per_second);
     EXPECT_EQ(settled_verdict(id), static_cast<uint32_t>(collective::Verdict::CosignExpired));
     EXPECT(cosign_decision(id).is_empty());
-    Console console;
+    ktest::ConsoleDriver console;
     EXPECT(!console.run("proposals").contains("console-expiry"));
 }
 
 KERNEL_TEST(console_lift_refuses_an_agent_that_is_not_cut_off)
 {
-    Console console;
+    ktest::ConsoleDriver console;
     EXPECT(console.run("lift").contains("usage: lift AGENT"));
     EXPECT(console.run("lift 7000001").contains("neither quarantined nor isolated"));
 }

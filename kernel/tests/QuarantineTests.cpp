@@ -5,7 +5,7 @@
 #include <kernel/ipc/Topic.h>
 #include <kernel/object/Agent.h>
 #include <kernel/sched/KernelScheduler.h>
-#include <kernel/shell/Commands.h>
+#include <kernel/tests/ConsoleDriver.h>
 #include <kernel/tests/Framework.h>
 #include <string.h>
 
@@ -19,17 +19,6 @@ namespace {
 using collective::AgentId;
 
 constexpr AgentId first_rater = 7'100'001;
-
-struct Console {
-    char buffer[1024];
-    BufferSink sink { buffer, sizeof(buffer) };
-    StringView run(StringView line)
-    {
-        sink = BufferSink(buffer, sizeof(buffer));
-        shell::run_command(line, sink);
-        return sink.view();
-    }
-};
 
 // Denied leases until its standing is gone (every 4 halve it: 24 leave 1/64), then ratings elsewhere until a judgment runs.
 bool quarantine_by_denials(object::Agent& agent)
@@ -107,7 +96,7 @@ KERNEL_TEST(quarantine_cuts_an_agent_off_until_a_human_lifts_it)
     EXPECT_EQ(pending(*own), 0u);
     EXPECT_EQ(pending(*other), 1u);
 
-    Console console;
+    ktest::ConsoleDriver console;
     EXPECT(agent->snapshot().quarantined); // ps shows it as "quarant" once it runs
     EXPECT(console.run(FixedString<32>::formatted("lift {}", agent->id()).view()).contains("quarantine lifted"));
     EXPECT(!agent->is_cut_off());
