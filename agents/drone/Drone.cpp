@@ -6,7 +6,6 @@
 // chaos monkey's word it faults, the kernel ends it alone, and the coordinator restarts it.
 #include <user/libgehri/Gehri.h>
 #include <user/libgehri/Topic.h>
-#include <user/libgehri/WaitSet.h>
 #include <user/wildfire/DroneMind.h>
 #include <user/wildfire/MindWire.h>
 
@@ -39,17 +38,12 @@ const T* body(size_t size)
     __builtin_unreachable();
 }
 
-// A reliable topic refuses a sample while the coordinator's queue is full: wait for room.
+// While the coordinator's reliable queue is full the kernel holds the report until there is
+// room, serving the waiting drones one per freed slot.
 Result<void> publish_report(const Publisher& reports, size_t bytes)
 {
-    for (;;) {
-        auto published = reports.publish(&s_report_sample, bytes);
-        if (published.is_ok() || published.error() != Error::QueueFull)
-            return published.is_ok() ? Result<void> {} : Result<void>(published.error());
-        WaitSet room;
-        TRY(room.add(reports.handle(), abi::signal::writable));
-        TRY(room.wait());
-    }
+    TRY(reports.publish(&s_report_sample, bytes, abi::wait_forever));
+    return {};
 }
 
 Result<Publisher> open_reports(Agent& self)

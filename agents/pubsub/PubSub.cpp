@@ -1,7 +1,9 @@
 // Topics between agents, end to end. Argument 0: the checks and a soak test (kernel/tests runs
 // it; exit status = failures): publisher agents each publish a fixed number of samples on a
 // reliable topic, and the count received must equal the count sent, in order, none lost.
-// Argument 1: one of those publishers (its topic namespace comes as its bootstrap handle).
+// Argument 1: one of those publishers (its topic namespace comes as its bootstrap handle), which
+// waits for the writable signal when the subscriber is full; argument 2: one that lets the
+// kernel wait for room (TopicPublish with a timeout).
 #include <user/libgehri/Gehri.h>
 
 namespace {
@@ -42,7 +44,10 @@ struct Sample {
     uint64_t padding[3];
 };
 
-int publisher_agent()
+constexpr uint64_t role_publisher = 1;
+constexpr uint64_t role_waiting_publisher = 2;
+
+int publisher_agent(bool kernel_waits)
 {
     auto bootstrap = gehri::bootstrap_handle();
     if (bootstrap.is_error())
@@ -56,12 +61,12 @@ int publisher_agent()
     uint32_t id = static_cast<uint32_t>(gehri::this_agent().id());
     for (uint32_t i = 0; i < samples_each;) {
         Sample sample { id, i, {} };
-        auto published = publisher.value().publish(&sample, sizeof(sample));
+        auto published = publisher.value().publish(&sample, sizeof(sample), kernel_waits ? 10 * second : 0);
         if (published.is_ok()) {
             ++i;
             continue;
         }
-        if (published.error() != Error::QueueFull)
+        if (published.error() != Error::QueueFull || kernel_waits)
             return 102;
         // Back-pressure: sleep until no reliable subscriber is full, then retry.
         if (room.wait(10 * second).is_error())
@@ -132,7 +137,7 @@ void soak(gehri::Agent& self, const TopicNamespace& topics)
             return;
         }
         Handle bootstrap = handle.release_value();
-        auto child = gehri::spawn(self.handle(), { .program = "bin/pubsub", .name = "pubsub-publisher", .argument = 1, .memory_quota = 256 * 1024, .bootstrap = &bootstrap });
+        auto child = gehri::spawn(self.handle(), { .program = "bin/pubsub", .name = "pubsub-publisher", .argument = i % 2 == 0 ? role_publisher : role_waiting_publisher, .memory_quota = 256 * 1024, .bootstrap = &bootstrap });
         check(child.is_ok(), "spawn a publisher");
         if (child.is_error())
             return;
@@ -177,8 +182,8 @@ void soak(gehri::Agent& self, const TopicNamespace& topics)
 
 int main(gehri::Agent& self)
 {
-    if (self.argument() == 1)
-        return publisher_agent();
+    if (self.argument() == role_publisher || self.argument() == role_waiting_publisher)
+        return publisher_agent(self.argument() == role_waiting_publisher);
     auto topics = TopicNamespace::create();
     if (topics.is_error())
         return 100;

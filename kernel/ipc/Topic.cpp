@@ -16,6 +16,7 @@ Topic::~Topic()
 {
     // Every Subscription and Publisher holds a reference, so none can be left.
     VERIFY(m_subscriptions.is_empty());
+    VERIFY(m_room_waiters.is_empty()); // a waiter holds a Publisher
 }
 
 Result<OwnPtr<Publisher>> Topic::create_publisher()
@@ -126,6 +127,7 @@ Result<void> Topic::take(Subscription& subscription, Message& out, size_t max_by
     if (was_full && subscription.m_qos.reliability == Reliability::Reliable)
         note_reliable_full_locked(subscription, true);
     update_subscription_signals_locked(subscription);
+    serve_room_waiter_locked();
     return {};
 }
 
@@ -137,6 +139,47 @@ void Topic::unsubscribe(Subscription& subscription)
     m_subscriptions.remove(subscription);
     if (subscription.m_qos.reliability == Reliability::Reliable && subscription.m_queue.is_full())
         note_reliable_full_locked(subscription, true);
+    serve_room_waiter_locked();
+}
+
+void Topic::wait_for_room(RoomWaiter& waiter)
+{
+    InterruptSafeGuard guard(m_lock);
+    waiter.m_served = false;
+    m_room_waiters.append(waiter);
+    serve_room_waiter_locked();
+}
+
+bool Topic::stop_waiting_for_room(RoomWaiter& waiter)
+{
+    InterruptSafeGuard guard(m_lock);
+    if (waiter.m_node.is_linked())
+        m_room_waiters.remove(waiter);
+    return waiter.m_served;
+}
+
+void Topic::pass_room_on()
+{
+    InterruptSafeGuard guard(m_lock);
+    serve_room_waiter_locked();
+}
+
+size_t Topic::room_waiter_count()
+{
+    InterruptSafeGuard guard(m_lock);
+    return m_room_waiters.size();
+}
+
+// One waiter per call: each take frees at most one slot of each queue.
+void Topic::serve_room_waiter_locked()
+{
+    if (m_full_reliable != 0)
+        return;
+    RoomWaiter* waiter = m_room_waiters.pop_first();
+    if (waiter == nullptr)
+        return;
+    __atomic_store_n(&waiter->m_served, true, __ATOMIC_RELEASE);
+    waiter->on_room();
 }
 
 size_t Topic::subscription_count()

@@ -4,6 +4,7 @@
 #include <kernel/ipc/Publisher.h>
 #include <kernel/ipc/Qos.h>
 #include <kernel/ipc/RefCounted.h>
+#include <kernel/ipc/RoomWaiter.h>
 #include <kernel/ipc/SignalSource.h>
 #include <kernel/ipc/Subscription.h>
 #include <kernel/ipc/TopicName.h>
@@ -47,6 +48,18 @@ public:
     Result<uint64_t> publish(AgentId sender, ReadonlyBytes bytes);
     Result<uint64_t> publish(AgentId sender, PayloadRef payload);
 
+    // Publishers that would rather wait than take QueueFull are served in arrival order, one per
+    // take that leaves the topic writable: the writable signal is a level, and with thousands of
+    // publishers blocked on one full reliable queue each freed slot woke them all, and all but
+    // one slept again. `waiter` is told (on_room) at once if there is room now.
+    void wait_for_room(RoomWaiter& waiter);
+    // Stops waiting; once it returns the waiter is never told again. Returns whether its turn
+    // came: a waiter that got its turn but leaves without filling the room (timed out, killed,
+    // or published and room is left) calls pass_room_on, or the next waiter may sleep on.
+    bool stop_waiting_for_room(RoomWaiter& waiter);
+    void pass_room_on();
+    size_t room_waiter_count();
+
     size_t subscription_count();
     uint64_t published_count();
     SignalSource& publisher_signals() { return m_publisher_signals; }
@@ -65,6 +78,7 @@ private:
     void deliver_locked(Subscription& subscription, const PayloadRef& payload, AgentId sender, uint64_t sequence);
     void note_reliable_full_locked(Subscription& subscription, bool was_full);
     void update_subscription_signals_locked(Subscription& subscription);
+    void serve_room_waiter_locked();
 
     Spinlock m_lock; // declared first: signal sources borrow it
     TopicName m_name;
@@ -75,6 +89,7 @@ private:
     PayloadRef m_last;              // for latest-value late joiners
     AgentId m_last_sender { 0 };
     SignalSource m_publisher_signals { m_lock, signal::writable };
+    sched::IntrusiveList<RoomWaiter, &RoomWaiter::m_node> m_room_waiters;
     sched::ListNode<Topic> m_namespace_node; // guarded by the namespace's lock
 };
 

@@ -17,7 +17,7 @@
 // rsp, r12-r15 and the FPU/SSE registers are preserved.
 namespace gehri::abi {
 
-constexpr uint32_t syscall_abi_version = 10;
+constexpr uint32_t syscall_abi_version = 11;
 
 enum class Syscall : uint64_t {
     Null = 0, // does nothing, returns 0: the cost of the round trip itself
@@ -84,8 +84,10 @@ enum class Syscall : uint64_t {
     // (namespace, const char* name, length, const SubscribeOptions*) -> a subscription handle
     // (subscription_rights). Needs Subscribe (and Write with TopicFlags::Create).
     TopicSubscribe = 38,
-    // (publisher, const void* bytes, length) -> the sample's sequence number (1, 2, ...).
-    // Needs Write. QueueFull when a reliable subscriber is full (nobody got it); TooLarge.
+    // (publisher, const void* bytes, length, timeout_ns) -> the sample's sequence number (1, 2,
+    // ...). Needs Write. While a reliable subscriber is full, waits up to timeout_ns for room,
+    // in turn with the topic's other waiting publishers (one is woken per freed slot), then
+    // QueueFull (nobody got it); 0 never waits. TooLarge.
     TopicPublish = 39,
     // (subscription, void* bytes, capacity, ReadInfo* io) -> byte count, as ChannelRead (no
     // handles); io->sequence is the topic's sample number. Needs Read.

@@ -57,7 +57,7 @@ Result<uint64_t> sys_topic_namespace_restrict(Caller&, HandleArgument topics, Us
 Result<uint64_t> sys_topic_publisher(Caller&, HandleArgument topics, UserPointer<const char> name, Length length, uint64_t flags);
 Result<uint64_t> sys_topic_subscribe(Caller&, HandleArgument topics, UserPointer<const char> name, Length length,
     UserPointer<const abi::SubscribeOptions> options);
-Result<uint64_t> sys_topic_publish(Caller&, HandleArgument publisher, UserPointer<const void> bytes, Length length);
+Result<uint64_t> sys_topic_publish(Caller&, HandleArgument publisher, UserPointer<const void> bytes, Length length, uint64_t timeout_ns);
 Result<uint64_t> sys_topic_take(Caller&, HandleArgument subscription, UserPointer<void> bytes, Length capacity, UserPointer<abi::ReadInfo> io);
 
 // Events.cpp

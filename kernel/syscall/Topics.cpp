@@ -1,3 +1,4 @@
+#include <kernel/object/RoomWait.h>
 #include <kernel/object/SignalWait.h>
 #include <kernel/object/TopicObjects.h>
 #include <kernel/syscall/Handlers.h>
@@ -98,7 +99,7 @@ Result<uint64_t> sys_topic_subscribe(Caller& caller, HandleArgument topics, User
     return add_handle(caller, std::move(subscription), abi::subscription_rights);
 }
 
-Result<uint64_t> sys_topic_publish(Caller& caller, HandleArgument handle, UserPointer<const void> bytes, Length length)
+Result<uint64_t> sys_topic_publish(Caller& caller, HandleArgument handle, UserPointer<const void> bytes, Length length, uint64_t timeout_ns)
 {
     auto publisher = TRY(caller.agent().handles().get_object_with_rights<PublisherObject>(handle.value, Rights::Write));
     // A quarantined or isolated agent keeps its handles but cannot speak on any topic.
@@ -109,7 +110,8 @@ Result<uint64_t> sys_topic_publish(Caller& caller, HandleArgument handle, UserPo
     // One copy: from the agent straight into the payload every subscriber shares.
     auto payload = TRY(ipc::Payload::create_uninitialized(length.value));
     TRY(copy_from_user(payload->writable_bytes().data(), bytes, length.value));
-    return publisher->publisher().publish(caller.agent().id(), std::move(payload));
+    uint64_t deadline = timeout_ns == 0 ? 0 : deadline_after(timeout_ns);
+    return object::publish_waiting_for_room(publisher->publisher(), caller.agent().id(), payload, deadline, &caller.thread);
 }
 
 Result<uint64_t> sys_topic_take(Caller& caller, HandleArgument handle, UserPointer<void> bytes, Length capacity, UserPointer<abi::ReadInfo> io)

@@ -445,8 +445,9 @@ KERNEL_TEST(agents_ipc_channels_between_agents)
 KERNEL_TEST(agents_ipc_topics_between_agents)
 {
     // agents/pubsub: names, rights, QoS (best effort drops, reliable back-pressure, latest
-    // value), bad input, and a soak test: 4 publisher agents x 500 samples on a reliable topic,
-    // received == sent, in order. Exit status: failures.
+    // value), bad input, and a soak test: 4 publisher agents x 500 samples on a reliable topic
+    // (two wait for the writable signal, two let the kernel wait for room), received == sent, in
+    // order. Exit status: failures.
     ExitInfo info = run("pubsub", "pubsub", 0, true);
     EXPECT_EQ(info.reason, ExitReason::Exited);
     EXPECT_EQ(info.status, 0);

@@ -21,6 +21,11 @@ uint32_t value_of(const Message& message)
 Qos best_effort(uint32_t depth) { return { depth, Reliability::BestEffort, false }; }
 Qos reliable(uint32_t depth) { return { depth, Reliability::Reliable, false }; }
 
+struct CountingRoomWaiter final : RoomWaiter {
+    int told { 0 };
+    void on_room() override { ++told; }
+};
+
 } // namespace
 
 TEST(IpcTopic, FanOutSharesOnePayload)
@@ -101,6 +106,73 @@ TEST(IpcTopic, UnsubscribingAFullReliableSubscriberReleasesThePublisher)
     EXPECT_EQ(topic->subscription_count(), 0u);
     EXPECT_TRUE(topic->publish(1, bytes_of(value)).is_ok());
     EXPECT_EQ(topic->publisher_signals().signals() & signal::writable, signal::writable);
+}
+
+TEST(IpcTopic, WaitingPublishersAreServedOnePerTakeInArrivalOrder)
+{
+    auto topic = Topic::create("reports").release_value();
+    auto inbox = topic->subscribe(reliable(2)).release_value();
+    uint32_t value = 7;
+    ASSERT_TRUE(topic->publish(1, bytes_of(value)).is_ok());
+    ASSERT_TRUE(topic->publish(1, bytes_of(value)).is_ok());
+    CountingRoomWaiter waiters[3];
+    for (auto& waiter : waiters)
+        topic->wait_for_room(waiter);
+    EXPECT_EQ(topic->room_waiter_count(), 3u);
+    for (auto& waiter : waiters)
+        EXPECT_EQ(waiter.told, 0);
+    // One take, one slot: only the first waiter is told, not all three (no thundering herd).
+    ASSERT_TRUE(inbox->take().is_ok());
+    EXPECT_EQ(waiters[0].told, 1);
+    EXPECT_TRUE(waiters[0].was_served());
+    EXPECT_EQ(waiters[1].told + waiters[2].told, 0);
+    EXPECT_TRUE(topic->stop_waiting_for_room(waiters[0]));
+    ASSERT_TRUE(topic->publish(1, bytes_of(value)).is_ok()); // the first waiter's turn, used
+    topic->pass_room_on(); // full again: nobody is told
+    EXPECT_EQ(waiters[1].told, 0);
+    ASSERT_TRUE(inbox->take().is_ok());
+    EXPECT_EQ(waiters[1].told, 1);
+    EXPECT_EQ(waiters[2].told, 0);
+    // The second leaves without publishing (timed out): it passes its turn on.
+    EXPECT_TRUE(topic->stop_waiting_for_room(waiters[1]));
+    topic->pass_room_on();
+    EXPECT_EQ(waiters[2].told, 1);
+    EXPECT_TRUE(topic->stop_waiting_for_room(waiters[2]));
+    EXPECT_EQ(topic->room_waiter_count(), 0u);
+}
+
+TEST(IpcTopic, AWaiterIsToldAtOnceWhenThereIsRoomAndNeverAfterItStops)
+{
+    auto topic = Topic::create("t").release_value();
+    auto inbox = topic->subscribe(reliable(1)).release_value();
+    CountingRoomWaiter early;
+    topic->wait_for_room(early);
+    EXPECT_EQ(early.told, 1); // room now: no wait
+    EXPECT_TRUE(topic->stop_waiting_for_room(early));
+    uint32_t value = 1;
+    ASSERT_TRUE(topic->publish(1, bytes_of(value)).is_ok());
+    CountingRoomWaiter gone, stays;
+    topic->wait_for_room(gone);
+    topic->wait_for_room(stays);
+    EXPECT_FALSE(topic->stop_waiting_for_room(gone)); // left before its turn
+    ASSERT_TRUE(inbox->take().is_ok());
+    EXPECT_EQ(gone.told, 0);
+    EXPECT_EQ(stays.told, 1);
+    EXPECT_TRUE(topic->stop_waiting_for_room(stays));
+}
+
+TEST(IpcTopic, UnsubscribingAFullReliableSubscriberServesAWaiter)
+{
+    auto topic = Topic::create("t").release_value();
+    auto subscription = topic->subscribe(reliable(1)).release_value();
+    uint32_t value = 1;
+    ASSERT_TRUE(topic->publish(1, bytes_of(value)).is_ok());
+    CountingRoomWaiter waiter;
+    topic->wait_for_room(waiter);
+    EXPECT_EQ(waiter.told, 0);
+    subscription = {};
+    EXPECT_EQ(waiter.told, 1);
+    EXPECT_TRUE(topic->stop_waiting_for_room(waiter));
 }
 
 TEST(IpcTopic, LatestValueForLateJoinersOnly)

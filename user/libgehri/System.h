@@ -59,7 +59,7 @@ Result<HandleValue> topic_namespace_create();
 Result<HandleValue> topic_namespace_restrict(HandleValue topics, const abi::TopicPattern* patterns, size_t count, Rights rights);
 Result<HandleValue> topic_publisher(HandleValue topics, StringView name, abi::TopicFlags flags);
 Result<HandleValue> topic_subscribe(HandleValue topics, StringView name, const abi::SubscribeOptions& options);
-Result<uint64_t> topic_publish(HandleValue publisher, const void* bytes, size_t length);
+Result<uint64_t> topic_publish(HandleValue publisher, const void* bytes, size_t length, uint64_t timeout_ns = 0);
 Result<size_t> topic_take(HandleValue subscription, void* bytes, size_t capacity, abi::ReadInfo& io);
 Result<HandleValue> blackboard_create();
 Result<size_t> blackboard_get(HandleValue board, const void* key, size_t key_length, void* value, size_t capacity, abi::EntryInfo& out);

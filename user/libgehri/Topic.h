@@ -19,9 +19,10 @@ public:
         : m_handle(std::move(handle))
     {
     }
-    // The sample's sequence number. QueueFull when a reliable subscriber is full (nobody got it:
-    // retry later, or wait for the handle's writable signal); TooLarge.
-    Result<uint64_t> publish(const void* bytes, size_t length) const { return system::topic_publish(m_handle.value(), bytes, length); }
+    // The sample's sequence number. While a reliable subscriber is full, waits up to timeout_ns
+    // for room, in turn with the topic's other waiting publishers, then QueueFull (nobody got it;
+    // with 0, at once: retry later, or wait for the handle's writable signal); TooLarge.
+    Result<uint64_t> publish(const void* bytes, size_t length, uint64_t timeout_ns = 0) const { return system::topic_publish(m_handle.value(), bytes, length, timeout_ns); }
     const Handle& handle() const { return m_handle; }
 
 private:

@@ -197,9 +197,9 @@ Result<HandleValue> topic_subscribe(HandleValue topics, StringView name, const a
     return static_cast<HandleValue>(TRY(checked(call6(Syscall::TopicSubscribe, topics, address(name.characters()), name.length(), address(&options)))));
 }
 
-Result<uint64_t> topic_publish(HandleValue publisher, const void* bytes, size_t length)
+Result<uint64_t> topic_publish(HandleValue publisher, const void* bytes, size_t length, uint64_t timeout_ns)
 {
-    return TRY(checked(call6(Syscall::TopicPublish, publisher, address(bytes), length)));
+    return TRY(checked(call6(Syscall::TopicPublish, publisher, address(bytes), length, timeout_ns)));
 }
 
 Result<size_t> topic_take(HandleValue subscription, void* bytes, size_t capacity, abi::ReadInfo& io)
