@@ -12,10 +12,10 @@ const boot::Initrd* s_initrd = nullptr;
 
 const boot::Initrd* system_initrd() { return s_initrd; }
 
-void install_system_initrd(const boot::Initrd& initrd)
+void install_system_initrd(boot::Initrd&& initrd)
 {
     VERIFY(s_initrd == nullptr);
-    s_initrd = new (s_storage) boot::Initrd(initrd);
+    s_initrd = new (s_storage) boot::Initrd(std::move(initrd));
 }
 
 } // namespace gehri::agent

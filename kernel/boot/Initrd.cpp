@@ -1,5 +1,7 @@
 #include <kernel/boot/Initrd.h>
+#include <kernel/lib/Sort.h>
 #include <kernel/log/Panic.h>
+#include <string.h>
 
 namespace gehri::boot {
 
@@ -168,28 +170,82 @@ bool is_hard_link_of(const RawEntry& candidate, const RawEntry& link)
         && candidate.fields[DeviceMinor] == link.fields[DeviceMinor];
 }
 
-} // namespace
+bool path_before(StringView a, StringView b)
+{
+    size_t common = a.length() < b.length() ? a.length() : b.length();
+    int order = memcmp(a.characters(), b.characters(), common);
+    return order != 0 ? order < 0 : a.length() < b.length();
+}
 
-Result<Initrd> Initrd::create(ReadonlyBytes archive, Diagnostic& diagnostic)
+// newc stores a hard-linked file's data once, with the last of its links.
+InitrdEntry resolved(ReadonlyBytes archive, const RawEntry& raw, size_t trailer_offset)
+{
+    if (raw.entry.kind != InitrdEntryKind::File || !raw.entry.data.is_empty() || raw.fields[LinkCount] <= 1)
+        return raw.entry;
+    for (size_t later = raw.next_offset; later < trailer_offset;) {
+        auto other = parse_validated(archive, later);
+        later = other.next_offset;
+        if (other.entry.kind == InitrdEntryKind::File && !other.entry.data.is_empty() && is_hard_link_of(other, raw)) {
+            InitrdEntry entry = raw.entry;
+            entry.data = other.entry.data;
+            return entry;
+        }
+    }
+    return raw.entry;
+}
+
+// Validates every entry; returns the number of entries and where the trailer is.
+Result<size_t> validate(ReadonlyBytes archive, size_t& trailer_offset, Diagnostic& diagnostic)
 {
     size_t count = 0;
     size_t offset = 0;
     while (true) {
         auto raw = TRY(parse_entry(archive, offset, diagnostic));
-        if (raw.is_trailer)
-            return Initrd(archive, count, offset);
-        if (!raw.entry.path.is_empty()) {
-            // Quadratic, but archives hold tens of entries and nothing may be allocated here.
-            for (size_t earlier = 0; earlier < offset;) {
-                auto other = parse_validated(archive, earlier);
-                if (other.entry.path == raw.entry.path)
-                    return diagnostic.fail(Error::AlreadyExists, "cpio archive holds '{}' twice (offsets {:#x} and {:#x})", raw.entry.path, earlier, offset);
-                earlier = other.next_offset;
-            }
-            ++count;
+        if (raw.is_trailer) {
+            trailer_offset = offset;
+            return count;
         }
+        count += raw.entry.path.is_empty() ? 0 : 1;
         offset = raw.next_offset;
     }
+}
+
+Error report_duplicate(ReadonlyBytes archive, StringView path, Diagnostic& diagnostic)
+{
+    size_t offsets[2] {};
+    size_t found = 0;
+    for (size_t offset = 0; found < 2;) {
+        auto raw = parse_validated(archive, offset);
+        if (raw.entry.path == path)
+            offsets[found++] = offset;
+        offset = raw.next_offset;
+    }
+    return diagnostic.fail(Error::AlreadyExists, "cpio archive holds '{}' twice (offsets {:#x} and {:#x})", path, offsets[0], offsets[1]);
+}
+
+} // namespace
+
+Result<Initrd> Initrd::create(ReadonlyBytes archive, Diagnostic& diagnostic)
+{
+    size_t trailer_offset = 0;
+    size_t count = TRY(validate(archive, trailer_offset, diagnostic));
+    auto by_path = HeapArray<InitrdEntry>::create(count);
+    if (by_path.is_error())
+        return diagnostic.fail(by_path.error(), "cannot index the cpio archive's {} entries ({})", count, error_name(by_path.error()));
+    Span<InitrdEntry> entries = by_path.value().span();
+    size_t next = 0;
+    for (size_t offset = 0; offset < trailer_offset;) {
+        auto raw = parse_validated(archive, offset);
+        if (!raw.entry.path.is_empty())
+            entries[next++] = resolved(archive, raw, trailer_offset);
+        offset = raw.next_offset;
+    }
+    heap_sort(entries, [](const InitrdEntry& a, const InitrdEntry& b) { return path_before(a.path, b.path); });
+    for (size_t i = 1; i < entries.size(); ++i) {
+        if (entries[i].path == entries[i - 1].path)
+            return report_duplicate(archive, entries[i].path, diagnostic);
+    }
+    return Initrd(archive, count, trailer_offset, by_path.release_value());
 }
 
 Result<InitrdEntry> Initrd::find(StringView path) const
@@ -197,24 +253,18 @@ Result<InitrdEntry> Initrd::find(StringView path) const
     path = strip_root_prefix(path);
     if (path.is_empty())
         return Error::NotFound;
-    for (size_t offset = 0; offset < m_trailer_offset;) {
-        auto raw = parse_validated(m_archive, offset);
-        offset = raw.next_offset;
-        if (raw.entry.path != path)
-            continue;
-        // newc stores a hard-linked file's data once, with the last of its links.
-        if (raw.entry.kind == InitrdEntryKind::File && raw.entry.data.is_empty() && raw.fields[LinkCount] > 1) {
-            for (size_t later = offset; later < m_trailer_offset;) {
-                auto other = parse_validated(m_archive, later);
-                later = other.next_offset;
-                if (other.entry.kind == InitrdEntryKind::File && !other.entry.data.is_empty() && is_hard_link_of(other, raw)) {
-                    raw.entry.data = other.entry.data;
-                    break;
-                }
-            }
-        }
-        return raw.entry;
+    Span<InitrdEntry> entries = m_by_path.span();
+    size_t low = 0;
+    size_t high = entries.size();
+    while (low < high) {
+        size_t middle = low + (high - low) / 2;
+        if (path_before(entries[middle].path, path))
+            low = middle + 1;
+        else
+            high = middle;
     }
+    if (low < entries.size() && entries[low].path == path)
+        return entries[low];
     return Error::NotFound;
 }
 

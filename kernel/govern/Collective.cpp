@@ -8,7 +8,7 @@
 #include <kernel/govern/Collective.h>
 #include <kernel/govern/CollectiveServices.h>
 #include <kernel/govern/Governance.h>
-#include <kernel/govern/HeapArray.h>
+#include <kernel/lib/HeapArray.h>
 #include <kernel/lib/Optional.h>
 #include <kernel/log/Log.h>
 #include <kernel/log/Panic.h>

@@ -6,7 +6,7 @@
 #include <kernel/collective/ProposalBoard.h>
 #include <kernel/collective/QuarantineAppeals.h>
 #include <kernel/collective/Reputation.h>
-#include <kernel/govern/HeapArray.h>
+#include <kernel/lib/HeapArray.h>
 #include <kernel/govern/KernelOutbox.h>
 #include <kernel/lib/Optional.h>
 #include <kernel/lib/Spinlock.h>

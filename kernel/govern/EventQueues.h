@@ -1,7 +1,7 @@
 #pragma once
 
 #include <kernel/collective/Outbox.h>
-#include <kernel/govern/HeapArray.h>
+#include <kernel/lib/HeapArray.h>
 #include <kernel/lib/FixedHashMap.h>
 #include <kernel/lib/Span.h>
 #include <kernel/lib/Spinlock.h>

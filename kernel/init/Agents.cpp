@@ -29,8 +29,9 @@ void load_initrd(const boot::BootInfo& boot_info)
         log::error("agents: the initrd is malformed: {}", diagnostic.message());
         return;
     }
-    agent::install_system_initrd(initrd.value());
-    log::info("agents: initrd of {} KiB with {} entries", bytes.size() / 1024, initrd.value().entry_count());
+    size_t entries = initrd.value().entry_count();
+    agent::install_system_initrd(initrd.release_value());
+    log::info("agents: initrd of {} KiB with {} entries", bytes.size() / 1024, entries);
 }
 
 bool run_one(StringView name)

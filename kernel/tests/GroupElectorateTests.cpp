@@ -3,7 +3,7 @@
 // bears is refused, and so is a group larger than abi::proposal_max_group_electorate.
 #include <kernel/audit/KernelAuditLog.h>
 #include <kernel/govern/Collective.h>
-#include <kernel/govern/HeapArray.h>
+#include <kernel/lib/HeapArray.h>
 #include <kernel/object/Agent.h>
 #include <kernel/tests/Framework.h>
 #include <string.h>
@@ -86,7 +86,7 @@ KERNEL_TEST(group_electorate_is_every_living_member_but_the_cut_off)
 KERNEL_TEST(group_electorate_past_its_maximum_is_refused)
 {
     auto proposer = object::Agent::create("group-proposer").release_value();
-    auto crowd = govern::HeapArray<RefPtr<object::Agent>>::create(abi::proposal_max_group_electorate + 1).release_value();
+    auto crowd = HeapArray<RefPtr<object::Agent>>::create(abi::proposal_max_group_electorate + 1).release_value();
     for (auto& member : crowd.span())
         member = object::Agent::create("group-crowd").release_value();
     EXPECT_EQ(object::Agent::find_group("group-crowd", {}), abi::proposal_max_group_electorate + 1);

@@ -154,6 +154,29 @@ TEST(Initrd, FindsFilesByAnySpellingOfTheirPath)
     EXPECT_EQ(initrd.find("TRAILER!!!").error(), Error::NotFound);
 }
 
+TEST(Initrd, FindsEveryEntryOfAManyFileArchiveAndNothingElse)
+{
+    // Names that sort close together: prefixes of one another, and in reverse archive order.
+    CpioBuilder builder;
+    builder.directory(".").directory("bin");
+    std::vector<std::string> names;
+    for (int i = 299; i >= 0; --i) {
+        names.push_back("bin/agent" + std::to_string(i));
+        builder.file(names.back(), "program " + std::to_string(i));
+    }
+    builder.file("bin/agent", "the short one").file("b", "b");
+    auto archive = builder.finish();
+    Diagnostic diagnostic;
+    auto initrd = Initrd::create(view(archive), diagnostic);
+    ASSERT_TRUE(initrd.is_ok()) << diagnostic.c_str();
+    for (int i = 0; i < 300; ++i)
+        EXPECT_EQ(text(initrd.value().file(("bin/agent" + std::to_string(i)).c_str()).value()), "program " + std::to_string(i));
+    EXPECT_EQ(text(initrd.value().file("/bin/agent").value()), "the short one");
+    EXPECT_EQ(text(initrd.value().file("b").value()), "b");
+    for (auto missing : { "a", "bin/agent300", "bin/agent-1", "bin/agen", "bin/agent00", "c", "bin/agent1/x" })
+        EXPECT_EQ(initrd.value().find(missing).error(), Error::NotFound) << missing;
+}
+
 TEST(Initrd, ReadsNamesAsFindWritesThem)
 {
     auto archive = CpioBuilder().directory(".").directory("./bin").file("./bin/drone", "x").finish();

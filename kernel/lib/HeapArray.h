@@ -5,11 +5,11 @@
 #include <new>
 #include <utility>
 
-namespace gehri::govern {
+namespace gehri {
 
-// An owned array of `size` T on the kernel heap, freed with its owner; move-only. The collective
-// services' per-agent storage: the services work on Spans of it and are handed a bigger one
-// when they fill (see Collective.cpp).
+// An owned array of `size` T on the kernel heap, freed with its owner; move-only. E.g. the
+// collective services' per-agent storage (they work on Spans of it and are handed a bigger one
+// when they fill, kernel/govern/Collective.cpp) and the initrd's index of files.
 template<typename T>
 class HeapArray {
 public:
@@ -55,4 +55,4 @@ private:
     size_t m_size { 0 };
 };
 
-} // namespace gehri::govern
+} // namespace gehri
