@@ -294,26 +294,39 @@ RefineProgress EigenTrust::refine_bounded(uint64_t work_budget, uint32_t max_ite
 
 Result<void> EigenTrust::remove_peer(PeerIndex peer)
 {
-    if (peer >= m_peers.size())
-        return Error::InvalidArgument;
+    return remove_peers({ &peer, 1 });
+}
+
+Result<void> EigenTrust::remove_peers(Span<const PeerIndex> peers)
+{
+    for (PeerIndex peer : peers) {
+        if (peer >= m_peers.size())
+            return Error::InvalidArgument;
+    }
     abandon_iteration();
-    m_feedback.remove_if([this, peer](uint64_t key, const Feedback& feedback) {
-        if (edge_from(key) == peer)
+    for (PeerIndex peer : peers)
+        m_peers[peer].leaving = true;
+    m_feedback.remove_if([this](uint64_t key, const Feedback& feedback) {
+        if (m_peers[edge_from(key)].leaving)
             return true;
-        if (edge_to(key) != peer)
+        if (!m_peers[edge_to(key)].leaving)
             return false;
         m_peers[edge_from(key)].positive_sum -= positive_part(feedback);
         return true;
     });
-    PeerTrust& removed = m_peers[peer];
-    removed.trust = 0;
-    removed.next = 0;
-    removed.positive_sum = 0;
-    removed.ratings_received = 0;
-    if (removed.pretrusted) {
+    bool pretrust_left = false;
+    for (PeerIndex peer : peers) {
+        PeerTrust& removed = m_peers[peer];
+        removed.trust = 0;
+        removed.next = 0;
+        removed.positive_sum = 0;
+        removed.ratings_received = 0;
+        removed.leaving = false;
+        pretrust_left |= removed.pretrusted;
         removed.pretrusted = false;
-        distribute_pretrust_to_flagged();
     }
+    if (pretrust_left)
+        distribute_pretrust_to_flagged();
     return {};
 }
 

@@ -31,6 +31,7 @@ struct PeerTrust {
     uint64_t positive_sum;        // sum over j of max(s_ij, 0): normalizes row i of C
     uint64_t ratings_received;    // satisfied + unsatisfied ratings about this peer
     bool pretrusted;
+    bool leaving;                 // marked by remove_peers for its one pass over the table
 };
 
 // Feedback from one peer about another: counts of satisfactory and unsatisfactory
@@ -115,6 +116,9 @@ public:
     // index stays valid as an idle peer with trust 0, for reuse. An iteration in progress is
     // abandoned. O(table slots). InvalidArgument out of range.
     Result<void> remove_peer(PeerIndex peer);
+    // remove_peer for each of `peers` in one pass over the table: forgetting many costs about
+    // what forgetting one does. InvalidArgument (nothing removed) if one is out of range.
+    Result<void> remove_peers(Span<const PeerIndex> peers);
 
     // Moves everything into bigger storage (peers.size() >= peer_count(), a table that holds
     // the current edges); the new peers start with trust 0 and, with no pre-trusted set, the

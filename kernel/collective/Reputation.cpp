@@ -1,6 +1,7 @@
 #include <kernel/collective/Reputation.h>
 #include <kernel/collective/TrustWeights.h>
 #include <kernel/lib/WideArithmetic.h>
+#include <kernel/log/Panic.h>
 
 namespace gehri::collective {
 
@@ -37,7 +38,7 @@ Result<void> Reputation::register_agent(AgentId agent, Nanoseconds now)
     if (slot_of(agent))
         return Error::AlreadyExists;
     if (m_count == m_peers.size())
-        TRY(forget_one_departed());
+        TRY(forget_departed());
     auto bucket = TRY(TokenBucket::per_second(m_config.report_burst, m_config.reports_per_second, now));
     // Forgotten agents leave holes; the search starts where the last registration ended.
     uint32_t slot = 0;
@@ -109,19 +110,21 @@ Result<void> Reputation::depart(AgentId agent)
     return {};
 }
 
-// The departed agent after the last one forgotten this way, so the oldest holes go first.
-Result<void> Reputation::forget_one_departed()
+// The departed agents after the last ones forgotten this way, so the oldest holes go first.
+Result<void> Reputation::forget_departed()
 {
-    if (m_departed == 0)
-        return Error::OutOfMemory;
-    for (size_t step = 0; step < m_peers.size(); ++step) {
+    uint32_t slots[forget_batch];
+    size_t count = 0;
+    for (size_t step = 0; step < m_peers.size() && count < forget_batch && count < m_departed; ++step) {
         size_t slot = (m_departed_cursor + step) % m_peers.size();
-        if (m_peers[slot].agent != 0 && m_peers[slot].departed) {
-            m_departed_cursor = slot + 1;
-            return forget(m_peers[slot].agent);
-        }
+        if (m_peers[slot].agent != 0 && m_peers[slot].departed)
+            slots[count++] = static_cast<uint32_t>(slot);
     }
-    return Error::OutOfMemory;
+    if (count == 0)
+        return Error::OutOfMemory;
+    m_departed_cursor = slots[count - 1] + 1;
+    forget_slots({ slots, count });
+    return {};
 }
 
 Result<void> Reputation::forget(AgentId agent)
@@ -130,19 +133,27 @@ Result<void> Reputation::forget(AgentId agent)
     if (!found)
         return Error::NotFound;
     uint32_t slot = *found;
-    TRY(m_trust.remove_peer(slot));
-    (void)m_index.remove(agent);
-    ReputationPeer& peer = m_peers[slot];
-    peer.agent = 0;
-    if (peer.departed)
-        --m_departed;
-    peer.departed = false;
-    peer.quarantined = false;
-    peer.immune_until = 0;
-    peer.denials = 0;
-    peer.reports.reset();
-    --m_count;
+    forget_slots({ &slot, 1 });
     return {};
+}
+
+void Reputation::forget_slots(Span<const uint32_t> slots)
+{
+    // In range and in use: the caller found them in the index.
+    VERIFY(m_trust.remove_peers(slots).is_ok());
+    for (uint32_t slot : slots) {
+        ReputationPeer& peer = m_peers[slot];
+        (void)m_index.remove(peer.agent);
+        peer.agent = 0;
+        if (peer.departed)
+            --m_departed;
+        peer.departed = false;
+        peer.quarantined = false;
+        peer.immune_until = 0;
+        peer.denials = 0;
+        peer.reports.reset();
+        --m_count;
+    }
 }
 
 Result<void> Reputation::set_pretrusted(Span<const AgentId> agents, Nanoseconds)

@@ -64,8 +64,9 @@ public:
         AuditTrail& audit, Outbox& outbox, Nanoseconds now);
 
     // AlreadyExists, OutOfMemory (capacity, and no departed agent to forget), InvalidArgument
-    // for the kernel's own id. When full, forgets one departed agent (the oldest hole first) to
-    // make room.
+    // for the kernel's own id. When full, forgets departed agents (up to forget_batch, the
+    // oldest holes first) to make room: one pass over the feedback table frees a batch of
+    // slots, so agents that come and go at capacity do not pay a pass each.
     Result<void> register_agent(AgentId agent, Nanoseconds now);
     // The agent has exited. Its record stays (its ratings still shape others' trust, others may
     // still rate it, it still counts as an elector) until its slot is needed: register_agent
@@ -76,6 +77,7 @@ public:
     // rating it gave or received, so its raters' trust flows to the others. O(feedback slots).
     // NotFound.
     Result<void> forget(AgentId agent);
+    static constexpr size_t forget_batch = 256;
     // Moves every record into bigger storage (at least as many peers, an index and a feedback
     // table that hold what is there; any span may be the current one). Trust and feedback are
     // kept; see EigenTrust::grow. InvalidArgument, OutOfMemory; on error nothing changed.
@@ -157,7 +159,9 @@ private:
     const uint32_t* slot_of(AgentId agent) const { return m_index.find(agent); }
     bool below_threshold(PeerIndex) const;
     bool settled() const;
-    Result<void> forget_one_departed();
+    Result<void> forget_departed();
+    // Forgets the records in these slots (every one in use) in one pass over the table.
+    void forget_slots(Span<const uint32_t> slots);
     uint64_t relative_ppm(PeerIndex) const;
     void refresh_total();
     void quarantine(PeerIndex, Nanoseconds now);

@@ -389,6 +389,37 @@ TEST(Reputation, DepartedAgentsStayUntilTheirSlotIsNeeded)
     EXPECT_EQ(s.reputation->register_agent(5, 0).error(), Error::OutOfMemory);
 }
 
+TEST(Reputation, AtCapacityDepartedAgentsAreForgottenInBatches)
+{
+    constexpr AgentId agents = 600;
+    Service s({}, agents);
+    for (AgentId agent = 1; agent <= agents; ++agent)
+        ASSERT_TRUE(s.reputation->register_agent(agent, 0).is_ok());
+    // Everyone rates the next one; agents 1..400 leave.
+    for (AgentId agent = 1; agent <= agents; ++agent)
+        ASSERT_TRUE(s.reputation->report(agent, agent % agents + 1, 1, 0, 0).is_ok());
+    for (AgentId agent = 1; agent <= 400; ++agent)
+        ASSERT_TRUE(s.reputation->depart(agent).is_ok());
+    // One newcomer frees a whole batch: the oldest departed, with every rating they gave or got.
+    ASSERT_TRUE(s.reputation->register_agent(1'001, 0).is_ok());
+    EXPECT_EQ(s.reputation->departed_count(), 400 - Reputation::forget_batch);
+    for (AgentId agent = 1; agent <= Reputation::forget_batch; ++agent)
+        EXPECT_FALSE(s.reputation->is_registered(agent)) << agent;
+    EXPECT_TRUE(s.reputation->is_registered(Reputation::forget_batch + 1));
+    // Edges left: those among agents forget_batch+1 .. 600 (the last wraps to 1, forgotten).
+    EXPECT_EQ(s.reputation->feedback_edges(), agents - Reputation::forget_batch - 1);
+    // The next newcomers take the freed slots without forgetting anyone else.
+    for (AgentId agent = 1'002; agent < 1'001 + Reputation::forget_batch; ++agent)
+        ASSERT_TRUE(s.reputation->register_agent(agent, 0).is_ok());
+    EXPECT_EQ(s.reputation->departed_count(), 400 - Reputation::forget_batch);
+    ASSERT_TRUE(s.reputation->register_agent(2'000, 0).is_ok());
+    EXPECT_EQ(s.reputation->departed_count(), 0u);
+    EXPECT_EQ(s.reputation->agent_count(), agents - 400 + Reputation::forget_batch + 1);
+    // The survivors' ratings still shape trust.
+    (void)s.reputation->update(0);
+    EXPECT_FALSE(s.reputation->is_quarantined(500));
+}
+
 TEST(Reputation, TrustFactorsReachTheKernelWithHysteresis)
 {
     Service s;
