@@ -132,3 +132,32 @@ def parse_log(text: str) -> BenchLog:
         except BenchFormatError as error:
             log.errors.append(f"line {number}: {error}")
     return log
+
+
+def split_recorded_run(results_markdown: str) -> dict[str, str]:
+    """The guests' BENCH lines from a results file that `./gehri bench` wrote (its "Raw BENCH
+    lines" block: each guest's lines from its BENCH-SYSTEM to its BENCH-DONE, Gehri's and
+    Linux's, then the host DDS run's), by source: "gehri", "linux", "host-dds". A source that
+    is not there is left out."""
+    start = results_markdown.find("## Raw BENCH lines")
+    if start < 0:
+        return {}
+    block_start = results_markdown.find("```", start)
+    block_end = results_markdown.find("```", block_start + 3) if block_start >= 0 else -1
+    if block_start < 0 or block_end < 0:
+        return {}
+    sources: dict[str, list[str]] = {}
+    current = None
+    for line in results_markdown[block_start + 3:block_end].splitlines():
+        if not line.startswith("BENCH"):
+            continue
+        if line.startswith("BENCH-SYSTEM"):
+            system = _pairs(line[len("BENCH-SYSTEM"):])
+            current = system.get("os", "").lower() or None
+        elif current is None:
+            current = "host-dds"  # after the guests' BENCH-DONE: the host's run has no system line
+        if current:
+            sources.setdefault(current, []).append(line)
+        if line.startswith("BENCH-DONE"):
+            current = None
+    return {source: "\n".join(lines) + "\n" for source, lines in sources.items()}

@@ -233,8 +233,9 @@ def tables_markdown(gehri: benchlines.BenchLog, linux: benchlines.BenchLog, host
 
 
 def results_markdown(date: str, host: str, tables: str, gehri: benchlines.BenchLog, linux: benchlines.BenchLog,
-                     host_dds: benchlines.BenchLog, logs: dict[str, str]) -> str:
-    notes = report.unavailable_notes(gehri.results, "Gehri") + report.unavailable_notes(linux.results, "Linux")
+                     host_dds: benchlines.BenchLog, logs: dict[str, str], reused: Path | None = None) -> str:
+    notes = [f"- Linux and host DDS: not run again; their numbers are those of {reused.name} (`--reuse`)"] if reused else []
+    notes += report.unavailable_notes(gehri.results, "Gehri") + report.unavailable_notes(linux.results, "Linux")
     notes += report.unavailable_notes(host_dds.results, "Host DDS")
     for label, log in (("Gehri", gehri), ("Linux", linux), ("Host DDS", host_dds)):
         notes += [f"- {label} error: {error}" for error in log.errors]
@@ -274,6 +275,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--kernel", type=Path, help="Gehri's kernel ELF (default BUILD/kernel/kernel/gehri.elf)")
     parser.add_argument("--skip-gehri", action="store_true", help="do not boot Gehri")
     parser.add_argument("--skip-linux", action="store_true", help="do not boot the Linux guest")
+    parser.add_argument("--reuse", type=Path, metavar="RESULTS",
+                        help="take the Linux guest's and the host DDS run's numbers from an earlier results file "
+                             "(bench/results/*.md) instead of running them again: only Gehri boots")
     parser.add_argument("--skip-host-dds", action="store_true", help="do not run Cyclone DDS natively on the host")
     parser.add_argument("--linux-only", default="", help="comma-separated Linux workloads (and 'dds') to run")
     parser.add_argument("--dds-widths", default="10,100,1000", help="DDS fan-out widths in the guest")
@@ -287,6 +291,13 @@ def main(argv: list[str]) -> int:
     out = arguments.build / "bench"
     out.mkdir(parents=True, exist_ok=True)
     logs: dict[str, str] = {}
+    if arguments.reuse:
+        recorded = benchlines.split_recorded_run(arguments.reuse.read_text())
+        if "linux" not in recorded:
+            parser.error(f"{arguments.reuse} holds no Linux BENCH lines")
+        logs.update({source: text for source, text in recorded.items() if source != "gehri"})
+        arguments.skip_linux = arguments.skip_host_dds = True
+        say(f"Reusing the Linux and host DDS numbers of {arguments.reuse}")
     ddsbench = None
     if not arguments.skip_linux or not arguments.skip_host_dds:
         kernel, initrd, ddsbench = build_linux_guest(out / "linux")
@@ -318,7 +329,7 @@ def main(argv: list[str]) -> int:
     host = socket.gethostname().split(".")[0] or "host"
     results = BENCH / "results" / f"{date}-{host}.md"
     results.parent.mkdir(parents=True, exist_ok=True)
-    results.write_text(results_markdown(date, host, tables, gehri, linux, host_dds, logs))
+    results.write_text(results_markdown(date, host, tables, gehri, linux, host_dds, logs, arguments.reuse))
     readme = ROOT / "README.md"
     section = f"Latest run: [{results.relative_to(ROOT)}]({results.relative_to(ROOT)}) ({date}, {cpu_model()}).\n" \
               f"Reproduce with `./gehri bench` (see bench/README.md).\n\n{tables}"

@@ -1,7 +1,7 @@
 """Host unit tests of the BENCH line parser (run by run_tests.py, the bench-harness tier of ./gehri test)."""
 import unittest
 
-from benchlines import BenchFormatError, parse_log, parse_result
+from benchlines import BenchFormatError, parse_log, parse_result, split_recorded_run
 
 
 class ParseResultTest(unittest.TestCase):
@@ -93,3 +93,35 @@ class ParseLogTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class SplitRecordedRunTest(unittest.TestCase):
+    RESULTS = """# Benchmark results
+
+## Raw BENCH lines
+
+```
+BENCH-SYSTEM os=Gehri release=0.1.0 unit=instructions selection=all
+BENCH name=null_syscall unit=instructions value=80 iterations=5000
+BENCH-DONE
+BENCH-SYSTEM os=Linux release=6.1.0-56-amd64 unit=instructions
+BENCH name=null_syscall unit=instructions value=327 iterations=200000
+BENCH-NOTE Udp: InDatagrams
+BENCH-DONE
+BENCH name=dds_rtt unit=ns value=62050 iterations=2000 bytes=64
+```
+"""
+
+    def test_each_source_gets_its_own_lines(self):
+        sources = split_recorded_run(self.RESULTS)
+        self.assertEqual(sorted(sources), ["gehri", "host-dds", "linux"])
+        self.assertEqual(parse_log(sources["gehri"]).results["null_syscall"].value, 80)
+        linux = parse_log(sources["linux"])
+        self.assertEqual(linux.results["null_syscall"].value, 327)
+        self.assertEqual(linux.system["release"], "6.1.0-56-amd64")
+        self.assertTrue(linux.done)
+        self.assertEqual(parse_log(sources["host-dds"]).results["dds_rtt"].unit, "ns")
+
+    def test_a_file_without_the_block_gives_nothing(self):
+        self.assertEqual(split_recorded_run("# Benchmark results\n\nno raw lines\n"), {})
+        self.assertEqual(split_recorded_run("## Raw BENCH lines\n\n```\nBENCH-DONE\n"), {})
