@@ -67,12 +67,12 @@ Result<void> AgentFleet::start(uint32_t drone, const Drone& state)
             .bootstrap = &theirs,
             .grants = Span<const SpawnGrant>(grants, 1),
         }));
-    // The drone is supervised through WaitChild (this agent is its parent); the handle would
-    // cost a table slot per drone, and the channel is all the coordinator needs.
+    // The drone is supervised through WaitChild (this agent is its parent); the handle is kept
+    // for the kernel quarantine the coordinator may ask for.
     auto info = child.info();
     m_links[drone].agent_id = info.is_ok() ? info.value().id : 0;
     m_reports.expect(drone, m_links[drone].agent_id);
-    (void)child.release_handle().close();
+    m_links[drone].agent = child.release_handle();
     ++m_spawned;
     m_links[drone].channel = std::move(pair.first);
     MindStart start { state, m_settings };
@@ -86,13 +86,29 @@ Result<void> AgentFleet::stop(uint32_t drone)
     } nothing;
     (void)send(drone, MindMessage::Crash, nothing, 0);
     m_links[drone].channel = Channel();
+    m_links[drone].agent = Handle();
     return {};
 }
 
 void AgentFleet::stop_all()
 {
-    for (Link& link : m_links)
+    for (Link& link : m_links) {
         link.channel = Channel();
+        link.agent = Handle();
+    }
+}
+
+Result<void> AgentFleet::quarantine(uint32_t drone)
+{
+    if (drone >= m_links.size() || !m_links[drone].agent)
+        return Error::NotFound;
+    char reason[abi::agent_quarantine_max_reason];
+    BufferSink sink(reason, sizeof(reason));
+    format_to(sink, "drone-{}: its trust fell below 2% of the mean", drone);
+    auto quarantined = system::agent_quarantine(m_links[drone].agent.value(), true, StringView(reason, sink.length()));
+    if (quarantined.is_error())
+        println("wildfire: the kernel did not quarantine drone-{} (agent {}): {}", drone, m_links[drone].agent_id, error_name(quarantined.error()));
+    return quarantined;
 }
 
 Result<void> AgentFleet::post_sense(uint32_t drone, uint64_t tick, Span<const Observation> seen)

@@ -17,6 +17,7 @@ class AgentFleet final : public Fleet {
 public:
     struct Link {
         Channel channel;
+        Handle agent; // the drone's current incarnation (Quarantine right: AgentQuarantine)
         uint64_t agent_id { 0 }; // of the drone's current incarnation
     };
 
@@ -34,6 +35,8 @@ public:
     Result<OfferReply> collect_offer(uint32_t drone) override;
     Result<void> post_act(uint32_t drone, const ActRequest& request) override;
     Result<ActReply> collect_act(uint32_t drone) override;
+    // Has the kernel quarantine the drone's current agent (AgentQuarantine, as its parent).
+    Result<void> quarantine(uint32_t drone) override;
 
     // Ends every mind (closing its channel ends the drone agent cleanly).
     void stop_all();
