@@ -375,7 +375,7 @@ Result<void> Reputation::lift_imposed(AgentId agent, AgentId supervisor, Nanosec
     m_audit.record(RecordKind::QuarantineLifted, agent, {
         Field::string("by", "supervisor"),
         Field::integer("supervisor", supervisor),
-        Field::integer("still_quarantined", peer.quarantined ? 1 : 0),
+        Field::integer("still_cut_off", peer.quarantined ? 1 : 0),
     });
     if (!peer.quarantined)
         m_outbox.notify(Event { agent, EventKind::QuarantineLifted, agent, supervisor });

@@ -158,6 +158,8 @@ KERNEL_TEST(supervisor_quarantine_cuts_a_child_off_until_it_lifts_it)
     auto other = object::Agent::create("bystander").release_value();
     EXPECT_EQ(govern::supervise_quarantine(*parent, *parent, true, "self").error(), Error::InvalidArgument);
     EXPECT_EQ(govern::supervise_quarantine(*parent, *child, false, "").error(), Error::NotFound);
+    for (AgentId elector = first_rater; elector <= first_rater + 1; ++elector)
+        EXPECT(govern::collective_enroll(elector).is_ok());
     EXPECT(govern::supervise_quarantine(*parent, *child, true, "lies about the fire").is_ok());
     EXPECT(child->is_quarantined());
     EXPECT(child->is_cut_off());

@@ -547,7 +547,7 @@ TEST(Reputation, SupervisorAndTrustQuarantinesOverlap)
     // Lifting the supervisor's leaves the trust quarantine: still cut off, not told otherwise.
     ASSERT_TRUE(s.reputation->lift_imposed(101, 1, now).is_ok());
     EXPECT_TRUE(s.reputation->is_quarantined(101));
-    EXPECT_EQ(s.audit.records(RecordKind::QuarantineLifted).back().integer("still_quarantined"), 1);
+    EXPECT_EQ(s.audit.records(RecordKind::QuarantineLifted).back().integer("still_cut_off"), 1);
     EXPECT_EQ(s.outbox.count(EventKind::QuarantineLifted), 0u);
     // A supervisor's on top of the trust's: no second event; a vote lifts the trust's only.
     ASSERT_TRUE(s.reputation->impose(102, 1, "caught", now).is_ok());
