@@ -51,10 +51,13 @@ Result<void> AgentFleet::start(uint32_t drone, const Drone& state)
     if (drone >= m_links.size())
         return Error::OutOfRange;
     m_links[drone].channel = Channel();
+    // The topic exists before the drone subscribes to it (its view may not create topics).
+    if (!m_links[drone].sense.handle())
+        m_links[drone].sense = TRY(m_reports.sense_publisher(drone));
     auto pair = TRY(Channel::create());
     Handle theirs = pair.second.release_handle();
-    Handle reports = TRY(m_reports.drone_capability());
-    SpawnGrant grants[] = { { reports_capability, &reports } };
+    Handle topics = TRY(m_reports.drone_capability(drone));
+    SpawnGrant grants[] = { { drone_topics_capability, &topics } };
     char name[32];
     BufferSink sink(name, sizeof(name));
     format_to(sink, "drone-{}", drone);
@@ -75,7 +78,8 @@ Result<void> AgentFleet::start(uint32_t drone, const Drone& state)
     m_links[drone].agent = child.release_handle();
     ++m_spawned;
     m_links[drone].channel = std::move(pair.first);
-    MindStart start { state, m_settings };
+    // Every sample already on its sense topic is of a tick posted before (at most m_sense_tick).
+    MindStart start { state, m_settings, m_sense_tick + 1 };
     return send(drone, MindMessage::Start, start, sizeof(start));
 }
 
@@ -94,6 +98,7 @@ void AgentFleet::stop_all()
 {
     for (Link& link : m_links) {
         link.channel = Channel();
+        link.sense = Publisher();
         link.agent = Handle();
     }
 }
@@ -117,16 +122,16 @@ Result<void> AgentFleet::post_sense(uint32_t drone, uint64_t tick, Span<const Ob
         return Error::TooLarge;
     note_posted(Round::Sense);
     m_sense_tick = tick;
-    // Only the header and the filled cells go out: build them in place.
-    const Channel* channel = TRY(link(drone));
-    MindHeader header { MindMessage::Sense };
-    __builtin_memcpy(m_out, &header, sizeof(header));
-    auto* request = reinterpret_cast<SenseRequest*>(m_out + sizeof(header));
+    TRY(link(drone));
+    // Only the tick and the filled cells go out: build them in place. The drone's subscription
+    // keeps one sample (best effort): it has taken the last tick's before this one comes.
+    auto* request = reinterpret_cast<SenseRequest*>(m_out);
     request->tick = tick;
     request->cell_count = static_cast<uint32_t>(seen.size());
     for (size_t i = 0; i < seen.size(); ++i)
         request->cells[i] = seen[i];
-    return channel->write(m_out, sizeof(header) + sense_request_bytes(request->cell_count));
+    TRY(m_links[drone].sense.publish(m_out, sense_request_bytes(request->cell_count)));
+    return {};
 }
 
 Result<uint32_t> AgentFleet::collect_sense(uint32_t drone, Span<Observation> report)

@@ -76,6 +76,7 @@ private:
     AgentId m_last_sender { 0 };
     SignalSource m_publisher_signals { m_lock, signal::writable };
     sched::ListNode<Topic> m_namespace_node; // guarded by the namespace's lock
+    Topic* m_bucket_next { nullptr };        // the namespace's name index; its lock too
 };
 
 } // namespace gehri::ipc
