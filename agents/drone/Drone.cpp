@@ -136,6 +136,10 @@ int main(Agent& self)
         sense.subscription = subscribed.release_value();
     else if (subscribed.error() != Error::AccessDenied)
         return 7;
+    // What the kernel promises, checked once: another drone's window is out of its reach.
+    auto other = topics.subscribe(SenseTopicName(start->state.id() + 1).view(), { .history_depth = 1 }, false);
+    if (other.is_ok() || other.error() != Error::AccessDenied)
+        return 8;
     bool want_window = true;
     for (;;) {
         if (want_window) {
