@@ -245,8 +245,11 @@ void lifecycle(gehri::Agent& self)
         expect_error("spawn bad handle", call(Syscall::Spawn, handle, reinterpret_cast<uint64_t>(&request)), Error::BadHandle);
         expect_error("kill bad handle", call(Syscall::Kill, handle, 0), Error::BadHandle);
         expect_error("boot_file_read bad handle", call(Syscall::BootFileRead, handle, 0, 0, 0, 0, 0), Error::BadHandle);
+        expect_error("agent_quarantine bad handle", call(Syscall::AgentQuarantine, handle, 1, 0, 0), Error::BadHandle);
     }
     expect_error("spawn through a thread handle", spawn_with(thread, request), Error::WrongObjectType);
+    expect_error("agent_quarantine through a thread handle", call(Syscall::AgentQuarantine, thread, 1, 0, 0), Error::WrongObjectType);
+    expect_error("agent_quarantine without the Quarantine right (its own handle)", call(Syscall::AgentQuarantine, agent, 1, 0, 0), Error::AccessDenied);
     int64_t no_spawn = call(Syscall::HandleDuplicate, agent, static_cast<uint64_t>(Rights::Read));
     expect_error("spawn without the Spawn right", spawn_with(no_spawn, request), Error::AccessDenied);
     expect_error("boot_file_read without the Spawn right", call(Syscall::BootFileRead, no_spawn, 0, 0, 0, 0, 0), Error::AccessDenied);
@@ -277,8 +280,8 @@ void lifecycle(gehri::Agent& self)
     bad.memory_quota = 4097;
     expect_error("spawn quota not a page multiple", spawn_with(agent, bad), Error::InvalidArgument);
     bad = request;
-    bad.handle_capacity = 16385;
-    expect_error("spawn with a handle table above 16384", spawn_with(agent, bad), Error::InvalidArgument);
+    bad.handle_capacity = 32769;
+    expect_error("spawn with a handle table above 32768", spawn_with(agent, bad), Error::InvalidArgument);
     bad = request;
     bad.grant_count = gehri::abi::max_capability_grants + 1;
     expect_error("spawn with too many grants", spawn_with(agent, bad), Error::InvalidArgument);
@@ -319,6 +322,12 @@ void lifecycle(gehri::Agent& self)
     int64_t child = spawn_with(agent, request);
     expect_true("spawn hello", child > 0);
     expect_error("kill with a 40-bit status", call(Syscall::Kill, child, 1ull << 40), Error::InvalidArgument);
+    // Refused before the child is looked at, so whether it has ended yet does not matter.
+    expect_error("agent_quarantine on = 2", call(Syscall::AgentQuarantine, child, 2, 0, 0), Error::InvalidArgument);
+    expect_error("agent_quarantine reason too long", call(Syscall::AgentQuarantine, child, 1, reinterpret_cast<uint64_t>(s_text), gehri::abi::agent_quarantine_max_reason + 1), Error::InvalidArgument);
+    expect_error("agent_quarantine reason in the kernel", call(Syscall::AgentQuarantine, child, 1, kernel_address, 4), Error::BadAddress);
+    expect_error("agent_quarantine reason unmapped", call(Syscall::AgentQuarantine, child, 1, unmapped, 4), Error::BadAddress);
+    expect_error("agent_quarantine reason across the end", call(Syscall::AgentQuarantine, child, 1, last_user_bytes, 64), Error::BadAddress);
     expect_error("wait_child out null", call(Syscall::WaitChild, gehri::abi::wait_forever, 0), Error::BadAddress);
     expect_error("wait_child out in the kernel", call(Syscall::WaitChild, gehri::abi::wait_forever, kernel_address), Error::BadAddress);
     expect_error("wait_child out across the end", call(Syscall::WaitChild, gehri::abi::wait_forever, last_user_bytes), Error::BadAddress);
@@ -328,6 +337,8 @@ void lifecycle(gehri::Agent& self)
     expect("wait_child names the child", static_cast<int64_t>(report.id), static_cast<int64_t>(info.id));
     expect("the child exited with 0", report.info.status, 0);
     expect_error("kill a child that has ended", call(Syscall::Kill, child, 0), Error::NotFound);
+    expect_error("quarantine a child that has ended", call(Syscall::AgentQuarantine, child, 1, 0, 0), Error::NotFound);
+    expect_error("lift a quarantine of a child that has ended", call(Syscall::AgentQuarantine, child, 0, 0, 0), Error::NotFound);
     expect_error("wait_child when every child is reported", call(Syscall::WaitChild, 0, reinterpret_cast<uint64_t>(&report)), Error::NotFound);
     expect("close the child's handle", call(Syscall::HandleClose, child), 0);
 }

@@ -1,9 +1,12 @@
-// One drone of the wildfire swarm (docs/wildfire.md): a mind that answers its coordinator on
-// the channel it was born with, and publishes what it sees on the reports topic (its only other
-// capability: a view of the swarm's topics that may publish there and nowhere else). It sees
-// only what the coordinator shows it, reports (honestly, or not: rogues lie), bids, scores
-// villages and decides where to fly. Crashes are real: on the
-// chaos monkey's word it faults, the kernel ends it alone, and the coordinator restarts it.
+// One drone of the wildfire swarm (docs/wildfire.md): a mind that takes what it sees from its
+// own sense topic, publishes its report on the reports topic, and answers its coordinator's
+// offers and orders on the channel it was born with. Its only other capability is a view of
+// the swarm's topics that may subscribe to its own sense topic and publish on the reports
+// topic, nothing else: the kernel keeps it from seeing any other drone's observations. It
+// reports (honestly, or not: rogues lie), bids, scores villages and decides where to fly.
+// Quarantined, the kernel cuts it off: its window no longer comes and it acts blind. Crashes
+// are real: on the chaos monkey's word it faults, the kernel ends it alone, and the
+// coordinator restarts it.
 #include <user/libgehri/Gehri.h>
 #include <user/libgehri/Topic.h>
 #include <user/wildfire/DroneMind.h>
@@ -46,10 +49,54 @@ Result<void> publish_report(const Publisher& reports, size_t bytes)
     return {};
 }
 
-Result<Publisher> open_reports(Agent& self)
+// Where a drone takes its windows: its sense topic, from the tick its incarnation starts at.
+struct SenseInput {
+    Subscription subscription;
+    uint64_t next_tick { 0 };
+    // Cut off (quarantined): the kernel refuses the topic calls and no window comes any more.
+    bool is_blind() const { return !subscription.handle(); }
+};
+
+// Waits for this tick's window or a channel message, whichever comes: a drone the kernel has
+// quarantined gets no window, only its act request. Returns true when the window was sensed
+// and the report published; false when the channel has something (or nothing more will come
+// by topic).
+Result<bool> sense_if_shown(SenseInput& input, const Channel& link, const Publisher& reports, DroneMind& mind)
 {
-    TopicNamespace topics(TRY(self.capability(reports_capability)));
-    return topics.publisher(reports_topic, false);
+    for (;;) {
+        if (input.is_blind())
+            return false;
+        WaitSet either;
+        size_t sample = TRY(either.add(input.subscription.handle(), abi::signal::readable));
+        size_t message = TRY(either.add(link.handle(), abi::signal::readable | abi::signal::peer_closed));
+        TRY(either.wait());
+        if (either.is_ready(message))
+            return false;
+        if (!either.is_ready(sample))
+            continue;
+        auto taken = input.subscription.take(s_request, sizeof(s_request), 0);
+        if (taken.is_error()) {
+            if (taken.error() == Error::AccessDenied) {
+                input.subscription = Subscription(); // quarantined meanwhile
+                return false;
+            }
+            if (taken.error() == Error::WouldBlock)
+                continue;
+            return taken.error();
+        }
+        auto* request = reinterpret_cast<const SenseRequest*>(s_request);
+        size_t size = taken.value().size;
+        if (size < sense_request_bytes(0) || request->cell_count > max_window_cells || size < sense_request_bytes(request->cell_count))
+            return Error::BadFormat;
+        if (request->tick < input.next_tick)
+            continue; // kept for an earlier incarnation: not ours to answer
+        input.next_tick = request->tick + 1;
+        SenseReply& reply = s_report_sample.reply;
+        s_report_sample.header.tick = request->tick;
+        reply.cell_count = mind.sense(Span<const Observation>(request->cells, request->cell_count), Span<Observation>(reply.cells, max_window_cells));
+        TRY(publish_report(reports, report_sample_bytes(reply.cell_count)));
+        return true;
+    }
 }
 
 } // namespace
@@ -60,12 +107,41 @@ int main(Agent& self)
     if (bootstrap.is_error())
         return 1;
     Channel link(bootstrap.release_value());
-    auto reports = open_reports(self);
+    auto granted = self.capability(drone_topics_capability);
+    if (granted.is_error())
+        return 7;
+    TopicNamespace topics(granted.release_value());
+    auto reports = topics.publisher(reports_topic, false);
     if (reports.is_error())
         return 7;
-    DroneMind mind;
-    bool started = false;
+    // The first message is always Start: who it is, and from which tick it senses.
+    auto first = link.read(s_request, sizeof(s_request));
+    if (first.is_error())
+        return first.error() == Error::PeerClosed ? 0 : 2;
+    const MindStart* start = body<MindStart>(first.value().size);
+    if (!start || reinterpret_cast<const MindHeader*>(s_request)->kind != MindMessage::Start)
+        return 4;
+    DroneMind mind(start->state, start->settings, Span<Observation>(s_report, max_window_cells));
+    SenseInput sense { {}, start->first_tick };
+    // latest_value: a window published before this incarnation subscribed still reaches it.
+    // Refused (AccessDenied) when its supervisor has quarantined it already: it senses nothing.
+    auto subscribed = topics.subscribe(SenseTopicName(start->state.id()).view(), { .history_depth = 1, .reliable = false, .latest_value = true }, false);
+    if (subscribed.is_ok())
+        sense.subscription = subscribed.release_value();
+    else if (subscribed.error() != Error::AccessDenied)
+        return 7;
+    // What the kernel promises, checked once: another drone's window is out of its reach.
+    auto other = topics.subscribe(SenseTopicName(start->state.id() + 1).view(), { .history_depth = 1 }, false);
+    if (other.is_ok() || other.error() != Error::AccessDenied)
+        return 8;
+    bool want_window = true;
     for (;;) {
+        if (want_window) {
+            auto sensed = sense_if_shown(sense, link, reports.value(), mind);
+            if (sensed.is_error())
+                return sensed.error() == Error::BadFormat ? 3 : 6;
+            want_window = !sensed.value();
+        }
         auto message = link.read(s_request, sizeof(s_request));
         if (message.is_error())
             return message.error() == Error::PeerClosed ? 0 : 2;
@@ -75,28 +151,8 @@ int main(Agent& self)
         auto kind = reinterpret_cast<const MindHeader*>(s_request)->kind;
         if (kind == MindMessage::Crash)
             fault_for_real();
-        if (kind == MindMessage::Start) {
-            const MindStart* start = body<MindStart>(size);
-            if (!start)
-                return 3;
-            mind = DroneMind(start->state, start->settings, Span<Observation>(s_report, max_window_cells));
-            started = true;
-            continue;
-        }
-        if (!started)
-            return 4;
         Result<void> written { Error::InvalidArgument };
         switch (kind) {
-        case MindMessage::Sense: {
-            auto* request = reinterpret_cast<const SenseRequest*>(s_request + sizeof(MindHeader));
-            if (size < sizeof(MindHeader) + sense_request_bytes(0) || request->cell_count > max_window_cells || size < sizeof(MindHeader) + sense_request_bytes(request->cell_count))
-                return 3;
-            SenseReply& reply = s_report_sample.reply;
-            s_report_sample.header.tick = request->tick;
-            reply.cell_count = mind.sense(Span<const Observation>(request->cells, request->cell_count), Span<Observation>(reply.cells, max_window_cells));
-            written = publish_report(reports.value(), report_sample_bytes(reply.cell_count));
-            break;
-        }
         case MindMessage::Offer: {
             // The sectors past sector_count were not sent: the buffer holds zeroes or old bytes there, never read.
             auto* request = reinterpret_cast<const OfferRequest*>(s_request + sizeof(MindHeader));
@@ -116,6 +172,7 @@ int main(Agent& self)
             if (reply.is_error())
                 return 5;
             written = link.write(&reply.value(), sizeof(ActReply));
+            want_window = true; // the next tick's
             break;
         }
         default:

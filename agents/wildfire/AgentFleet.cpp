@@ -51,10 +51,13 @@ Result<void> AgentFleet::start(uint32_t drone, const Drone& state)
     if (drone >= m_links.size())
         return Error::OutOfRange;
     m_links[drone].channel = Channel();
+    // The topic exists before the drone subscribes to it (its view may not create topics).
+    if (!m_links[drone].sense.handle())
+        m_links[drone].sense = TRY(m_reports.sense_publisher(drone));
     auto pair = TRY(Channel::create());
     Handle theirs = pair.second.release_handle();
-    Handle reports = TRY(m_reports.drone_capability());
-    SpawnGrant grants[] = { { reports_capability, &reports } };
+    Handle topics = TRY(m_reports.drone_capability(drone));
+    SpawnGrant grants[] = { { drone_topics_capability, &topics } };
     char name[32];
     BufferSink sink(name, sizeof(name));
     format_to(sink, "drone-{}", drone);
@@ -67,15 +70,16 @@ Result<void> AgentFleet::start(uint32_t drone, const Drone& state)
             .bootstrap = &theirs,
             .grants = Span<const SpawnGrant>(grants, 1),
         }));
-    // The drone is supervised through WaitChild (this agent is its parent); the handle would
-    // cost a table slot per drone, and the channel is all the coordinator needs.
+    // The drone is supervised through WaitChild (this agent is its parent); the handle is kept
+    // for the kernel quarantine the coordinator may ask for.
     auto info = child.info();
     m_links[drone].agent_id = info.is_ok() ? info.value().id : 0;
     m_reports.expect(drone, m_links[drone].agent_id);
-    (void)child.release_handle().close();
+    m_links[drone].agent = child.release_handle();
     ++m_spawned;
     m_links[drone].channel = std::move(pair.first);
-    MindStart start { state, m_settings };
+    // Every sample already on its sense topic is of a tick posted before (at most m_sense_tick).
+    MindStart start { state, m_settings, m_sense_tick + 1 };
     return send(drone, MindMessage::Start, start, sizeof(start));
 }
 
@@ -86,13 +90,30 @@ Result<void> AgentFleet::stop(uint32_t drone)
     } nothing;
     (void)send(drone, MindMessage::Crash, nothing, 0);
     m_links[drone].channel = Channel();
+    m_links[drone].agent = Handle();
     return {};
 }
 
 void AgentFleet::stop_all()
 {
-    for (Link& link : m_links)
+    for (Link& link : m_links) {
         link.channel = Channel();
+        link.sense = Publisher();
+        link.agent = Handle();
+    }
+}
+
+Result<void> AgentFleet::quarantine(uint32_t drone)
+{
+    if (drone >= m_links.size() || !m_links[drone].agent)
+        return Error::NotFound;
+    char reason[abi::agent_quarantine_max_reason];
+    BufferSink sink(reason, sizeof(reason));
+    format_to(sink, "drone-{}: its trust fell below 2% of the mean", drone);
+    auto quarantined = system::agent_quarantine(m_links[drone].agent.value(), true, StringView(reason, sink.length()));
+    if (quarantined.is_error())
+        println("wildfire: the kernel did not quarantine drone-{} (agent {}): {}", drone, m_links[drone].agent_id, error_name(quarantined.error()));
+    return quarantined;
 }
 
 Result<void> AgentFleet::post_sense(uint32_t drone, uint64_t tick, Span<const Observation> seen)
@@ -101,16 +122,16 @@ Result<void> AgentFleet::post_sense(uint32_t drone, uint64_t tick, Span<const Ob
         return Error::TooLarge;
     note_posted(Round::Sense);
     m_sense_tick = tick;
-    // Only the header and the filled cells go out: build them in place.
-    const Channel* channel = TRY(link(drone));
-    MindHeader header { MindMessage::Sense };
-    __builtin_memcpy(m_out, &header, sizeof(header));
-    auto* request = reinterpret_cast<SenseRequest*>(m_out + sizeof(header));
+    TRY(link(drone));
+    // Only the tick and the filled cells go out: build them in place. The drone's subscription
+    // keeps one sample (best effort): it has taken the last tick's before this one comes.
+    auto* request = reinterpret_cast<SenseRequest*>(m_out);
     request->tick = tick;
     request->cell_count = static_cast<uint32_t>(seen.size());
     for (size_t i = 0; i < seen.size(); ++i)
         request->cells[i] = seen[i];
-    return channel->write(m_out, sizeof(header) + sense_request_bytes(request->cell_count));
+    TRY(m_links[drone].sense.publish(m_out, sense_request_bytes(request->cell_count)));
+    return {};
 }
 
 Result<uint32_t> AgentFleet::collect_sense(uint32_t drone, Span<Observation> report)

@@ -10,13 +10,16 @@ namespace gehri::wildfire {
 
 // The drones' minds as drone agents: one process per drone, born with two capabilities: one
 // end of a channel, on which it is spoken to with the messages of MindWire.h and answers offers
-// and actions, and a view of the reports topic, on which it publishes what it senses (the
-// ReportInbox). A crash order makes the drone fault for real; a mind that does not answer
-// within the reply timeout counts as dead.
+// and actions, and a view of the swarm's topics, on which it takes its window from its own
+// sense topic and publishes what it senses on the reports topic (the ReportInbox). A crash
+// order makes the drone fault for real; a mind that does not answer within the reply timeout
+// counts as dead.
 class AgentFleet final : public Fleet {
 public:
     struct Link {
         Channel channel;
+        Publisher sense; // on wildfire/sense/<drone>; kept across incarnations
+        Handle agent; // the drone's current incarnation (Quarantine right: AgentQuarantine)
         uint64_t agent_id { 0 }; // of the drone's current incarnation
     };
 
@@ -34,6 +37,8 @@ public:
     Result<OfferReply> collect_offer(uint32_t drone) override;
     Result<void> post_act(uint32_t drone, const ActRequest& request) override;
     Result<ActReply> collect_act(uint32_t drone) override;
+    // Has the kernel quarantine the drone's current agent (AgentQuarantine, as its parent).
+    Result<void> quarantine(uint32_t drone) override;
 
     // Ends every mind (closing its channel ends the drone agent cleanly).
     void stop_all();

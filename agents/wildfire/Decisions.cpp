@@ -21,7 +21,7 @@ void Decisions::after_tick(const Scenario& scenario)
         m_quarantined[i] = 1;
         bool rogue = scenario.drones()[i].is_rogue();
         uint64_t agent = m_fleet.agent_id(i);
-        println("wildfire: tick {}: drone-{} (agent {}) QUARANTINED: its reports disagree with its witnesses ({})", tick, i, agent,
+        println("wildfire: tick {}: drone-{} (agent {}) QUARANTINED: its reports disagree with its witnesses ({}); the kernel cuts it off", tick, i, agent,
             rogue ? "it is a rogue" : "an honest drone!");
         char detail[64];
         BufferSink sink(detail, sizeof(detail));
@@ -29,7 +29,7 @@ void Decisions::after_tick(const Scenario& scenario)
         record("quarantine", agent, StringView(detail, sink.length()));
         trace("quarantine", { TraceArg::of("tick", static_cast<int64_t>(tick)), TraceArg::of("drone", i), TraceArg::of("agent", static_cast<int64_t>(agent)),
                                 TraceArg::of("rogue", rogue ? 1 : 0) });
-        m_journal.add("tick {}: drone-{} (agent {}) quarantined by reputation{}", tick, i, agent, rogue ? ": a rogue" : "");
+        m_journal.add("tick {}: drone-{} (agent {}) quarantined by reputation, cut off by the kernel{}", tick, i, agent, rogue ? ": a rogue" : "");
     }
     ScenarioReport report = scenario.report();
     if (report.decisions.votes != m_votes) {

@@ -66,15 +66,29 @@ ReportInbox::ReportInbox(TopicNamespace topics, Subscription reports, Span<Slot>
 {
 }
 
-Result<Handle> ReportInbox::drone_capability() const
+Result<Handle> ReportInbox::drone_capability(uint32_t drone) const
 {
-    abi::TopicPattern only_reports {
-        .pattern = reinterpret_cast<uint64_t>(reports_topic.characters()),
-        .length = static_cast<uint32_t>(reports_topic.length()),
-        .rights = static_cast<uint32_t>(Rights::Publish),
+    SenseTopicName sense(drone);
+    const abi::TopicPattern patterns[] = {
+        {
+            .pattern = reinterpret_cast<uint64_t>(reports_topic.characters()),
+            .length = static_cast<uint32_t>(reports_topic.length()),
+            .rights = static_cast<uint32_t>(Rights::Publish),
+        },
+        {
+            .pattern = reinterpret_cast<uint64_t>(sense.view().characters()),
+            .length = static_cast<uint32_t>(sense.view().length()),
+            .rights = static_cast<uint32_t>(Rights::Subscribe),
+        },
     };
-    auto view = TRY(m_topics.restrict(Span<const abi::TopicPattern>(&only_reports, 1), Rights::Publish | Rights::Transfer));
+    auto view = TRY(m_topics.restrict(Span<const abi::TopicPattern>(patterns, 2), Rights::Publish | Rights::Subscribe | Rights::Transfer));
     return view.release_handle();
+}
+
+Result<Publisher> ReportInbox::sense_publisher(uint32_t drone) const
+{
+    SenseTopicName sense(drone);
+    return m_topics.publisher(sense.view(), true);
 }
 
 void ReportInbox::expect(uint32_t drone, uint64_t agent_id)

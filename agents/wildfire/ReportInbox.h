@@ -10,14 +10,19 @@ namespace gehri::wildfire {
 // (`wildfire/reports`), and the kernel stamps each sample with its publisher's agent id, so a
 // report is filed under the drone whose current incarnation sent it, whatever it claims.
 // Reports arrive in any order; the coordinator collects them in drone order, which keeps the
-// run deterministic. A drone gets a view of the namespace that may publish on that topic only.
+// run deterministic. A drone gets a view of the namespace that may publish on that topic and
+// subscribe to its own sense topic (`wildfire/sense/<drone>`, on which the coordinator
+// publishes its window), and nothing else.
 class ReportInbox {
 public:
     // For `drones` drones whose reports hold at most `cells_per_report` cells.
     static Result<ReportInbox> open(uint32_t drones, uint32_t cells_per_report);
 
-    // A handle for a new drone (its `topic:wildfire/reports` capability).
-    Result<Handle> drone_capability() const;
+    // A handle for a new drone `drone` (its `topic:wildfire/drone` capability): a view that
+    // may publish on the reports topic and subscribe to the drone's own sense topic.
+    Result<Handle> drone_capability(uint32_t drone) const;
+    // The publisher of drone `drone`'s sense topic (made with the topic).
+    Result<Publisher> sense_publisher(uint32_t drone) const;
     // Drone `drone` is now agent `agent_id`; reports of its earlier incarnations are dropped.
     void expect(uint32_t drone, uint64_t agent_id);
     // The report of `drone` for `tick` into `out`: its cell count. Waits until `deadline_ns`

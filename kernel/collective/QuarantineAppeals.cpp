@@ -24,7 +24,7 @@ Result<ProposalId> QuarantineAppeals::open(AgentId proposer, ProposalSpec spec, 
     if (spec.kind != lift_quarantine_kind)
         return Error::InvalidArgument;
     AgentId subject = TRY(subject_of(spec.question));
-    if (!m_reputation.is_quarantined(subject))
+    if (!m_reputation.is_quarantined_by_trust(subject))
         return Error::NotFound;
     Appeal* free = nullptr;
     for (auto& appeal : m_appeals) {

@@ -22,6 +22,7 @@ Result<Reputation> Reputation::create(const ReputationConfig& config, const Repu
     for (auto& peer : storage.peers) {
         peer.agent = 0;
         peer.quarantined = false;
+        peer.imposed_by = 0;
         peer.immune_until = 0;
         peer.denials = 0;
         peer.reports.reset();
@@ -86,6 +87,7 @@ Result<void> Reputation::grow(const ReputationStorage& bigger)
             target.agent = source.agent;
             target.departed = source.departed;
             target.quarantined = source.quarantined;
+            target.imposed_by = source.imposed_by;
             target.immune_until = source.immune_until;
             target.denials = source.denials;
             target.published_factor = source.published_factor;
@@ -149,6 +151,7 @@ void Reputation::forget_slots(Span<const uint32_t> slots)
             --m_departed;
         peer.departed = false;
         peer.quarantined = false;
+        peer.imposed_by = 0;
         peer.immune_until = 0;
         peer.denials = 0;
         peer.reports.reset();
@@ -306,6 +309,7 @@ Convergence Reputation::recompute()
 void Reputation::quarantine(PeerIndex index, Nanoseconds)
 {
     ReputationPeer& peer = m_peers[index];
+    bool told = is_cut_off(peer); // a supervisor's quarantine already told it
     peer.quarantined = true;
     const PeerTrust& trust = m_trust_storage[index];
     m_audit.record(RecordKind::Quarantine, peer.agent, {
@@ -315,18 +319,22 @@ void Reputation::quarantine(PeerIndex index, Nanoseconds)
         Field::integer("ratings", trust.ratings_received),
         Field::integer("denials", peer.denials),
     });
-    m_outbox.notify(Event { peer.agent, EventKind::Quarantined, peer.agent });
+    if (!told)
+        m_outbox.notify(Event { peer.agent, EventKind::Quarantined, peer.agent });
 }
 
 Result<void> Reputation::lift(AgentId agent, LiftAuthority authority, uint64_t proposal, Nanoseconds now)
 {
     const uint32_t* slot = slot_of(agent);
-    if (!slot || !m_peers[*slot].quarantined)
-        return Error::NotFound;
     if ((authority == LiftAuthority::Vote) != (proposal != 0))
         return Error::InvalidArgument; // a vote names its proposal; a human names none
+    if (!slot || !(authority == LiftAuthority::Human ? is_cut_off(m_peers[*slot]) : m_peers[*slot].quarantined))
+        return Error::NotFound;
     ReputationPeer& peer = m_peers[*slot];
+    AgentId supervisor = authority == LiftAuthority::Human ? peer.imposed_by : 0;
     peer.quarantined = false;
+    if (authority == LiftAuthority::Human)
+        peer.imposed_by = 0;
     peer.denials = 0;
     // Trust recovers only as new ratings arrive, so without a grace period the next update
     // would quarantine the agent again at once and make the lift meaningless.
@@ -336,15 +344,71 @@ Result<void> Reputation::lift(AgentId agent, LiftAuthority authority, uint64_t p
         Field::integer("proposal", proposal),
         Field::integer("trust_ppm", trust_to_ppm(m_trust_storage[*slot].trust)),
         Field::integer("immune_until", peer.immune_until),
+        Field::integer("supervisor", supervisor),
     });
-    m_outbox.notify(Event { agent, EventKind::QuarantineLifted, agent });
+    if (!is_cut_off(peer))
+        m_outbox.notify(Event { agent, EventKind::QuarantineLifted, agent });
     return {};
+}
+
+Result<void> Reputation::impose(AgentId agent, AgentId supervisor, StringView reason, Nanoseconds)
+{
+    if (agent == kernel_agent || supervisor == agent)
+        return Error::InvalidArgument;
+    const uint32_t* slot = slot_of(agent);
+    if (!slot)
+        return Error::NotFound;
+    ReputationPeer& peer = m_peers[*slot];
+    if (peer.imposed_by == supervisor)
+        return {};
+    if (peer.imposed_by != 0)
+        return Error::AlreadyExists;
+    bool told = is_cut_off(peer);
+    peer.imposed_by = supervisor;
+    m_audit.record(RecordKind::Quarantine, agent, {
+        Field::string("by", "supervisor"),
+        Field::integer("supervisor", supervisor),
+        Field::string("reason", reason),
+        Field::integer("trust_ppm", trust_to_ppm(m_trust_storage[*slot].trust)),
+    });
+    if (!told)
+        m_outbox.notify(Event { agent, EventKind::Quarantined, agent, supervisor });
+    return {};
+}
+
+Result<void> Reputation::lift_imposed(AgentId agent, AgentId supervisor, Nanoseconds)
+{
+    const uint32_t* slot = slot_of(agent);
+    if (!slot || supervisor == 0 || m_peers[*slot].imposed_by != supervisor)
+        return Error::NotFound;
+    ReputationPeer& peer = m_peers[*slot];
+    peer.imposed_by = 0;
+    m_audit.record(RecordKind::QuarantineLifted, agent, {
+        Field::string("by", "supervisor"),
+        Field::integer("supervisor", supervisor),
+        Field::integer("still_cut_off", peer.quarantined ? 1 : 0),
+    });
+    if (!peer.quarantined)
+        m_outbox.notify(Event { agent, EventKind::QuarantineLifted, agent, supervisor });
+    return {};
+}
+
+AgentId Reputation::imposed_by(AgentId agent) const
+{
+    const uint32_t* slot = slot_of(agent);
+    return slot ? m_peers[*slot].imposed_by : 0;
+}
+
+bool Reputation::is_quarantined_by_trust(AgentId agent) const
+{
+    const uint32_t* slot = slot_of(agent);
+    return slot && m_peers[*slot].quarantined;
 }
 
 bool Reputation::is_quarantined(AgentId agent) const
 {
     const uint32_t* slot = slot_of(agent);
-    return slot && m_peers[*slot].quarantined;
+    return slot && is_cut_off(m_peers[*slot]);
 }
 
 Trust Reputation::trust(AgentId agent) const
@@ -421,13 +485,13 @@ uint64_t Reputation::scheduling_weight(AgentId agent, uint64_t base) const
 bool Reputation::may_vote(AgentId agent) const
 {
     const uint32_t* slot = slot_of(agent);
-    return slot && !m_peers[*slot].quarantined;
+    return slot && !is_cut_off(m_peers[*slot]);
 }
 
 uint64_t Reputation::vote_weight(AgentId agent) const
 {
     const uint32_t* slot = slot_of(agent);
-    if (!slot || m_peers[*slot].quarantined)
+    if (!slot || is_cut_off(m_peers[*slot]))
         return 0;
     return standing_vote_weight(relative_ppm(*slot));
 }

@@ -30,7 +30,8 @@ struct ReputationConfig {
 struct ReputationPeer {
     AgentId agent { 0 };
     bool departed { false }; // exited; forgotten when its slot is needed
-    bool quarantined { false };
+    bool quarantined { false }; // by its trust (update)
+    AgentId imposed_by { 0 };   // the supervisor that quarantined it (impose), 0 if none
     Nanoseconds immune_until { 0 };
     uint64_t denials { 0 };
     uint32_t published_factor { 1'000'000 }; // the trust factor last handed to the kernel
@@ -121,10 +122,28 @@ public:
     Convergence recompute();
 
     // NotFound: not quarantined. proposal is the deciding vote's id (0 for a human). The lift
-    // also forgives the agent's policy denials: the authority has judged the case.
+    // also forgives the agent's policy denials: the authority has judged the case. A human
+    // lifts a supervisor's quarantine too (a human overrides everyone); a vote only the trust
+    // judgment's (NotFound if that is not the one holding it).
     Result<void> lift(AgentId agent, LiftAuthority, uint64_t proposal, Nanoseconds now);
 
+    // A supervisor's quarantine (the AgentQuarantine system call: a parent cutting off its
+    // child), beside the trust judgment: the agent is quarantined while either holds, and the
+    // kernel treats both alike. Audited as Quarantine (by: supervisor, naming it and the
+    // reason); the agent is told Quarantined if it was not quarantined already. NotFound: not
+    // registered. InvalidArgument: the kernel, or itself. AlreadyExists: another supervisor
+    // holds it quarantined (the same one again is a no-op).
+    Result<void> impose(AgentId agent, AgentId supervisor, StringView reason, Nanoseconds now);
+    // Ends the quarantine `supervisor` imposed (audited as QuarantineLifted, by: supervisor);
+    // the agent is told QuarantineLifted unless its trust keeps it quarantined. NotFound: that
+    // supervisor imposed none: a trust quarantine or another's is not its to lift.
+    Result<void> lift_imposed(AgentId agent, AgentId supervisor, Nanoseconds now);
+    AgentId imposed_by(AgentId agent) const;
+
+    // By its trust or by a supervisor.
     bool is_quarantined(AgentId agent) const;
+    // By its trust only (what a vote may lift).
+    bool is_quarantined_by_trust(AgentId agent) const;
     bool is_registered(AgentId agent) const { return slot_of(agent) != nullptr; }
     Trust trust(AgentId agent) const;
     // Standing: trust relative to the average registered agent's (10^6 = average), halved per
@@ -165,6 +184,7 @@ private:
     uint64_t relative_ppm(PeerIndex) const;
     void refresh_total();
     void quarantine(PeerIndex, Nanoseconds now);
+    static bool is_cut_off(const ReputationPeer& peer) { return peer.quarantined || peer.imposed_by != 0; }
     uint64_t factor_ppm(PeerIndex) const;
     void publish_factors();
 

@@ -553,6 +553,24 @@ Result<void> report_feedback(object::Agent& agent, AgentId ratee, uint32_t satis
     });
 }
 
+Result<void> supervise_quarantine(object::Agent& supervisor, object::Agent& target, bool on, StringView reason)
+{
+    if (!collective_ready())
+        return Error::NotSupported;
+    if (&supervisor == &target)
+        return Error::InvalidArgument;
+    return locked([&](Services& all, Nanoseconds now) -> Result<void> {
+        // Under the service lock: an ending agent is marked exited before it departs from the
+        // reputation (Agent::on_thread_reaped), so a record enrolled here departs with it.
+        if (target.has_exited())
+            return Error::NotFound;
+        if (!on)
+            return all.reputation->lift_imposed(target.id(), supervisor.id(), now);
+        TRY(enroll_locked(all, target.id(), now, target.name()));
+        return all.reputation->impose(target.id(), supervisor.id(), reason, now);
+    });
+}
+
 Result<void> take_event(object::Thread& caller, abi::CollectiveEvent& out, uint64_t deadline_ns)
 {
     auto& queues = events();

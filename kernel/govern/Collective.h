@@ -55,6 +55,12 @@ Result<void> release_lease(object::Agent&, collective::LeaseId);
 Result<uint64_t> open_auction(object::Agent&, const abi::AuctionRequest&);
 Result<void> bid(object::Agent&, collective::AuctionId, uint64_t amount);
 Result<void> report_feedback(object::Agent&, collective::AgentId ratee, uint32_t satisfied, uint32_t unsatisfied);
+// `supervisor` (holding Rights::Quarantine on `target`: its parent) quarantines `target`, or
+// (on false) lifts the quarantine it imposed: Reputation::impose / lift_imposed, so the target
+// is cut off exactly as by its trust (docs/collective.md, "Cut off"). NotFound: the target has
+// exited, or (lifting) this supervisor imposed no quarantine on it; InvalidArgument: itself;
+// AlreadyExists: another supervisor holds it; NotSupported before initialization.
+Result<void> supervise_quarantine(object::Agent& supervisor, object::Agent& target, bool on, StringView reason);
 // Moves the agent's oldest event to `out`; TimedOut if none arrives by the deadline.
 // Waits for the caller's next event; Interrupted at once if its agent is killed.
 Result<void> take_event(object::Thread& caller, abi::CollectiveEvent& out, uint64_t deadline_ns);

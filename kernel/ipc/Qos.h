@@ -15,8 +15,8 @@ enum class Reliability : uint8_t {
 };
 
 struct Qos {
-    // One sample from every agent a coordinator can hold a handle to (HandleTable::max_capacity):
-    // a round of reports from a whole swarm fits. Queues grow as samples arrive.
+    // One sample from every member of a large swarm (the wildfire demo runs up to 10,000
+    // drones): a round of reports fits. Queues grow as samples arrive.
     static constexpr uint32_t max_history_depth = 16384;
 
     uint32_t history_depth { 16 }; // samples kept for this subscriber, 1..max_history_depth

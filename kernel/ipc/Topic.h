@@ -91,6 +91,7 @@ private:
     SignalSource m_publisher_signals { m_lock, signal::writable };
     sched::IntrusiveList<RoomWaiter, &RoomWaiter::m_node> m_room_waiters;
     sched::ListNode<Topic> m_namespace_node; // guarded by the namespace's lock
+    Topic* m_bucket_next { nullptr };        // the namespace's name index; its lock too
 };
 
 } // namespace gehri::ipc

@@ -37,13 +37,29 @@ private:
         : m_max_topics(max_topics)
     {
     }
+    // The name index: chained buckets, at most two topics per bucket on average (it doubles;
+    // if that allocation fails the chains just grow longer). A swarm's namespace can hold a
+    // topic per agent (thousands), each found on every subscribe and publisher.
+    struct Buckets {
+        Buckets() = default;
+        Buckets(const Buckets&) = delete;
+        Buckets& operator=(const Buckets&) = delete;
+        ~Buckets() { delete[] heads; }
+        Topic** heads { nullptr };
+        size_t count { 0 };
+    };
+    static constexpr size_t first_buckets = 16;
+
     Topic* find_locked(StringView name);
+    Topic** bucket_of_locked(StringView name);
+    void reindex_locked(Buckets& bigger);
     Result<RefPtr<Topic>> insert(StringView name, TopicLimits limits, bool existing_ok);
 
     Spinlock m_lock;
     uint32_t m_max_topics;
-    // Looked up by a linear walk: opening a topic is setup, not the message path.
     sched::IntrusiveList<Topic, &Topic::m_namespace_node> m_topics;
+    Buckets m_buckets;
+    size_t m_count { 0 }; // m_topics.size(), readable without the lock (atomic)
 };
 
 } // namespace gehri::ipc

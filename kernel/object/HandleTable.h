@@ -16,7 +16,7 @@ namespace gehri::object {
 // Handle values (Handle.h) are an index and a generation. Each entry starts at a generation
 // derived from the table's seed, so values differ between agents and runs; the generation
 // advances on every close, and freed entries are reused first-in first-out, so a stale
-// handle names the same object again only after its entry was reused 2^18 - 1 times.
+// handle names the same object again only after its entry was reused 2^17 - 1 times.
 //
 // The entries are allocated as they are needed: initial_entries at first (most agents hold a
 // handful of handles), doubling whenever all are in use, up to the capacity. An idle agent's
@@ -26,7 +26,7 @@ namespace gehri::object {
 // object's destructor may take locks of its own.
 class HandleTable {
 public:
-    static constexpr uint32_t index_bits = 14;
+    static constexpr uint32_t index_bits = 15;
     static constexpr uint32_t generation_bits = 32 - index_bits;
     static constexpr uint32_t max_generation = (1u << generation_bits) - 1;
     static constexpr size_t max_capacity = size_t(1) << index_bits;

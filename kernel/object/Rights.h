@@ -29,6 +29,10 @@ enum class Rights : uint32_t {
     Lease = 1u << 19, // (agent) acquire, renew and release leases
     Rate = 1u << 20, // (agent) report feedback on other agents
     Display = 1u << 21, // (agent) take the screen (DisplayAcquire; docs/display.md)
+    // (agent) quarantine it and lift that quarantine (AgentQuarantine): held on a child's handle
+    // by its parent (abi::spawned_agent_rights). Not Kill: cutting an agent off while it keeps
+    // running is a milder power a supervisor may hand a monitor without the power to end it.
+    Quarantine = 1u << 22,
     All = (1u << 24) - 1,
 };
 

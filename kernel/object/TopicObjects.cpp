@@ -5,7 +5,7 @@ namespace gehri::object {
 
 Result<RefPtr<TopicNamespaceObject>> TopicNamespaceObject::create()
 {
-    auto topics = TRY(ipc::TopicNamespace::create());
+    auto topics = TRY(ipc::TopicNamespace::create(max_topics));
     return adopt_ref_if_nonnull(new (std::nothrow) TopicNamespaceObject(std::move(topics), nullptr, {}, 0));
 }
 

@@ -20,6 +20,9 @@ public:
     static constexpr ObjectType object_type = ObjectType::TopicNamespace;
     // Views of views: at most this many scopes up the chain (each check walks them all).
     static constexpr uint32_t max_depth = 4;
+    // Topics in a namespace an agent creates: one per handle a coordinator can hold (a swarm's
+    // coordinator may give every member its own topic, as the wildfire agent does).
+    static constexpr uint32_t max_topics = 16384;
 
     static Result<RefPtr<TopicNamespaceObject>> create();
     // A view of `parent` limited to `scope`. QuotaExceeded past max_depth.

@@ -193,6 +193,17 @@ enum class Syscall : uint64_t {
     // as a SwarmDecision record, stamped with the caller's id. QuotaExceeded past the kernel-wide
     // rate for agents' records (so no agent can crowd the kernel's own records out).
     AuditRecord = 74,
+    // (agent handle: Quarantine, uint32 on, const char* reason, length) -> 0. A supervisor (the
+    // parent, whose handle to its child carries Quarantine) quarantines the agent (on = 1): the
+    // kernel cuts it off exactly as a reputation quarantine does (no proposals, votes, auctions,
+    // bids or leases; no topic calls, its subscriptions stop receiving; ps shows `quarant`; it
+    // keeps running), audits a Quarantine record naming the caller and the reason (at most
+    // agent_quarantine_max_reason bytes, any may be 0), and tells the agent (Quarantined).
+    // on = 0 lifts the quarantine this caller imposed, and only that: not the reputation's, nor
+    // another supervisor's, nor a human's isolation (NotFound). Again with on = 1 is a no-op;
+    // AlreadyExists if another supervisor holds it; NotFound once it has exited;
+    // InvalidArgument for on > 1, a reason too long, or the caller itself.
+    AgentQuarantine = 79,
     Count,
 };
 
@@ -270,7 +281,7 @@ struct SpawnRequest {
     // A handle of the caller's (needs Transfer) that moves to the child, which finds it with
     // BootstrapHandle; 0 for none.
     uint32_t bootstrap_handle { 0 };
-    // Room in the child's handle table: 0 for the default (256), at most 16384. A coordinator
+    // Room in the child's handle table: 0 for the default (256), at most 32768. A coordinator
     // that talks to thousands of children needs a handle per child.
     uint32_t handle_capacity { 0 };
     uint32_t grant_count { 0 }; // entries at `grants`, at most max_capability_grants
@@ -293,7 +304,9 @@ static_assert(sizeof(CapabilityGrant) == 40);
 
 constexpr uint64_t default_memory_quota = 1024 * 1024;
 constexpr uint64_t max_path_length = 128;
-constexpr Rights spawned_agent_rights = Rights::Read | Rights::Wait | Rights::Kill | Rights::Duplicate | Rights::Transfer;
+constexpr Rights spawned_agent_rights = Rights::Read | Rights::Wait | Rights::Kill | Rights::Duplicate | Rights::Transfer | Rights::Quarantine;
+// AgentQuarantine's reason: at most this many bytes (the audit record's string field).
+constexpr size_t agent_quarantine_max_reason = 64;
 
 // What WaitChild reports.
 struct ChildExit {

@@ -179,4 +179,15 @@ Result<uint64_t> sys_event_take(Caller& caller, HandleArgument self, UserPointer
     return 0;
 }
 
+Result<uint64_t> sys_agent_quarantine(Caller& caller, HandleArgument handle, uint64_t on, UserPointer<const char> reason, Length length)
+{
+    auto target = TRY(caller.agent().handles().get_object_with_rights<Agent>(handle.value, Rights::Quarantine));
+    if (on > 1 || length.value > abi::agent_quarantine_max_reason)
+        return Error::InvalidArgument;
+    char text[abi::agent_quarantine_max_reason];
+    TRY(copy_from_user(text, UserPointer<const void>(reason.address()), length.value));
+    TRY(govern::supervise_quarantine(caller.agent(), *target, on == 1, StringView(text, length.value)));
+    return 0;
+}
+
 } // namespace gehri::syscall

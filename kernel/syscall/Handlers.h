@@ -93,6 +93,7 @@ Result<uint64_t> sys_auction_bid(Caller&, HandleArgument self, uint64_t auction,
 Result<uint64_t> sys_reputation_report(Caller&, HandleArgument self, uint64_t ratee, uint64_t satisfied, uint64_t unsatisfied);
 Result<uint64_t> sys_event_take(Caller&, HandleArgument self, UserPointer<abi::CollectiveEvent> out, uint64_t timeout_ns);
 Result<uint64_t> sys_audit_record(Caller&, HandleArgument self, UserPointer<const abi::AuditNote> note);
+Result<uint64_t> sys_agent_quarantine(Caller&, HandleArgument agent, uint64_t on, UserPointer<const char> reason, Length length);
 
 // A deadline in the scheduler's clock `timeout_ns` from now (abi::wait_forever: none).
 uint64_t deadline_after(uint64_t timeout_ns);

@@ -135,3 +135,70 @@ KERNEL_TEST(quarantine_lifted_by_a_passing_vote)
 }
 
 } // namespace gehri
+
+namespace gehri {
+
+// AgentQuarantine's kernel path: a supervisor cuts its child off exactly as a reputation
+// quarantine does, and lifts only what it imposed.
+KERNEL_TEST(supervisor_quarantine_cuts_a_child_off_until_it_lifts_it)
+{
+    auto parent = object::Agent::create("supervisor").release_value();
+    auto child = object::Agent::create("supervised").release_value();
+    auto other = object::Agent::create("bystander").release_value();
+    EXPECT_EQ(govern::supervise_quarantine(*parent, *parent, true, "self").error(), Error::InvalidArgument);
+    EXPECT_EQ(govern::supervise_quarantine(*parent, *child, false, "").error(), Error::NotFound);
+    for (AgentId elector = first_rater; elector <= first_rater + 1; ++elector)
+        EXPECT(govern::collective_enroll(elector).is_ok());
+    EXPECT(govern::supervise_quarantine(*parent, *child, true, "lies about the fire").is_ok());
+    EXPECT(child->is_quarantined());
+    EXPECT(child->is_cut_off());
+    EXPECT(!child->is_isolated());
+    EXPECT(child->snapshot().quarantined); // ps: "quarant"
+    EXPECT(govern::collective_is_quarantined(child->id()));
+    EXPECT(!parent->is_cut_off());
+
+    const AgentId electorate[] = { first_rater, first_rater + 1 };
+    EXPECT_EQ(govern::open_proposal(*child, request("policy", "q"), electorate).error(), Error::AccessDenied);
+    EXPECT_EQ(govern::acquire_lease(*child, "sensor:thermal0", 1'000'000'000, false, 0).error(), Error::AccessDenied);
+    const StringView options[] = { "no", "yes" };
+    const AgentId with_child[] = { child->id(), first_rater, first_rater + 1 };
+    collective::ProposalSpec spec { "policy", "q", options, collective::Threshold::simple_majority(), {},
+        collective::Weighting::OneAgentOneVote, now_plus_seconds(10), false, nullptr };
+    auto open = govern::open_kernel_proposal(spec, with_child);
+    EXPECT(open.is_ok());
+    EXPECT_EQ(govern::vote(*child, open.value(), 1).error(), Error::AccessDenied);
+    auto topic = ipc::Topic::create("supervised/test").release_value();
+    auto own = topic->subscribe({ 4, ipc::Reliability::BestEffort, false }, child->delivery_gate()).release_value();
+    const uint8_t sample[] = { 4, 5, 6 };
+    EXPECT(topic->publish(1, ReadonlyBytes(sample, sizeof(sample))).is_ok());
+    EXPECT_EQ(pending(*own), 0u);
+
+    // Only the supervisor that imposed it lifts it; a second one cannot take it over.
+    EXPECT(govern::supervise_quarantine(*parent, *child, true, "again").is_ok());
+    EXPECT_EQ(govern::supervise_quarantine(*other, *child, true, "mine").error(), Error::AlreadyExists);
+    EXPECT_EQ(govern::supervise_quarantine(*other, *child, false, "").error(), Error::NotFound);
+    EXPECT(child->is_cut_off());
+    EXPECT(govern::supervise_quarantine(*parent, *child, false, "").is_ok());
+    EXPECT(!child->is_cut_off());
+    EXPECT(!govern::collective_is_quarantined(child->id()));
+    EXPECT(topic->publish(1, ReadonlyBytes(sample, sizeof(sample))).is_ok());
+    EXPECT_EQ(pending(*own), 1u);
+
+    // A human's isolation is not the supervisor's to lift, and stays when it lifts its own.
+    ktest::ConsoleDriver console;
+    EXPECT(console.run(FixedString<32>::formatted("isolate {}", child->id()).view()).contains("cut off"));
+    EXPECT_EQ(govern::supervise_quarantine(*parent, *child, false, "").error(), Error::NotFound);
+    EXPECT(govern::supervise_quarantine(*parent, *child, true, "both").is_ok());
+    EXPECT(govern::supervise_quarantine(*parent, *child, false, "").is_ok());
+    EXPECT(child->is_cut_off());
+    EXPECT(child->is_isolated());
+    // The human's lift ends a supervisor's quarantine too.
+    EXPECT(govern::supervise_quarantine(*parent, *child, true, "again").is_ok());
+    EXPECT(console.run(FixedString<32>::formatted("lift {}", child->id()).view()).contains("quarantine lifted"));
+    EXPECT(!child->is_cut_off());
+    govern::collective_agent_exited(child->id());
+    govern::collective_agent_exited(parent->id());
+    govern::collective_agent_exited(other->id());
+}
+
+} // namespace gehri

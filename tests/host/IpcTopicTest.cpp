@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 #include <kernel/ipc/TopicNamespace.h>
+#include <string>
 #include <string.h>
 #include <thread>
 #include <vector>
@@ -303,6 +304,42 @@ TEST(IpcTopicNamespace, NamespacesAreSeparate)
     EXPECT_EQ(second->open("shared-name").error(), Error::NotFound);
     auto other = second->create_topic("shared-name").release_value();
     EXPECT_NE(topic.get(), other.get());
+}
+
+// A swarm's namespace: a topic per member, found by name through the index as it grows,
+// removed and made again.
+TEST(IpcTopicNamespace, ThousandsOfTopicsAreFoundByName)
+{
+    constexpr int count = 7000;
+    auto names = TopicNamespace::create(count).release_value();
+    std::vector<RefPtr<Topic>> made;
+    for (int i = 0; i < count; ++i) {
+        std::string name = "wildfire/sense/" + std::to_string(i);
+        auto topic = names->create_topic(StringView(name.data(), name.size()));
+        ASSERT_TRUE(topic.is_ok()) << i;
+        made.push_back(topic.release_value());
+    }
+    EXPECT_EQ(names->topic_count(), size_t(count));
+    EXPECT_EQ(names->create_topic("one/too/many").error(), Error::QuotaExceeded);
+    EXPECT_EQ(names->create_topic("wildfire/sense/42").error(), Error::AlreadyExists);
+    for (int i = 0; i < count; i += 7) {
+        std::string name = "wildfire/sense/" + std::to_string(i);
+        auto found = names->open(StringView(name.data(), name.size()));
+        ASSERT_TRUE(found.is_ok()) << i;
+        EXPECT_EQ(found.value().get(), made[i].get());
+    }
+    EXPECT_EQ(names->open("wildfire/sense/7000").error(), Error::NotFound);
+    for (int i = 0; i < count; i += 2) {
+        std::string name = "wildfire/sense/" + std::to_string(i);
+        ASSERT_TRUE(names->remove(StringView(name.data(), name.size())).is_ok()) << i;
+    }
+    EXPECT_EQ(names->topic_count(), size_t(count / 2));
+    EXPECT_EQ(names->open("wildfire/sense/10").error(), Error::NotFound);
+    EXPECT_EQ(names->open("wildfire/sense/11").value().get(), made[11].get());
+    auto again = names->open_or_create("wildfire/sense/10");
+    ASSERT_TRUE(again.is_ok());
+    EXPECT_NE(again.value().get(), made[10].get());
+    EXPECT_EQ(names->open_or_create("wildfire/sense/11").value().get(), made[11].get());
 }
 
 TEST(IpcTopicNamespace, DyingNamespaceReleasesItsTopics)

@@ -505,3 +505,88 @@ TEST(Reputation, ReputationWeightedVotesUseTrust)
     ASSERT_TRUE(board.vote(1, id, Ballot::for_option(1), now).is_ok());
     EXPECT_EQ(board.find(id)->tally->option_weight(1), s.reputation->vote_weight(1));
 }
+
+// AgentQuarantine's core: a supervisor's quarantine stands beside the trust judgment; each
+// authority lifts only what it may.
+TEST(Reputation, SupervisorQuarantineIsItsOwnToLift)
+{
+    Service s;
+    Nanoseconds now = 0;
+    for (AgentId a = 1; a <= 4; ++a)
+        ASSERT_TRUE(s.reputation->register_agent(a, now).is_ok());
+    EXPECT_EQ(s.reputation->impose(9, 1, "rogue", now).error(), Error::NotFound);
+    EXPECT_EQ(s.reputation->impose(2, 2, "self", now).error(), Error::InvalidArgument);
+    EXPECT_EQ(s.reputation->impose(kernel_agent, 1, "kernel", now).error(), Error::InvalidArgument);
+    ASSERT_TRUE(s.reputation->impose(2, 1, "lies about the fire", now).is_ok());
+    EXPECT_TRUE(s.reputation->is_quarantined(2));
+    EXPECT_FALSE(s.reputation->is_quarantined_by_trust(2));
+    EXPECT_EQ(s.reputation->imposed_by(2), 1u);
+    EXPECT_FALSE(s.reputation->may_vote(2));
+    EXPECT_EQ(s.reputation->vote_weight(2), 0u);
+    EXPECT_TRUE(s.reputation->impose(2, 1, "again", now).is_ok()); // the same: a no-op
+    EXPECT_EQ(s.reputation->impose(2, 3, "other", now).error(), Error::AlreadyExists);
+    auto records = s.audit.records(RecordKind::Quarantine);
+    ASSERT_EQ(records.size(), 1u);
+    EXPECT_EQ(records[0].agent, 2u);
+    EXPECT_EQ(records[0].text("by"), "supervisor");
+    EXPECT_EQ(records[0].integer("supervisor"), 1);
+    EXPECT_EQ(records[0].text("reason"), "lies about the fire");
+    auto events = s.outbox.events_for(2);
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_EQ(events[0].kind, EventKind::Quarantined);
+    EXPECT_EQ(events[0].detail, 1u); // the supervisor
+
+    // Neither another supervisor nor a vote lifts it; its own supervisor does.
+    EXPECT_EQ(s.reputation->lift_imposed(2, 3, now).error(), Error::NotFound);
+    EXPECT_EQ(s.reputation->lift_imposed(4, 1, now).error(), Error::NotFound);
+    EXPECT_EQ(s.reputation->lift(2, LiftAuthority::Vote, 5, now).error(), Error::NotFound);
+    ASSERT_TRUE(s.reputation->lift_imposed(2, 1, now).is_ok());
+    EXPECT_FALSE(s.reputation->is_quarantined(2));
+    EXPECT_TRUE(s.reputation->may_vote(2));
+    EXPECT_EQ(s.reputation->lift_imposed(2, 1, now).error(), Error::NotFound);
+    auto lifted = s.audit.records(RecordKind::QuarantineLifted);
+    ASSERT_EQ(lifted.size(), 1u);
+    EXPECT_EQ(lifted[0].text("by"), "supervisor");
+    EXPECT_EQ(lifted[0].integer("supervisor"), 1);
+    EXPECT_EQ(s.outbox.count(EventKind::QuarantineLifted), 1u);
+
+    // A human lifts a supervisor's quarantine too.
+    ASSERT_TRUE(s.reputation->impose(3, 1, "", now).is_ok());
+    ASSERT_TRUE(s.reputation->lift(3, LiftAuthority::Human, 0, now).is_ok());
+    EXPECT_FALSE(s.reputation->is_quarantined(3));
+    EXPECT_EQ(s.reputation->imposed_by(3), 0u);
+    EXPECT_EQ(s.audit.records(RecordKind::QuarantineLifted).back().integer("supervisor"), 1);
+    // Forgetting an agent forgets its supervisor's quarantine.
+    ASSERT_TRUE(s.reputation->impose(4, 1, "", now).is_ok());
+    ASSERT_TRUE(s.reputation->forget(4).is_ok());
+    ASSERT_TRUE(s.reputation->register_agent(4, now).is_ok());
+    EXPECT_FALSE(s.reputation->is_quarantined(4));
+}
+
+TEST(Reputation, SupervisorAndTrustQuarantinesOverlap)
+{
+    Service s;
+    Nanoseconds now = 0;
+    run_collective(s, now);
+    ASSERT_TRUE(s.reputation->impose(101, 1, "caught", now).is_ok());
+    for (int i = 0; i < 10; ++i)
+        (void)s.reputation->update(now);
+    // The trust judgment quarantines 101 as well (audited), but it was told only once.
+    EXPECT_TRUE(s.reputation->is_quarantined_by_trust(101));
+    EXPECT_EQ(s.audit.records(RecordKind::Quarantine).size(), 5u);
+    EXPECT_EQ(s.outbox.events_for(101).size(), 1u);
+    // Lifting the supervisor's leaves the trust quarantine: still cut off, not told otherwise.
+    ASSERT_TRUE(s.reputation->lift_imposed(101, 1, now).is_ok());
+    EXPECT_TRUE(s.reputation->is_quarantined(101));
+    EXPECT_EQ(s.audit.records(RecordKind::QuarantineLifted).back().integer("still_cut_off"), 1);
+    EXPECT_EQ(s.outbox.count(EventKind::QuarantineLifted), 0u);
+    // A supervisor's on top of the trust's: no second event; a vote lifts the trust's only.
+    ASSERT_TRUE(s.reputation->impose(102, 1, "caught", now).is_ok());
+    EXPECT_EQ(s.outbox.events_for(102).size(), 1u);
+    ASSERT_TRUE(s.reputation->lift(102, LiftAuthority::Vote, 9, now).is_ok());
+    EXPECT_TRUE(s.reputation->is_quarantined(102));
+    EXPECT_EQ(s.outbox.count(EventKind::QuarantineLifted), 0u);
+    ASSERT_TRUE(s.reputation->lift_imposed(102, 1, now).is_ok());
+    EXPECT_FALSE(s.reputation->is_quarantined(102));
+    EXPECT_EQ(s.outbox.count(EventKind::QuarantineLifted), 1u);
+}

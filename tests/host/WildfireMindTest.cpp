@@ -1,5 +1,6 @@
 #include <cstring>
 #include <gtest/gtest.h>
+#include <set>
 #include <memory>
 #include <string>
 #include <user/wildfire/DroneMind.h>
@@ -28,8 +29,8 @@ struct MindFixture {
     DroneMind mind;
 };
 
-// Each request and reply goes through bytes as the channel carries them (MindWire.h: a header,
-// then only the filled part of the arrays); the minds are a LocalFleet.
+// Each request and reply goes through bytes as the channel and the sense topic carry them
+// (MindWire.h: a header, then only the filled part of the arrays); the minds are a LocalFleet.
 class WireFleet final : public Fleet {
 public:
     explicit WireFleet(LocalFleet& inner)
@@ -51,9 +52,11 @@ public:
         request.tick = tick;
         request.cell_count = static_cast<uint32_t>(seen.size());
         std::memcpy(request.cells, seen.data(), seen.size() * sizeof(Observation));
-        auto bytes = frame(MindMessage::Sense, &request, sense_request_bytes(request.cell_count));
+        // A sample of the drone's sense topic: no header, cells as far as cell_count.
+        std::vector<uint8_t> bytes(sense_request_bytes(request.cell_count));
+        std::memcpy(bytes.data(), &request, bytes.size());
         auto decoded = std::make_unique<SenseRequest>();
-        std::memcpy(decoded.get(), bytes.data() + sizeof(MindHeader), bytes.size() - sizeof(MindHeader));
+        std::memcpy(decoded.get(), bytes.data(), bytes.size());
         return m_inner.post_sense(drone, decoded->tick, Span<const Observation>(decoded->cells, decoded->cell_count));
     }
     Result<uint32_t> collect_sense(uint32_t drone, Span<Observation> report) override { return m_inner.collect_sense(drone, report); }
@@ -248,6 +251,92 @@ TEST(WildfireMind, MessagesThroughBytesGiveTheSameRun)
     EXPECT_EQ(remote.mind_faults, 0u);
 }
 
+// The kernel's side of a quarantine, as a fleet sees it: the drone is told to the fleet once
+// when quarantined and again at every restart, and from then on is never shown its window.
+class QuarantineWatch final : public Fleet {
+public:
+    explicit QuarantineWatch(LocalFleet& inner)
+        : m_inner(inner)
+    {
+    }
+    Result<void> start(uint32_t drone, const Drone& state) override
+    {
+        if (quarantined.count(drone))
+            ++restarts_of_quarantined;
+        return m_inner.start(drone, state);
+    }
+    Result<void> stop(uint32_t drone) override { return m_inner.stop(drone); }
+    Result<void> post_sense(uint32_t drone, uint64_t tick, Span<const Observation> seen) override
+    {
+        shown_to_quarantined += quarantined.count(drone);
+        return m_inner.post_sense(drone, tick, seen);
+    }
+    Result<uint32_t> collect_sense(uint32_t drone, Span<Observation> report) override { return m_inner.collect_sense(drone, report); }
+    Result<void> post_offer(uint32_t drone, const OfferRequest& request) override { return m_inner.post_offer(drone, request); }
+    Result<OfferReply> collect_offer(uint32_t drone) override { return m_inner.collect_offer(drone); }
+    Result<void> post_act(uint32_t drone, const ActRequest& request) override { return m_inner.post_act(drone, request); }
+    Result<ActReply> collect_act(uint32_t drone) override { return m_inner.collect_act(drone); }
+    Result<void> quarantine(uint32_t drone) override
+    {
+        ++quarantine_calls;
+        quarantined.insert(drone);
+        return {};
+    }
+    std::set<uint32_t> quarantined;
+    uint64_t quarantine_calls { 0 };
+    uint64_t restarts_of_quarantined { 0 };
+    uint64_t shown_to_quarantined { 0 };
+
+private:
+    LocalFleet& m_inner;
+};
+
+TEST(WildfireMind, QuarantinedDronesAreCutOffAndShownNothing)
+{
+    ScenarioConfig config = small_config();
+    config.rogues = 8;
+    config.crash_ppm = 3000; // enough crashes that some quarantined drones restart
+    FleetRun run(config);
+    QuarantineWatch watch(run.minds);
+    auto scenario = Scenario::create(config, run.world(), watch);
+    ASSERT_TRUE(scenario.is_ok());
+    ScenarioReport report = scenario.value().run();
+    EXPECT_GT(report.rogues_quarantined, 0u);
+    EXPECT_EQ(watch.quarantined.size(), size_t(report.rogues_quarantined + report.honest_quarantined));
+    EXPECT_EQ(watch.quarantine_calls, watch.quarantined.size() + watch.restarts_of_quarantined);
+    EXPECT_EQ(watch.shown_to_quarantined, 0u);
+    EXPECT_EQ(report.digest, local_run(config).digest);
+}
+
+// Acting without having sensed since the last action (quarantined: shown nothing), a drone
+// decides on nothing, not on its old report: exactly as if it had been shown an empty window.
+TEST(WildfireMind, DecidesOnNothingWhenNotShownTheWorld)
+{
+    MindFixture blind(drone_at({ 64, 64 }));
+    MindFixture empty(drone_at({ 64, 64 }));
+    MindFixture stale(drone_at({ 64, 64 }));
+    Observation seen[3] = { { 65, 64, FireState::Burning, 90, 100 }, { 64, 64, FireState::Unburnt, 0, 100 }, { 66, 64, FireState::Unburnt, 0, 100 } };
+    Observation out[3];
+    ActRequest grant;
+    grant.orders.count = 1;
+    grant.orders.items[0] = { OrderKind::Grant, { 5, { 48, 48, 80, 80 }, { 66, 66 } } };
+    for (MindFixture* fixture : { &blind, &empty, &stale }) {
+        ASSERT_EQ(fixture->mind.sense(Span<const Observation>(seen, 3), Span<Observation>(out, 3)), 3u);
+        ASSERT_TRUE(fixture->mind.act(grant).is_ok());
+    }
+    ASSERT_EQ(empty.mind.sense({}, Span<Observation>(out, 3)), 0u);
+    ASSERT_EQ(stale.mind.sense(Span<const Observation>(seen, 3), Span<Observation>(out, 3)), 3u);
+    ActRequest nothing;
+    auto unseen = blind.mind.act(nothing).release_value();
+    auto shown_nothing = empty.mind.act(nothing).release_value();
+    auto shown_again = stale.mind.act(nothing).release_value();
+    EXPECT_EQ(unseen.action.kind, shown_nothing.action.kind);
+    EXPECT_EQ(unseen.action.target, shown_nothing.action.target);
+    EXPECT_EQ(unseen.state.digest(), shown_nothing.state.digest());
+    // The old report would have decided otherwise: it still shows the fire.
+    EXPECT_NE(unseen.state.digest(), shown_again.state.digest());
+}
+
 // A mind that lies about where it flew, or dies, is treated as a crashed drone: the lease it
 // held is reauctioned, the supervisor restarts it, and the run goes on to containment.
 TEST(WildfireMind, LawlessOrDeadMindsAreTreatedAsCrashes)
@@ -306,8 +395,8 @@ TEST(WildfireRunConfig, ErrorsNameTheLine)
     const Case cases[] = {
         { "drones = 10\nspeed = 3\n", Error::BadFormat, "etc/wildfire.conf:2: unknown key 'speed' (expected drones, rogues, seed, ticks, summary, view or trace)" },
         { "drones = ten\n", Error::BadFormat, "etc/wildfire.conf:1: drones: 'ten' is not a decimal number" },
-        { "\n\ndrones = 0\n", Error::OutOfRange, "etc/wildfire.conf:3: drones must be between 1 and 16000, not 0" },
-        { "drones = 16001\n", Error::OutOfRange, "etc/wildfire.conf:1: drones must be between 1 and 16000, not 16001" },
+        { "\n\ndrones = 0\n", Error::OutOfRange, "etc/wildfire.conf:3: drones must be between 1 and 10000, not 0" },
+        { "drones = 10001\n", Error::OutOfRange, "etc/wildfire.conf:1: drones must be between 1 and 10000, not 10001" },
         { "seed = 99999999999999999999\n", Error::OutOfRange, "etc/wildfire.conf:1: seed: '99999999999999999999' is not a decimal number" },
         { "drones = 5\nrogues = 6\n", Error::OutOfRange, "etc/wildfire.conf:2: rogues (6) cannot outnumber drones (5)" },
         { "view = window\n", Error::BadFormat, "etc/wildfire.conf:1: view must be live or headless, not 'window'" },

@@ -49,4 +49,9 @@ Result<abi::CollectiveEvent> event_take(HandleValue self, uint64_t timeout_ns);
 // QuotaExceeded when agents record faster than the kernel allows.
 Result<uint64_t> audit_record(HandleValue self, StringView what, uint64_t subject, StringView detail);
 
+// A supervisor quarantines `agent` (a child's handle, which carries Rights::Quarantine) with
+// `reason` (up to abi::agent_quarantine_max_reason bytes), or with on = false lifts the
+// quarantine it imposed (AgentQuarantine; ChildAgent::quarantine wraps it).
+Result<void> agent_quarantine(HandleValue agent, bool on, StringView reason = {});
+
 } // namespace gehri::system

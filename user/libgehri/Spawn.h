@@ -1,6 +1,7 @@
 #pragma once
 
 #include <kernel/lib/Span.h>
+#include <user/libgehri/Collective.h>
 #include <user/libgehri/Handle.h>
 
 namespace gehri {
@@ -22,7 +23,7 @@ struct SpawnOptions {
     bool may_spawn { false };
     // The child may take the screen (Display::acquire); the spawner handle needs Rights::Display.
     bool may_display { false };
-    uint32_t handle_capacity { 0 }; // 0: the default (256); at most 4096
+    uint32_t handle_capacity { 0 }; // 0: the default (256); at most 32768
     // A handle (with Transfer) that moves to the child, which gets it from bootstrap_handle();
     // on success *bootstrap is emptied. Null: none.
     Handle* bootstrap { nullptr };
@@ -34,7 +35,8 @@ struct SpawnOptions {
 // The handle this agent's creator gave it (SpawnOptions::bootstrap), once; NotFound if none.
 inline Result<Handle> bootstrap_handle() { return Handle(TRY(system::bootstrap_handle())); }
 
-// A child agent this agent started: owns the handle (Read, Wait, Kill, Duplicate, Transfer).
+// A child agent this agent started: owns the handle (Read, Wait, Kill, Duplicate, Transfer,
+// Quarantine).
 class ChildAgent {
 public:
     ChildAgent() = default;
@@ -49,6 +51,10 @@ public:
     Result<abi::AgentInfo> info() const { return system::agent_info(m_handle.value()); }
     Result<abi::ExitInfo> wait(uint64_t timeout_ns = abi::wait_forever) const { return system::wait(m_handle.value(), timeout_ns); }
     Result<void> kill(int32_t status = -1) const { return system::kill(m_handle.value(), status); }
+    // Cuts the child off (it keeps running) as a reputation quarantine would; lift() ends only
+    // a quarantine this agent imposed. See abi::Syscall::AgentQuarantine.
+    Result<void> quarantine(StringView reason) const { return system::agent_quarantine(m_handle.value(), true, reason); }
+    Result<void> lift_quarantine() const { return system::agent_quarantine(m_handle.value(), false); }
 
 private:
     Handle m_handle;

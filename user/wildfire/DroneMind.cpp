@@ -16,6 +16,7 @@ uint32_t DroneMind::sense(Span<const Observation> seen, Span<Observation> out)
     for (size_t i = 0; i < count; ++i)
         out[i] = m_report[i];
     m_report_count = static_cast<uint32_t>(count);
+    m_sensed = true;
     return m_report_count;
 }
 
@@ -80,7 +81,8 @@ Result<ActReply> DroneMind::act(const ActRequest& request)
 {
     TRY(obey(request.orders));
     ActReply reply;
-    reply.action = m_drone.decide(m_report.first(m_report_count), m_settings.drone);
+    reply.action = m_drone.decide(m_report.first(m_sensed ? m_report_count : 0), m_settings.drone);
+    m_sensed = false;
     m_drone.commit(reply.action, m_settings.drone);
     reply.state = m_drone;
     return reply;

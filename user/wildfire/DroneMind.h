@@ -19,7 +19,9 @@ public:
     // Round 2: the drone's bids on the offered sectors and its scores of the candidates.
     // InvalidArgument for a malformed request (the coordinator's bug, or an attack on the mind).
     Result<OfferReply> offer(const OfferRequest& request);
-    // Round 3: obey the orders, decide, commit; reply with the action and the new state.
+    // Round 3: obey the orders, decide, commit; reply with the action and the new state. The
+    // drone decides on what it reported since its last action: nothing if it was not asked
+    // to sense (quarantined: the coordinator no longer shows it the world).
     Result<ActReply> act(const ActRequest& request);
 
     const Drone& state() const { return m_drone; }
@@ -31,6 +33,7 @@ private:
     MindSettings m_settings {};
     Span<Observation> m_report {};
     uint32_t m_report_count { 0 };
+    bool m_sensed { false }; // since the last act
 };
 
 } // namespace gehri::wildfire

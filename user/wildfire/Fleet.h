@@ -29,6 +29,11 @@ public:
     virtual Result<void> post_act(uint32_t drone, const ActRequest& request) = 0;
     virtual Result<ActReply> collect_act(uint32_t drone) = 0;
 
+    // The coordinator has quarantined the drone (and tells the fleet again when it restarts
+    // it): the drone agents' supervisor has the kernel cut its current agent off. The minds in
+    // one process need nothing: the coordinator already neither asks nor hears them.
+    virtual Result<void> quarantine(uint32_t) { return {}; }
+
 protected:
     // Never deleted through this interface (no allocator needed in freestanding code).
     ~Fleet() = default;

@@ -8,7 +8,7 @@
 // etc/wildfire.conf: how the wildfire agent runs the demo. `./gehri run --agents N --seed S
 // --ticks T --headless` writes it into the boot image. One `key = value` per line, '#' starts
 // a comment:
-//   drones = 1000        # drone agents, 1 to 16000
+//   drones = 1000        # drone agents, 1 to 10000
 //   rogues = 10          # of them lying, 0 to drones (default: one in a hundred)
 //   seed = 1             # everything follows from it
 //   ticks = 600          # at most; the run ends earlier when the fire is contained
@@ -26,7 +26,7 @@ struct RunConfig {
     bool trace { false };
 };
 
-constexpr uint32_t max_drone_agents = 16000; // one channel handle each, in a 16384-handle table
+constexpr uint32_t max_drone_agents = 10000; // three handles each (channel, sense topic, agent), in a 32768-handle table
 
 // Unknown keys, bad numbers and out-of-range values fail with "FILE:LINE: what is wrong".
 Result<RunConfig> parse_run_config(StringView file_name, StringView text, Diagnostic& diagnostic);

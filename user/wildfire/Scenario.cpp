@@ -196,14 +196,15 @@ void Scenario::rate(uint32_t from, uint32_t to, bool satisfied)
 }
 
 // Round 1: every live drone is shown its surroundings (all at once), then its report is merged
-// in drone order.
+// in drone order. A quarantined drone is shown nothing and not heard (the kernel has cut it
+// off: it could neither take its window nor publish a report); it acts blind.
 void Scenario::observe_and_report()
 {
     for (uint32_t i = 0; i < m_drones.size(); ++i) {
         const Drone& drone = m_drones[i];
         m_buffers.reports[i] = { i, {}, {} };
         m_buffers.posted[i] = 0;
-        if (drone.state() == DroneState::Crashed)
+        if (drone.state() == DroneState::Crashed || m_books[i].quarantined)
             continue;
         size_t seen = m_world.observe(drone.position(), m_config.drone.observe_radius, m_buffers.seen).value_or(0);
         if (m_fleet->post_sense(i, m_world.tick(), m_buffers.seen.first(seen)).is_error()) {
@@ -224,8 +225,6 @@ void Scenario::observe_and_report()
         }
         ObservationReport& report = m_buffers.reports[i];
         report = { i, World::observed_area(drone.position(), m_config.drone.observe_radius, m_config.world.width, m_config.world.height), cells.first(count.value()) };
-        if (m_books[i].quarantined)
-            continue; // isolated: the topic no longer carries its reports
         ++m_report.messages.observations;
         auto applied = m_fire_map.apply(report.cells, m_grid);
         m_report.messages.blackboard_writes += applied.changed_sectors;
@@ -321,6 +320,7 @@ void Scenario::update_trust()
         if (peer >= m_drones.size() || m_books[peer].quarantined)
             continue;
         m_books[peer].quarantined = true;
+        (void)m_fleet->quarantine(peer); // the kernel cuts its agent off (the coordinator ignores it either way)
         ++m_report.decisions.quarantines;
         if (m_report.first_quarantine_tick == 0)
             m_report.first_quarantine_tick = tick;
@@ -603,6 +603,8 @@ void Scenario::act()
                     ++m_report.mind_faults;
                     continue;
                 }
+                if (book.quarantined)
+                    (void)m_fleet->quarantine(i); // a new incarnation is no less suspect
                 ++m_report.restarts;
             }
             continue;

@@ -105,4 +105,10 @@ Result<abi::CollectiveEvent> event_take(HandleValue self, uint64_t timeout_ns)
     return event;
 }
 
+Result<void> agent_quarantine(HandleValue agent, bool on, StringView reason)
+{
+    TRY(checked(raw::syscall4(Syscall::AgentQuarantine, agent, on ? 1 : 0, address(reason.characters()), reason.length())));
+    return {};
+}
+
 } // namespace gehri::system
