@@ -2,6 +2,7 @@
 
 #include "ReportInbox.h"
 #include <user/libgehri/Gehri.h>
+#include <user/wildfire/BallotBox.h>
 #include <user/wildfire/Fleet.h>
 #include <user/wildfire/MindWire.h>
 #include <user/wildfire/RoundTimes.h>
@@ -13,7 +14,11 @@ namespace gehri::wildfire {
 // and actions, and a view of the reports topic, on which it publishes what it senses (the
 // ReportInbox). A crash order makes the drone fault for real; a mind that does not answer
 // within the reply timeout counts as dead.
-class AgentFleet final : public Fleet {
+// It is also the kernel ballot box of the village vote (once vote_in_kernel gave it room): each
+// round is a kernel proposal (kind village-priority) with the drones' current agent ids as the
+// electorate and their trust as the given weights; the drone agents vote on it themselves.
+class AgentFleet final : public Fleet
+    , public BallotBox {
 public:
     struct Link {
         Channel channel;
@@ -34,6 +39,20 @@ public:
     Result<OfferReply> collect_offer(uint32_t drone) override;
     Result<void> post_act(uint32_t drone, const ActRequest& request) override;
     Result<ActReply> collect_act(uint32_t drone) override;
+    Result<void> post_ballot(uint32_t drone, const BallotRequest& request) override;
+    Result<BallotReply> collect_ballot(uint32_t drone) override;
+
+    // Votes through the kernel from now on; `ids` and `weights` hold one entry per drone.
+    void vote_in_kernel(Span<uint64_t> ids, Span<uint64_t> weights)
+    {
+        m_vote_ids = ids;
+        m_vote_weights = weights;
+    }
+    BallotBox* ballot_box() override { return m_vote_ids.is_empty() ? nullptr : this; }
+    Result<uint64_t> open(Span<const VillageCandidate> candidates, Span<const collective::Elector> electorate) override;
+    void replied(uint32_t, uint32_t) override { } // the drone voted itself
+    Result<VoteCount> close() override;
+    uint64_t proposals_opened() const { return m_proposals_opened; }
 
     // Ends every mind (closing its channel ends the drone agent cleanly).
     void stop_all();
@@ -58,6 +77,10 @@ private:
     MindSettings m_settings;
     uint64_t m_spawned { 0 };
     RoundTimes* m_times { nullptr };
+    Span<uint64_t> m_vote_ids {};
+    Span<uint64_t> m_vote_weights {};
+    uint64_t m_proposal { 0 };
+    uint64_t m_proposals_opened { 0 };
     alignas(16) uint8_t m_out[max_mind_request_bytes];
 };
 

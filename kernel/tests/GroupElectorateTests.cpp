@@ -87,15 +87,17 @@ KERNEL_TEST(group_electorate_past_its_maximum_is_refused)
 {
     auto proposer = object::Agent::create("group-proposer").release_value();
     auto crowd = govern::HeapArray<RefPtr<object::Agent>>::create(abi::proposal_max_group_electorate + 1).release_value();
+    object::AgentOptions small;
+    small.handle_capacity = 4;
     for (auto& member : crowd.span())
-        member = object::Agent::create("group-crowd").release_value();
+        member = object::Agent::create("group-crowd", small).release_value();
     EXPECT_EQ(object::Agent::find_group("group-crowd", {}), abi::proposal_max_group_electorate + 1);
     auto before = audit::kernel_log().status();
     EXPECT_EQ(govern::open_proposal(*proposer, group_request("group-crowd"), {}).error(), Error::QuotaExceeded);
     // Refused before anyone was enrolled or anything recorded.
     EXPECT_EQ(audit::kernel_log().status().next_sequence, before.next_sequence);
     // An isolated member is not counted: one fewer is within the bound (the rest of the check
-    // stops short of opening, which would enroll a thousand agents).
+    // stops short of opening, which would enroll sixteen thousand agents).
     crowd.span()[0]->set_isolated(true);
     EXPECT_EQ(object::Agent::find_group("group-crowd", {}), abi::proposal_max_group_electorate);
 }
