@@ -461,13 +461,15 @@ Result<uint64_t> open_explicit(object::Agent& agent, const abi::ProposalRequest&
     });
 }
 
+size_t s_group_electorate_limit = abi::proposal_max_group_electorate;
+
 // The group's members are found (outside the service lock) and given heap storage, which the
 // services keep while the proposal lives.
 Result<uint64_t> open_for_group(object::Agent& agent, const abi::ProposalRequest& request, ProposalSpec& spec)
 {
     StringView group = bounded(request.group, sizeof(request.group));
     size_t count = object::Agent::find_group(group, {});
-    if (count > abi::proposal_max_group_electorate)
+    if (count > __atomic_load_n(&s_group_electorate_limit, __ATOMIC_RELAXED))
         return Error::QuotaExceeded;
     if (count == 0)
         return Error::InvalidArgument; // nobody to vote
@@ -513,6 +515,11 @@ Result<void> vote(object::Agent& agent, ProposalId id, uint32_t option)
         free_settled_electorates(all);
         return {};
     });
+}
+
+size_t set_group_electorate_limit(size_t limit)
+{
+    return __atomic_exchange_n(&s_group_electorate_limit, limit < abi::proposal_max_group_electorate ? limit : abi::proposal_max_group_electorate, __ATOMIC_RELAXED);
 }
 
 Result<void> close_proposal(object::Agent& agent, ProposalId id)

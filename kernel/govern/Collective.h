@@ -49,6 +49,9 @@ void collective_agent_exited(collective::AgentId);
 Result<uint64_t> open_proposal(object::Agent&, const abi::ProposalRequest&, Span<const collective::AgentId> electorate,
     Span<const uint64_t> weights = {});
 Result<void> vote(object::Agent&, collective::ProposalId, uint32_t option);
+// The most members a group electorate may have (abi::proposal_max_group_electorate). The kernel
+// tests lower it to check the bound without making 16,385 agents; returns the previous limit.
+size_t set_group_electorate_limit(size_t);
 // The proposer ends the vote at once (ProposalBoard::close).
 Result<void> close_proposal(object::Agent&, collective::ProposalId);
 // `counts`, if not null, gets the weights cast (zero when the proposal settled too long ago).
