@@ -508,7 +508,7 @@ Result<void> vote(object::Agent& agent, ProposalId id, uint32_t option)
     return locked([&](Services& all, Nanoseconds now) -> Result<void> {
         const ProposalSlot* slot = all.board->find(id);
         if (slot == nullptr)
-            return all.recorder.find(id) ? Error::TimedOut : Error::NotFound;
+            return all.recorder.find(id) || all.board->recent(id) ? Error::TimedOut : Error::NotFound;
         TRY(admit_locked(all, agent, PolicyVerb::Vote, slot->kind.view(), now));
         Ballot ballot = option == abi::ballot_abstain ? Ballot::abstain() : Ballot::for_option(option);
         TRY(all.board->vote(agent.id(), id, ballot, now));
@@ -560,12 +560,18 @@ Result<abi::ProposalStatus> proposal_status(ProposalId id, abi::ProposalCounts* 
             copy_counts(ProposalCounts::of(*slot->tally), *counts);
         return status;
     }
-    if (const ProposalResult* settled = all.board->recent(id); settled && counts)
-        copy_counts(settled->counts, *counts);
+    status.state = static_cast<uint32_t>(abi::ProposalState::Settled);
+    // The board's results also hold proposals nobody was told of (a quiet one of the kernel's).
+    if (const ProposalResult* settled = all.board->recent(id)) {
+        if (counts)
+            copy_counts(settled->counts, *counts);
+        status.verdict = static_cast<uint32_t>(settled->verdict);
+        status.option = settled->verdict == Verdict::Tie ? settled->tied_options : settled->option;
+        return status;
+    }
     const Event* decided = all.recorder.find(id);
     if (decided == nullptr)
         return Error::NotFound;
-    status.state = static_cast<uint32_t>(abi::ProposalState::Settled);
     status.verdict = static_cast<uint32_t>(decided->detail);
     status.option = static_cast<uint32_t>(decided->detail2);
     return status;
