@@ -198,8 +198,13 @@ Result<uint64_t> AgentFleet::open(Span<const VillageCandidate> candidates, Span<
         // The drones learn the id from their offer (or ballot) request: no event each.
         .quiet = true,
     };
-    m_proposal = TRY(system::proposal_open(m_spawner.value(), proposal));
-    ++m_proposals_opened;
+    auto opened = system::proposal_open(m_spawner.value(), proposal);
+    if (opened.is_error()) {
+        // The policy may deny the kind; the swarm then holds no vote this time (and says so).
+        println("wildfire: the kernel refused the village vote's proposal: {}", error_name(opened.error()));
+        return opened.error();
+    }
+    m_proposal = opened.value();
     return m_proposal;
 }
 

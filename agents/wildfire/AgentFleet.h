@@ -52,7 +52,6 @@ public:
     Result<uint64_t> open(Span<const VillageCandidate> candidates, Span<const collective::Elector> electorate) override;
     void replied(uint32_t, uint32_t) override { } // the drone voted itself
     Result<VoteCount> close() override;
-    uint64_t proposals_opened() const { return m_proposals_opened; }
 
     // Ends every mind (closing its channel ends the drone agent cleanly).
     void stop_all();
@@ -80,7 +79,6 @@ private:
     Span<uint64_t> m_vote_ids {};
     Span<uint64_t> m_vote_weights {};
     uint64_t m_proposal { 0 };
-    uint64_t m_proposals_opened { 0 };
     alignas(16) uint8_t m_out[max_mind_request_bytes];
 };
 
