@@ -471,6 +471,74 @@ void channel_call(gehri::Agent& self)
     expect("close the near end", call(Syscall::HandleClose, ends[0]), 0);
 }
 
+// ProposalOpen's Given weights and flags, ProposalResult's counts, ProposalClose (ABI 11).
+void proposals(gehri::Agent& self)
+{
+    using gehri::abi::ProposalRequest;
+    uint64_t agent = self.handle().value();
+    uint64_t me = self.id();
+    ProposalRequest request;
+    __builtin_memcpy(request.kind, "bad-args", 8);
+    __builtin_memcpy(request.options[0], "no", 2);
+    __builtin_memcpy(request.options[1], "yes", 3);
+    request.option_count = 2;
+    request.voting_period_ns = 30'000'000'000;
+    request.electorate = reinterpret_cast<uint64_t>(&me);
+    request.electorate_count = 1;
+    uint64_t weight = 7;
+    auto open = [&] { return call(Syscall::ProposalOpen, agent, reinterpret_cast<uint64_t>(&request)); };
+    request.weighting = static_cast<uint32_t>(gehri::abi::ProposalWeighting::Given);
+    expect_error("proposal_open Given without weights", open(), Error::InvalidArgument);
+    request.weights = kernel_address;
+    expect_error("proposal_open weights in kernel memory", open(), Error::BadAddress);
+    request.weights = unmapped;
+    expect_error("proposal_open weights unmapped", open(), Error::BadAddress);
+    request.weighting = 0;
+    request.weights = reinterpret_cast<uint64_t>(&weight);
+    expect_error("proposal_open weights without Given", open(), Error::InvalidArgument);
+    request.weighting = 3;
+    expect_error("proposal_open an unknown weighting", open(), Error::InvalidArgument);
+    request.weighting = static_cast<uint32_t>(gehri::abi::ProposalWeighting::Given);
+    request.flags = 2;
+    expect_error("proposal_open an unknown flag", open(), Error::InvalidArgument);
+    request.flags = 0;
+    request.electorate_count = gehri::abi::proposal_max_electorate + 1;
+    expect_error("proposal_open past the largest electorate", open(), Error::InvalidArgument);
+    request.electorate_count = 2; // the second id and weight lie past `me` and `weight` on the stack
+    request.electorate = last_user_bytes;
+    expect_error("proposal_open electorate across the end of user space", open(), Error::BadAddress);
+    request.electorate = reinterpret_cast<uint64_t>(&me);
+    request.electorate_count = 1;
+    int64_t id = open();
+    expect_true("proposal_open with a given weight", id > 0);
+    if (id <= 0)
+        return;
+    gehri::abi::ProposalStatus status;
+    gehri::abi::ProposalCounts counts;
+    auto result = [&](uint64_t proposal, uint64_t out, uint64_t tally) { return call(Syscall::ProposalResult, agent, proposal, out, tally); };
+    auto status_address = reinterpret_cast<uint64_t>(&status);
+    auto counts_address = reinterpret_cast<uint64_t>(&counts);
+    const uint64_t bad_addresses[] = { kernel_address, non_canonical, 1ull << 63, last_user_bytes };
+    for (uint64_t address : bad_addresses)
+        expect_error("proposal_result bad counts", result(static_cast<uint64_t>(id), status_address, address), Error::BadAddress);
+    expect_error("proposal_result unmapped counts", result(static_cast<uint64_t>(id), status_address, unmapped), Error::BadAddress);
+    expect("proposal_result with counts", result(static_cast<uint64_t>(id), status_address, counts_address), 0);
+    expect_true("the given weight is the electorate's", counts.electorate_weight == 7 && counts.electorate == 1 && counts.ballots == 0);
+    int64_t read_only = call(Syscall::HandleDuplicate, agent, static_cast<uint64_t>(Rights::Read | Rights::Vote));
+    const uint64_t bad_handles[] = { 0, 0xffffffff, ~0ull, agent ^ 0x1000 };
+    for (uint64_t handle : bad_handles)
+        expect_error("proposal_close bad handle", call(Syscall::ProposalClose, handle, static_cast<uint64_t>(id)), Error::BadHandle);
+    expect_error("proposal_close without Govern", call(Syscall::ProposalClose, static_cast<uint64_t>(read_only), static_cast<uint64_t>(id)), Error::AccessDenied);
+    expect_error("proposal_close no proposal", call(Syscall::ProposalClose, agent, 0), Error::NotFound);
+    expect_error("proposal_close an unknown one", call(Syscall::ProposalClose, agent, ~0ull), Error::NotFound);
+    expect("proposal_vote with the weight", call(Syscall::ProposalVote, agent, static_cast<uint64_t>(id), 1), 0);
+    // Its only elector has voted: settled, nothing left to close.
+    expect("proposal_result settled", result(static_cast<uint64_t>(id), status_address, counts_address), 0);
+    expect_true("decided for yes by 7", status.state == 2 && status.verdict == 0 && status.option == 1 && counts.option_weight[1] == 7);
+    expect_error("proposal_close once settled", call(Syscall::ProposalClose, agent, static_cast<uint64_t>(id)), Error::TimedOut);
+    call(Syscall::HandleClose, static_cast<uint64_t>(read_only));
+}
+
 int main(gehri::Agent& self)
 {
     numbers();
@@ -483,6 +551,7 @@ int main(gehri::Agent& self)
     lifecycle(self);
     memory_and_threads(self);
     channel_call(self);
+    proposals(self);
     gehri::println("bad-syscalls: {} passed, {} failed", s_passed, s_failed);
     return s_failed;
 }

@@ -8,6 +8,7 @@
 // are real: on the chaos monkey's word it faults, the kernel ends it alone, and the
 // coordinator restarts it.
 #include <user/libgehri/Gehri.h>
+#include <user/libgehri/Collective.h>
 #include <user/libgehri/Topic.h>
 #include <user/wildfire/DroneMind.h>
 #include <user/wildfire/MindWire.h>
@@ -47,6 +48,16 @@ Result<void> publish_report(const Publisher& reports, size_t bytes)
 {
     TRY(reports.publish(&s_report_sample, bytes, abi::wait_forever));
     return {};
+}
+
+// The village vote is a kernel proposal: the drone casts its own ballot (the kernel stamps who
+// votes, and counts it with the weight the coordinator gave this drone) before it replies, so
+// every ballot is in when the coordinator has every reply. A ballot after the vote was already
+// decided is refused (TimedOut), which changes nothing.
+void vote(Agent& self, uint64_t ballot, uint32_t choice)
+{
+    if (ballot != 0)
+        (void)system::proposal_vote(self.handle().value(), ballot, choice);
 }
 
 // Where a drone takes its windows: its sense topic, from the tick its incarnation starts at.
@@ -161,7 +172,20 @@ int main(Agent& self)
             auto reply = mind.offer(*request);
             if (reply.is_error())
                 return 5;
+            if (request->candidate_count > 0)
+                vote(self, request->ballot, reply.value().choice);
             written = link.write(&reply.value(), sizeof(OfferReply));
+            break;
+        }
+        case MindMessage::Ballot: {
+            const BallotRequest* request = body<BallotRequest>(size);
+            if (!request)
+                return 3;
+            auto reply = mind.ballot(*request);
+            if (reply.is_error())
+                return 5;
+            vote(self, request->ballot, reply.value().choice);
+            written = link.write(&reply.value(), sizeof(BallotReply));
             break;
         }
         case MindMessage::Act: {

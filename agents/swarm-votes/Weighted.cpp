@@ -119,7 +119,7 @@ void run_weighted(Checks& checks, const gehri::Agent& self)
     }
     const StringView options[] = { "no", "yes" };
     system::Proposal proposal { "swarm", "trust the majority?", options, abi::ProposalThreshold::SimpleMajority, 30 * second, ids };
-    proposal.weighting = static_cast<abi::ProposalWeighting>(2);
+    proposal.weighting = static_cast<abi::ProposalWeighting>(3);
     checks.expect_error("a weighting that does not exist", system::proposal_open(me, proposal), Error::InvalidArgument);
     uint64_t proposals[2] {};
     for (size_t k = 0; k < 2; ++k) {

@@ -1,4 +1,6 @@
 #include "AgentFleet.h"
+#include <user/libgehri/Collective.h>
+#include <utility>
 
 namespace gehri::wildfire {
 
@@ -167,6 +169,92 @@ Result<void> AgentFleet::post_act(uint32_t drone, const ActRequest& request)
 {
     note_posted(Round::Act);
     return send(drone, MindMessage::Act, request, sizeof(request));
+}
+
+Result<void> AgentFleet::post_ballot(uint32_t drone, const BallotRequest& request)
+{
+    return send(drone, MindMessage::Ballot, request, sizeof(request));
+}
+
+Result<BallotReply> AgentFleet::collect_ballot(uint32_t drone)
+{
+    BallotReply reply;
+    size_t size = TRY(receive(drone, &reply, sizeof(reply)));
+    if (size != sizeof(reply))
+        return Error::BadFormat;
+    return reply;
+}
+
+Result<uint64_t> AgentFleet::open(Span<const VillageCandidate> candidates, Span<const collective::Elector> electorate)
+{
+    if (candidates.size() < 2 || candidates.size() > max_candidates || electorate.size() > m_vote_ids.size())
+        return Error::InvalidArgument;
+    size_t count = 0;
+    for (const collective::Elector& elector : electorate) {
+        uint64_t agent = agent_id(static_cast<uint32_t>(elector.id));
+        if (agent == 0)
+            continue; // no mind to vote
+        m_vote_ids[count] = agent;
+        m_vote_weights[count++] = elector.weight;
+    }
+    if (count == 0)
+        return Error::InvalidArgument;
+    char labels[max_candidates][24];
+    StringView options[max_candidates];
+    for (size_t k = 0; k < candidates.size(); ++k) {
+        BufferSink sink(labels[k], sizeof(labels[k]));
+        format_to(sink, "village {}", candidates[k].village);
+        options[k] = StringView(labels[k], sink.length());
+    }
+    system::Proposal proposal {
+        .kind = "village-priority",
+        .question = "Which village to defend first?",
+        .options = Span<const StringView>(options, candidates.size()),
+        .threshold = abi::ProposalThreshold::SimpleMajority,
+        // Closed as soon as every reply is in; the period only bounds a coordinator that died.
+        .voting_period_ns = 600'000'000'000,
+        .electorate = Span<const uint64_t>(m_vote_ids.data(), count),
+        .weighting = abi::ProposalWeighting::Given,
+        .weights = Span<const uint64_t>(m_vote_weights.data(), count),
+        // The drones learn the id from their offer (or ballot) request: no event each.
+        .quiet = true,
+    };
+    auto opened = system::proposal_open(m_spawner.value(), proposal);
+    if (opened.is_error()) {
+        // The policy may deny the kind; the swarm then holds no vote this time (and says so).
+        println("wildfire: the kernel refused the village vote's proposal: {}", error_name(opened.error()));
+        return opened.error();
+    }
+    m_proposal = opened.value();
+    return m_proposal;
+}
+
+Result<VoteCount> AgentFleet::close()
+{
+    uint64_t proposal = std::exchange(m_proposal, 0);
+    if (proposal == 0)
+        return Error::NotFound;
+    abi::ProposalCounts counts;
+    auto status = TRY(system::proposal_result(m_spawner.value(), proposal, counts));
+    if (status.state == static_cast<uint32_t>(abi::ProposalState::Voting)) {
+        // A drone lost in the round never voted: settle with the ballots in.
+        TRY(system::proposal_close(m_spawner.value(), proposal));
+        status = TRY(system::proposal_result(m_spawner.value(), proposal, counts));
+    }
+    if (status.state != static_cast<uint32_t>(abi::ProposalState::Settled))
+        return Error::Busy; // waiting for a human's co-sign: no decision for this tick
+    VoteCount count;
+    switch (status.verdict) {
+    case 0: count.outcome = collective::OutcomeKind::Decided; break;
+    case 1: count.outcome = collective::OutcomeKind::NoQuorum; break;
+    case 2: count.outcome = collective::OutcomeKind::Tie; break;
+    default: count.outcome = collective::OutcomeKind::NoMajority; break;
+    }
+    count.option = count.outcome == collective::OutcomeKind::Decided ? status.option : 0;
+    for (size_t k = 0; k < max_candidates; ++k)
+        count.option_weight[k] = counts.option_weight[k];
+    count.ballots = counts.ballots;
+    return count;
 }
 
 Result<ActReply> AgentFleet::collect_act(uint32_t drone)

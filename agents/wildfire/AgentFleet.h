@@ -2,6 +2,7 @@
 
 #include "ReportInbox.h"
 #include <user/libgehri/Gehri.h>
+#include <user/wildfire/BallotBox.h>
 #include <user/wildfire/Fleet.h>
 #include <user/wildfire/MindWire.h>
 #include <user/wildfire/RoundTimes.h>
@@ -14,7 +15,11 @@ namespace gehri::wildfire {
 // sense topic and publishes what it senses on the reports topic (the ReportInbox). A crash
 // order makes the drone fault for real; a mind that does not answer within the reply timeout
 // counts as dead.
-class AgentFleet final : public Fleet {
+// It is also the kernel ballot box of the village vote (once vote_in_kernel gave it room): each
+// round is a kernel proposal (kind village-priority) with the drones' current agent ids as the
+// electorate and their trust as the given weights; the drone agents vote on it themselves.
+class AgentFleet final : public Fleet
+    , public BallotBox {
 public:
     struct Link {
         Channel channel;
@@ -40,6 +45,20 @@ public:
     // Has the kernel quarantine the drone's current agent (AgentQuarantine, as its parent).
     Result<void> quarantine(uint32_t drone) override;
 
+    Result<void> post_ballot(uint32_t drone, const BallotRequest& request) override;
+    Result<BallotReply> collect_ballot(uint32_t drone) override;
+
+    // Votes through the kernel from now on; `ids` and `weights` hold one entry per drone.
+    void vote_in_kernel(Span<uint64_t> ids, Span<uint64_t> weights)
+    {
+        m_vote_ids = ids;
+        m_vote_weights = weights;
+    }
+    BallotBox* ballot_box() override { return m_vote_ids.is_empty() ? nullptr : this; }
+    Result<uint64_t> open(Span<const VillageCandidate> candidates, Span<const collective::Elector> electorate) override;
+    void replied(uint32_t, uint32_t) override { } // the drone voted itself
+    Result<VoteCount> close() override;
+
     // Ends every mind (closing its channel ends the drone agent cleanly).
     void stop_all();
     uint64_t spawned() const { return m_spawned; }
@@ -63,6 +82,9 @@ private:
     MindSettings m_settings;
     uint64_t m_spawned { 0 };
     RoundTimes* m_times { nullptr };
+    Span<uint64_t> m_vote_ids {};
+    Span<uint64_t> m_vote_weights {};
+    uint64_t m_proposal { 0 };
     alignas(16) uint8_t m_out[max_mind_request_bytes];
 };
 

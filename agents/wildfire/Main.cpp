@@ -129,6 +129,13 @@ int main(Agent& self)
         return 1;
     }
     AgentFleet fleet(self.handle(), links.value(), reports.value(), settings);
+    // The village vote through the kernel: a proposal per round, each drone agent voting on it.
+    auto vote_ids = map_array<uint64_t>(scenario_config.drones);
+    auto vote_weights = map_array<uint64_t>(scenario_config.drones);
+    if (vote_ids.is_ok() && vote_weights.is_ok())
+        fleet.vote_in_kernel(vote_ids.value(), vote_weights.value());
+    else
+        println("wildfire: no memory for the kernel vote's electorate: the coordinator counts the votes itself");
     uint64_t started_ns = system::clock_now_ns();
     auto created = Scenario::create(scenario_config, arena.value(), fleet);
     if (created.is_error()) {

@@ -34,6 +34,19 @@ Verdict verdict_of(OutcomeKind kind)
 
 } // namespace
 
+ProposalCounts ProposalCounts::of(const Tally& tally)
+{
+    ProposalCounts counts;
+    for (uint32_t option = 0; option < tally.config().option_count && option < 8; ++option)
+        counts.option_weight[option] = tally.option_weight(option);
+    counts.cast_weight = tally.participating_weight();
+    counts.abstained_weight = tally.abstained_weight();
+    counts.electorate_weight = tally.electorate_weight();
+    counts.ballots = tally.ballots_cast();
+    counts.electorate = tally.electorate_size();
+    return counts;
+}
+
 Result<ProposalBoard> ProposalBoard::create(const ProposalBoardConfig& config, Span<ProposalSlot> slots,
     Span<Elector> electors, AuditTrail& audit, Outbox& outbox, const Standing* standing)
 {
@@ -55,6 +68,8 @@ Result<void> ProposalBoard::check_spec(AgentId proposer, const ProposalSpec& spe
     if (spec.options.size() < 2 || spec.options.size() > max_options || spec.kind.is_empty() || electorate_size == 0)
         return Error::InvalidArgument;
     if (spec.weighting == Weighting::ReputationWeighted && !m_standing)
+        return Error::InvalidArgument;
+    if (spec.weighting == Weighting::Given ? spec.weights.size() != electorate_size : !spec.weights.is_empty())
         return Error::InvalidArgument;
     if (spec.deadline <= now)
         return Error::InvalidArgument;
@@ -88,6 +103,7 @@ Result<void> ProposalBoard::fill_slot(ProposalSlot& slot, AgentId proposer, cons
     slot.option_count = static_cast<uint32_t>(spec.options.size());
     slot.proposer = proposer;
     slot.requires_cosign = spec.requires_cosign;
+    slot.quiet = spec.quiet;
     slot.listener = spec.listener;
     slot.outcome = {};
     slot.cosign_deadline = 0;
@@ -100,10 +116,15 @@ Result<void> ProposalBoard::fill_slot(ProposalSlot& slot, AgentId proposer, cons
 Result<size_t> ProposalBoard::fill_electorate(ProposalSlot& slot, const ProposalSpec& spec, Span<const AgentId> electorate) const
 {
     size_t count = 0;
-    for (AgentId id : electorate) {
+    for (size_t i = 0; i < electorate.size(); ++i) {
+        AgentId id = electorate[i];
         if (m_standing && !m_standing->may_vote(id))
             continue;
-        uint64_t weight = spec.weighting == Weighting::ReputationWeighted ? m_standing->vote_weight(id) : 1;
+        uint64_t weight = 1;
+        if (spec.weighting == Weighting::ReputationWeighted)
+            weight = m_standing->vote_weight(id);
+        else if (spec.weighting == Weighting::Given)
+            weight = spec.weights[i];
         slot.electors[count++] = Elector { id, weight, 0 };
     }
     return count;
@@ -120,6 +141,7 @@ Result<ProposalId> ProposalBoard::open(AgentId proposer, const ProposalSpec& spe
     TallyConfig config { slot->option_count, spec.weighting, spec.threshold, spec.quorum, spec.deadline };
     auto tally = TRY(Tally::create(config, slot->electors.first(eligible)));
     slot->tally.emplace(std::move(tally));
+    slot->quiet = spec.quiet || eligible > m_config.max_notified_electorate;
     slot->id = m_next_id++;
     slot->state = ProposalSlot::State::Voting;
     record_opening(*slot, spec.deadline);
@@ -158,6 +180,25 @@ ProposalSlot* ProposalBoard::find_slot(ProposalId id)
 
 const ProposalSlot* ProposalBoard::find(ProposalId id) const { return const_cast<ProposalBoard*>(this)->find_slot(id); }
 
+void ProposalBoard::keep_results(Span<ProposalResult> storage)
+{
+    for (auto& result : storage)
+        result = {};
+    m_recent = storage;
+    m_next_recent = 0;
+}
+
+const ProposalResult* ProposalBoard::recent(ProposalId id) const
+{
+    if (id == 0)
+        return nullptr;
+    for (const auto& result : m_recent) {
+        if (result.id == id)
+            return &result;
+    }
+    return nullptr;
+}
+
 Result<void> ProposalBoard::vote(AgentId voter, ProposalId id, Ballot ballot, Nanoseconds now)
 {
     if (id == 0 || id >= m_next_id)
@@ -172,11 +213,32 @@ Result<void> ProposalBoard::vote(AgentId voter, ProposalId id, Ballot ballot, Na
     return {};
 }
 
+Result<void> ProposalBoard::close(AgentId requester, ProposalId id, Nanoseconds now)
+{
+    if (id == 0 || id >= m_next_id)
+        return Error::NotFound;
+    ProposalSlot* slot = find_slot(id);
+    if (!slot)
+        return Error::TimedOut; // it existed, and its vote is over
+    if (slot->proposer != requester)
+        return Error::AccessDenied;
+    if (slot->state != ProposalSlot::State::Voting)
+        return Error::TimedOut;
+    // The outcome at the deadline: final, whoever has not voted.
+    settle(*slot, slot->tally->evaluate(slot->tally->config().deadline), now);
+    return {};
+}
+
 void ProposalBoard::settle_if_final(ProposalSlot& slot, Nanoseconds now)
 {
     Outcome outcome = slot.tally->evaluate(now);
     if (!outcome.is_final())
         return;
+    settle(slot, outcome, now);
+}
+
+void ProposalBoard::settle(ProposalSlot& slot, const Outcome& outcome, Nanoseconds now)
+{
     slot.outcome = outcome;
     if (outcome.kind == OutcomeKind::Decided && slot.requires_cosign) {
         // The vote is over; the result waits for the human at the console.
@@ -220,7 +282,7 @@ bool ProposalBoard::advance(Nanoseconds now, size_t notice_budget)
     for (auto& slot : m_slots) {
         if (!is_due(slot, now))
             continue;
-        size_t these = slot.tally->electorate_size() + 1;
+        size_t these = notices_of(slot);
         if (notices > 0 && notices + these > notice_budget)
             return false;
         notices += these;
@@ -247,11 +309,15 @@ Nanoseconds ProposalBoard::next_deadline() const
     return next;
 }
 
+// The events an opening or an outcome sends: every elector and the proposer, or the proposer
+// alone for a quiet proposal.
+size_t ProposalBoard::notices_of(const ProposalSlot& slot) const { return slot.quiet ? 1 : slot.tally->electorate_size() + 1; }
+
 void ProposalBoard::notify_all(const ProposalSlot& slot, const Event& event)
 {
     Event copy = event;
     bool proposer_votes = false;
-    for (const auto& elector : slot.electors.first(slot.tally->electorate_size())) {
+    for (const auto& elector : slot.electors.first(slot.quiet ? 0 : slot.tally->electorate_size())) {
         copy.recipient = elector.id;
         proposer_votes |= elector.id == slot.proposer;
         m_outbox.notify(copy);
@@ -280,7 +346,11 @@ void ProposalBoard::finish(ProposalSlot& slot, Verdict verdict, Nanoseconds now)
     uint64_t detail2 = outcome.kind == OutcomeKind::Tie ? outcome.tied_options : outcome.option;
     notify_all(slot, Event { 0, EventKind::ProposalDecided, slot.id, static_cast<uint64_t>(verdict), detail2 });
 
-    ProposalResult result { slot.id, verdict, outcome.option, outcome.tied_options };
+    ProposalResult result { slot.id, verdict, outcome.option, outcome.tied_options, ProposalCounts::of(tally) };
+    if (!m_recent.is_empty()) {
+        m_recent[m_next_recent] = result;
+        m_next_recent = (m_next_recent + 1) % m_recent.size();
+    }
     DecisionListener* listener = slot.listener;
     slot.state = ProposalSlot::State::Free;
     slot.tally.reset();

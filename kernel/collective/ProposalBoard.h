@@ -24,11 +24,25 @@ enum class Verdict : uint8_t {
 };
 StringView verdict_name(Verdict);
 
+// What the ballots carried: the weight for each option (as the electors were weighted), the
+// weight cast in all (abstentions included) and abstained, the electorate's weight and size.
+struct ProposalCounts {
+    uint64_t option_weight[8] {};
+    uint64_t cast_weight { 0 };
+    uint64_t abstained_weight { 0 };
+    uint64_t electorate_weight { 0 };
+    uint64_t ballots { 0 };
+    uint64_t electorate { 0 };
+
+    static ProposalCounts of(const Tally&);
+};
+
 struct ProposalResult {
     ProposalId id;
     Verdict verdict;
     uint32_t option;       // the winner, when Decided
     uint32_t tied_options; // bit mask, when Tie
+    ProposalCounts counts {};
 };
 
 // Told when a proposal it opened ends (a LeaseManager resolving contention by a group vote).
@@ -51,6 +65,12 @@ struct ProposalSpec {
     Nanoseconds deadline { 0 };
     bool requires_cosign { false };    // set by the caller from policy
     DecisionListener* listener { nullptr };
+    // Weighting::Given: each elector's weight, in the order of the electorate (as many); empty
+    // otherwise.
+    Span<const uint64_t> weights {};
+    // The electors are not told of the opening and the outcome (the proposer still is); always
+    // so for an electorate larger than ProposalBoardConfig::max_notified_electorate.
+    bool quiet { false };
     // Room for an electorate larger than a slot's share of the board's pool (a group's): at
     // least the electorate's size. The caller keeps it alive until the proposal has settled
     // (find() no longer finds it). Empty: the slot's share.
@@ -61,6 +81,9 @@ struct ProposalBoardConfig {
     uint32_t max_open_per_agent { 4 };             // flood protection; the kernel (agent 0) is exempt
     Nanoseconds max_voting_period { 3600 * nanoseconds_per_second };
     Nanoseconds cosign_window { 600 * nanoseconds_per_second }; // after the vote, for the human
+    // Larger electorates are quiet (ProposalSpec::quiet): one opening or outcome must fit in the
+    // owner's queue of events (the kernel's outbox).
+    size_t max_notified_electorate { SIZE_MAX };
 };
 
 // One proposal's state; the board owns its contents. Caller storage, one per concurrent proposal.
@@ -75,6 +98,7 @@ struct ProposalSlot {
     FixedName<24> options[8];
     uint32_t option_count { 0 };
     bool requires_cosign { false };
+    bool quiet { false };               // the electors are not told (ProposalSpec::quiet)
     DecisionListener* listener { nullptr };
     Outcome outcome {};                 // while awaiting the co-sign
     Nanoseconds cosign_deadline { 0 };
@@ -99,7 +123,8 @@ public:
 
     // Opens a proposal by `proposer` for `electorate` (agents that may not vote are left out).
     // InvalidArgument: bad spec (options, names, threshold, empty or duplicate electorate,
-    // reputation weighting without a Standing, deadline not after now). OutOfRange: deadline too
+    // reputation weighting without a Standing, Given weighting without one weight per elector or
+    // weights with another weighting, deadline not after now). OutOfRange: deadline too
     // far, electorate bigger than its storage, a label or the question too long. QuotaExceeded:
     // the proposer has max_open_per_agent open. OutOfMemory: no free slot.
     // Cost: O(n log n) for an electorate of n (sorting it), one ProposalOpened per elector; a
@@ -110,6 +135,11 @@ public:
     // AccessDenied: not in its electorate, or may no longer vote (quarantined). AlreadyExists:
     // second ballot. InvalidArgument: no such option. Decides the proposal if this ballot settles it.
     Result<void> vote(AgentId voter, ProposalId, Ballot ballot, Nanoseconds now);
+
+    // The proposer ends the vote before its deadline: the proposal settles with the ballots in,
+    // as it would at the deadline (co-sign included). NotFound: no such proposal ever.
+    // AccessDenied: `requester` did not open it. TimedOut: its vote is already over.
+    Result<void> close(AgentId requester, ProposalId, Nanoseconds now);
 
     // The human's answer to a decided proposal that needs a co-sign: audited as a Cosign record
     // (by: human), then settled (Decided, or CosignRefused) and told like any outcome. NotFound:
@@ -126,6 +156,12 @@ public:
     Nanoseconds next_deadline() const;
 
     const ProposalSlot* find(ProposalId) const;
+    // Keeps how the last `storage.size()` settled proposals ended (caller storage, outliving
+    // the board; empty: none kept), for recent().
+    void keep_results(Span<ProposalResult> storage);
+    // How a recently settled proposal ended, counts included; null if it is open, unknown, or
+    // settled longer ago than the kept results reach.
+    const ProposalResult* recent(ProposalId) const;
     // Every slot, free ones included (state Free), for listings such as the console's.
     Span<const ProposalSlot> slots() const { return { m_slots.data(), m_slots.size() }; }
     size_t open_count() const;
@@ -152,6 +188,8 @@ private:
     ProposalSlot* find_slot(ProposalId);
     void record_opening(const ProposalSlot&, Nanoseconds deadline);
     void settle_if_final(ProposalSlot&, Nanoseconds now);
+    void settle(ProposalSlot&, const Outcome&, Nanoseconds now);
+    size_t notices_of(const ProposalSlot&) const;
     bool is_due(const ProposalSlot&, Nanoseconds now) const;
     void finish(ProposalSlot&, Verdict, Nanoseconds now);
     void notify_all(const ProposalSlot&, const Event& event);
@@ -163,6 +201,8 @@ private:
     Outbox& m_outbox;
     const Standing* m_standing;
     ProposalId m_next_id { 1 };
+    Span<ProposalResult> m_recent {};
+    size_t m_next_recent { 0 };
 };
 
 } // namespace gehri::collective

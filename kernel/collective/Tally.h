@@ -9,6 +9,7 @@ namespace gehri::collective {
 enum class Weighting : uint8_t {
     OneAgentOneVote,    // every elector weighs 1, whatever Elector::weight says
     ReputationWeighted, // every elector weighs Elector::weight (0 allowed: may vote, decides nothing)
+    Given,              // the same, the weights being the proposer's (a swarm's own trust), not the kernel's
 };
 
 // The share of the decisive weight (cast, minus abstentions) the winning option needs:

@@ -10,6 +10,7 @@
 #include <kernel/govern/Governance.h>
 #include <kernel/lib/HeapArray.h>
 #include <kernel/lib/Optional.h>
+#include <kernel/lib/Sort.h>
 #include <kernel/log/Log.h>
 #include <kernel/log/Panic.h>
 #include <kernel/object/Agent.h>
@@ -34,7 +35,10 @@ constexpr size_t auction_slots = 8;
 // the proposer), leaving the rest of the outbox's ring to the round's other acts.
 constexpr size_t notice_budget = 1000;
 static_assert(notice_budget <= KernelOutbox::capacity / 2);
-static_assert(abi::proposal_max_group_electorate + 1 <= KernelOutbox::capacity - notice_budget);
+// Larger electorates are quiet (told nothing per elector): one opening or outcome fits.
+static_assert(abi::proposal_notified_electorate + 1 <= KernelOutbox::capacity - notice_budget);
+// Each board slot's share of the static pool; larger electorates get heap storage.
+constexpr size_t pooled_electors = 16;
 constexpr size_t bids_per_auction = 16;
 
 struct Storage {
@@ -44,7 +48,8 @@ struct Storage {
     SealedBid bids[auction_slots * bids_per_auction];
     Award awards[bids_per_auction];
     ProposalSlot proposals[proposal_slots];
-    Elector electors[proposal_slots * abi::proposal_max_electorate];
+    ProposalResult results[recent_results];
+    Elector electors[proposal_slots * pooled_electors];
     ResourceSlot resources[4 + Policy::max_resources]; // the built-in ones, then the declared
     LeaseSlot leases[32];
     WaiterSlot waiters[32];
@@ -166,6 +171,7 @@ Result<Weighting> weighting_of(uint32_t raw)
     switch (static_cast<abi::ProposalWeighting>(raw)) {
     case abi::ProposalWeighting::OneAgentOneVote: return Weighting::OneAgentOneVote;
     case abi::ProposalWeighting::ReputationWeighted: return Weighting::ReputationWeighted;
+    case abi::ProposalWeighting::Given: return Weighting::Given;
     }
     return Error::InvalidArgument;
 }
@@ -262,7 +268,9 @@ Result<void> initialize_collective(AuditTrail& trail, KernelOutbox& outbox, uint
     ProposalBoardConfig board;
     if (all->policy.proposal_limit() != 0)
         board.max_open_per_agent = all->policy.proposal_limit();
+    board.max_notified_electorate = abi::proposal_notified_electorate;
     all->board.emplace(TRY(ProposalBoard::create(board, storage.proposals, storage.electors, trail, all->recorder, &*all->reputation)));
+    all->board->keep_results(storage.results);
     all->appeals.emplace(QuarantineAppeals(*all->board, *all->reputation));
     all->leases.emplace(TRY(LeaseManager::create({ storage.resources, storage.leases, storage.waiters }, trail, all->recorder, &*all->ledger, &*all->board)));
     for (StringView name : leasable_resources) {
@@ -337,7 +345,7 @@ namespace {
 // electorate storage are filled under the lock.
 Result<ProposalSpec> spec_of(const abi::ProposalRequest& request, StringView (&options)[abi::proposal_max_options])
 {
-    if (request.option_count < 2 || request.option_count > abi::proposal_max_options || request.reserved != 0)
+    if (request.option_count < 2 || request.option_count > abi::proposal_max_options || (request.flags & ~uint32_t(abi::ProposalFlags::All)) != 0)
         return Error::InvalidArgument;
     for (size_t i = 0; i < request.option_count; ++i)
         options[i] = bounded(request.options[i], sizeof(request.options[i]));
@@ -347,24 +355,42 @@ Result<ProposalSpec> spec_of(const abi::ProposalRequest& request, StringView (&o
     spec.options = Span<const StringView>(options, request.option_count);
     spec.threshold = TRY(threshold_of(request.threshold));
     spec.weighting = TRY(weighting_of(request.weighting));
+    spec.quiet = (request.flags & uint32_t(abi::ProposalFlags::Quiet)) != 0;
     return spec;
 }
 
-// Frees the electorates of group proposals the board has settled; returns an unused entry.
-// There is one: entries in use belong to open proposals, and a board slot is left for this one.
-GroupElectorate& free_group_electorate(Services& all)
+// Frees the heap electorates of proposals the board has settled.
+void free_settled_electorates(Services& all)
 {
-    GroupElectorate* unused = nullptr;
     for (auto& entry : all.group_electorates) {
         if (entry.proposal != 0 && all.board->find(entry.proposal) == nullptr) {
             entry.proposal = 0;
             entry.electors = {};
         }
-        if (entry.proposal == 0 && unused == nullptr)
-            unused = &entry;
     }
-    VERIFY(unused != nullptr);
-    return *unused;
+}
+
+// An unused heap electorate entry. There is one: entries in use belong to open proposals, and
+// a board slot is left for this one.
+GroupElectorate& free_group_electorate(Services& all)
+{
+    free_settled_electorates(all);
+    for (auto& entry : all.group_electorates) {
+        if (entry.proposal == 0)
+            return entry;
+    }
+    PANIC("govern: every heap electorate is in use");
+}
+
+// Keeps a heap electorate with its proposal (if it is still open: one settled at once is freed
+// with its storage here).
+void keep_electorate(Services& all, ProposalId id, HeapArray<Elector>& electors)
+{
+    if (electors.size() == 0 || all.board->find(id) == nullptr)
+        return;
+    GroupElectorate& entry = free_group_electorate(all);
+    entry.proposal = id;
+    entry.electors = std::move(electors);
 }
 
 // Electors that have not called the collective yet are enrolled (`fresh`, those alive): the
@@ -385,21 +411,57 @@ Result<ProposalId> open_locked(Services& all, object::Agent& agent, ProposalSpec
     return all.board->open(agent.id(), spec, electorate, now);
 }
 
+// The electors that name living agents, into `live` (as large as the electorate): one pass
+// over the agents (sorted) and a binary search per elector, where find() would be a pass each.
+Result<size_t> living_electors(Span<const AgentId> electorate, Span<AgentId> live)
+{
+    size_t agents = object::Agent::living_ids({});
+    // Room for agents made meanwhile; those beyond it are new, and no elector named them.
+    auto ids = TRY(HeapArray<AgentId>::create(agents + 64));
+    agents = min(object::Agent::living_ids(ids.span()), ids.size());
+    Span<AgentId> known = ids.span().first(agents);
+    heap_sort(known, [](AgentId a, AgentId b) { return a < b; });
+    size_t count = 0;
+    for (AgentId elector : electorate) {
+        size_t at = lower_bound(known, elector, [](AgentId id, AgentId wanted) { return id < wanted; });
+        if (at < known.size() && known[at] == elector)
+            live[count++] = elector;
+    }
+    return count;
+}
+
+// Up to pooled_electors electors use the board's pool; more get heap storage (with the list of
+// the live ones), kept while the proposal is open.
 Result<uint64_t> open_explicit(object::Agent& agent, const abi::ProposalRequest& request, ProposalSpec& spec, Span<const AgentId> electorate)
 {
-    if (electorate.size() > abi::proposal_max_electorate)
+    if (electorate.is_empty() || electorate.size() > abi::proposal_max_electorate)
         return Error::InvalidArgument;
+    AgentId pooled_live[pooled_electors] {};
+    HeapArray<AgentId> heap_live;
+    HeapArray<Elector> electors;
+    Span<AgentId> live(pooled_live, pooled_electors);
+    if (electorate.size() > pooled_electors) {
+        heap_live = TRY(HeapArray<AgentId>::create(electorate.size()));
+        electors = TRY(HeapArray<Elector>::create(electorate.size()));
+        live = heap_live.span();
+        spec.elector_storage = electors.span();
+    }
     // Looked up before the service lock, which must not nest the agent registry's.
-    AgentId live[abi::proposal_max_electorate] {};
-    size_t live_count = 0;
-    for (AgentId elector : electorate) {
-        if (object::Agent::find(elector) != nullptr)
-            live[live_count++] = elector;
+    size_t live_count = electorate.size() > pooled_electors ? TRY(living_electors(electorate, live)) : 0;
+    if (electorate.size() <= pooled_electors) {
+        for (AgentId elector : electorate) {
+            if (object::Agent::find(elector) != nullptr)
+                live[live_count++] = elector;
+        }
     }
     return locked([&](Services& all, Nanoseconds now) -> Result<uint64_t> {
-        return TRY(open_locked(all, agent, spec, request.voting_period_ns, electorate, Span<const AgentId>(live, live_count), {}, now));
+        ProposalId id = TRY(open_locked(all, agent, spec, request.voting_period_ns, electorate, live.first(live_count), {}, now));
+        keep_electorate(all, id, electors);
+        return id;
     });
 }
+
+size_t s_group_electorate_limit = abi::proposal_max_group_electorate;
 
 // The group's members are found (outside the service lock) and given heap storage, which the
 // services keep while the proposal lives.
@@ -407,7 +469,7 @@ Result<uint64_t> open_for_group(object::Agent& agent, const abi::ProposalRequest
 {
     StringView group = bounded(request.group, sizeof(request.group));
     size_t count = object::Agent::find_group(group, {});
-    if (count > abi::proposal_max_group_electorate)
+    if (count > __atomic_load_n(&s_group_electorate_limit, __ATOMIC_RELAXED))
         return Error::QuotaExceeded;
     if (count == 0)
         return Error::InvalidArgument; // nobody to vote
@@ -421,19 +483,21 @@ Result<uint64_t> open_for_group(object::Agent& agent, const abi::ProposalRequest
     Span<const AgentId> electorate(members.span().data(), count);
     return locked([&](Services& all, Nanoseconds now) -> Result<uint64_t> {
         ProposalId id = TRY(open_locked(all, agent, spec, request.voting_period_ns, electorate, electorate, group, now));
-        GroupElectorate& entry = free_group_electorate(all);
-        entry.proposal = id;
-        entry.electors = std::move(electors);
+        keep_electorate(all, id, electors);
         return id;
     });
 }
 
 } // namespace
 
-Result<uint64_t> open_proposal(object::Agent& agent, const abi::ProposalRequest& request, Span<const AgentId> electorate)
+Result<uint64_t> open_proposal(object::Agent& agent, const abi::ProposalRequest& request, Span<const AgentId> electorate, Span<const uint64_t> weights)
 {
     StringView options[abi::proposal_max_options];
     ProposalSpec spec = TRY(spec_of(request, options));
+    // Given weights name explicit electors, one each; no other weighting takes any.
+    if (spec.weighting == Weighting::Given ? (request.group[0] != '\0' || weights.size() != electorate.size()) : !weights.is_empty())
+        return Error::InvalidArgument;
+    spec.weights = weights;
     if (request.group[0] != '\0')
         return open_for_group(agent, request, spec);
     return open_explicit(agent, request, spec, electorate);
@@ -444,26 +508,70 @@ Result<void> vote(object::Agent& agent, ProposalId id, uint32_t option)
     return locked([&](Services& all, Nanoseconds now) -> Result<void> {
         const ProposalSlot* slot = all.board->find(id);
         if (slot == nullptr)
-            return all.recorder.find(id) ? Error::TimedOut : Error::NotFound;
+            return all.recorder.find(id) || all.board->recent(id) ? Error::TimedOut : Error::NotFound;
         TRY(admit_locked(all, agent, PolicyVerb::Vote, slot->kind.view(), now));
         Ballot ballot = option == abi::ballot_abstain ? Ballot::abstain() : Ballot::for_option(option);
-        return all.board->vote(agent.id(), id, ballot, now);
+        TRY(all.board->vote(agent.id(), id, ballot, now));
+        free_settled_electorates(all);
+        return {};
     });
 }
 
-Result<abi::ProposalStatus> proposal_status(ProposalId id)
+size_t set_group_electorate_limit(size_t limit)
+{
+    return __atomic_exchange_n(&s_group_electorate_limit, limit < abi::proposal_max_group_electorate ? limit : abi::proposal_max_group_electorate, __ATOMIC_RELAXED);
+}
+
+Result<void> close_proposal(object::Agent& agent, ProposalId id)
+{
+    // Ending one's own vote early is always allowed, cut off or not (like letting a lease go).
+    return locked([&](Services& all, Nanoseconds now) -> Result<void> {
+        TRY(all.board->close(agent.id(), id, now));
+        free_settled_electorates(all);
+        return {};
+    });
+}
+
+namespace {
+
+void copy_counts(const ProposalCounts& from, abi::ProposalCounts& to)
+{
+    for (size_t i = 0; i < abi::proposal_max_options; ++i)
+        to.option_weight[i] = from.option_weight[i];
+    to.cast_weight = from.cast_weight;
+    to.abstained_weight = from.abstained_weight;
+    to.electorate_weight = from.electorate_weight;
+    to.ballots = static_cast<uint32_t>(from.ballots);
+    to.electorate = static_cast<uint32_t>(from.electorate);
+}
+
+} // namespace
+
+Result<abi::ProposalStatus> proposal_status(ProposalId id, abi::ProposalCounts* counts)
 {
     auto& all = services();
     InterruptSafeGuard guard(s_lock);
     abi::ProposalStatus status;
+    if (counts)
+        *counts = {};
     if (const ProposalSlot* slot = all.board->find(id)) {
         status.state = static_cast<uint32_t>(slot->state == ProposalSlot::State::AwaitingCosign ? abi::ProposalState::AwaitingCosign : abi::ProposalState::Voting);
+        if (counts)
+            copy_counts(ProposalCounts::of(*slot->tally), *counts);
+        return status;
+    }
+    status.state = static_cast<uint32_t>(abi::ProposalState::Settled);
+    // The board's results also hold proposals nobody was told of (a quiet one of the kernel's).
+    if (const ProposalResult* settled = all.board->recent(id)) {
+        if (counts)
+            copy_counts(settled->counts, *counts);
+        status.verdict = static_cast<uint32_t>(settled->verdict);
+        status.option = settled->verdict == Verdict::Tie ? settled->tied_options : settled->option;
         return status;
     }
     const Event* decided = all.recorder.find(id);
     if (decided == nullptr)
         return Error::NotFound;
-    status.state = static_cast<uint32_t>(abi::ProposalState::Settled);
     status.verdict = static_cast<uint32_t>(decided->detail);
     status.option = static_cast<uint32_t>(decided->detail2);
     return status;

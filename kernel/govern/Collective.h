@@ -45,9 +45,17 @@ uint64_t collective_next_deadline();
 // before initialization.
 void collective_agent_exited(collective::AgentId);
 
-Result<uint64_t> open_proposal(object::Agent&, const abi::ProposalRequest&, Span<const collective::AgentId> electorate);
+// `weights`: with ProposalWeighting::Given one per elector of `electorate`, else empty.
+Result<uint64_t> open_proposal(object::Agent&, const abi::ProposalRequest&, Span<const collective::AgentId> electorate,
+    Span<const uint64_t> weights = {});
 Result<void> vote(object::Agent&, collective::ProposalId, uint32_t option);
-Result<abi::ProposalStatus> proposal_status(collective::ProposalId);
+// The most members a group electorate may have (abi::proposal_max_group_electorate). The kernel
+// tests lower it to check the bound without making 16,385 agents; returns the previous limit.
+size_t set_group_electorate_limit(size_t);
+// The proposer ends the vote at once (ProposalBoard::close).
+Result<void> close_proposal(object::Agent&, collective::ProposalId);
+// `counts`, if not null, gets the weights cast (zero when the proposal settled too long ago).
+Result<abi::ProposalStatus> proposal_status(collective::ProposalId, abi::ProposalCounts* counts = nullptr);
 // The lease id, or 0 when queued.
 Result<uint64_t> acquire_lease(object::Agent&, StringView resource, uint64_t term_ns, bool shared, uint64_t bid);
 Result<void> renew_lease(object::Agent&, collective::LeaseId, uint64_t term_ns);
@@ -67,7 +75,7 @@ Result<void> take_event(object::Thread& caller, abi::CollectiveEvent& out, uint6
 
 // At most this many agents enrolled at once (reputation records, credit accounts); past it, and
 // when the kernel heap cannot supply a bigger table, enrollment fails with OutOfMemory.
-constexpr size_t max_collective_agents = 8192;
+constexpr size_t max_collective_agents = 2 * abi::proposal_max_electorate; // 32,768: an electorate and as many others
 constexpr size_t max_feedback_slots = size_t { 1 } << 19;
 
 // Enrolls an agent's records without a call of its own, and rates on an agent's behalf: for the

@@ -73,9 +73,10 @@ struct AgentStorage {
     size_t bytes() const { return peers.bytes() + trust.bytes() + feedback.bytes() + index.bytes() + accounts.bytes() + account_index.bytes(); }
 };
 
-// A group proposal's electorate, on the heap (up to abi::proposal_max_group_electorate
-// electors, 24 bytes each), kept until the board no longer knows the proposal: freed when the
-// next group proposal opens. At most one per board slot.
+// A large proposal's electorate (a group's, or more explicit electors than a slot's share of
+// the pool), on the heap (up to abi::proposal_max_electorate electors, 24 bytes each), kept
+// until the board no longer knows the proposal: freed after the call that settles it (or when
+// the next large proposal opens). At most one per board slot.
 struct GroupElectorate {
     ProposalId proposal { 0 };
     HeapArray<Elector> electors;

@@ -11,8 +11,9 @@ namespace gehri::govern {
 // service's lock, because acting takes other locks (agents, run queues, wait queues).
 // A full queue drops the act and counts it; the acts that must never be lost (break-glass
 // controls) are few per command and the queue holds many more. It is sized for a swarm: one
-// judgment can quarantine hundreds of agents at once, each told by an event, and a group
-// proposal tells up to abi::proposal_max_group_electorate electors and its proposer at once
+// judgment can quarantine hundreds of agents at once, each told by an event, and a proposal
+// tells up to abi::proposal_notified_electorate electors and its proposer at once (a larger
+// electorate is quiet: only the proposer is told)
 // (a ring of 2048 acts, ~200 KiB; a timer round of the board queues about half of that).
 class KernelOutbox final : public collective::Outbox {
 public:

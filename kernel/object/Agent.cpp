@@ -159,6 +159,20 @@ size_t Agent::find_group(StringView group, Span<AgentId> out)
     return count;
 }
 
+size_t Agent::living_ids(Span<AgentId> out)
+{
+    size_t count = 0;
+    InterruptSafeGuard guard(s_registry_lock);
+    for (Agent* agent = s_registry_head; agent != nullptr; agent = agent->m_registry_next) {
+        if (agent->has_exited())
+            continue;
+        if (count < out.size())
+            out[count] = agent->m_id;
+        ++count;
+    }
+    return count;
+}
+
 size_t Agent::snapshot_all(AgentSnapshot* out, size_t limit)
 {
     size_t count = 0;

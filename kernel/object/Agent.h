@@ -136,6 +136,9 @@ public:
     // and not isolated, oldest first, as many as `out` holds; returns how many there are in all
     // (more than out.size() when they did not fit). A proposal's group electorate.
     static size_t find_group(StringView group, Span<AgentId> out);
+    // The ids of the agents that have not exited, as many as `out` holds; returns how many there
+    // are in all. One pass, for checking a large electorate (find() is a pass per id).
+    static size_t living_ids(Span<AgentId> out);
     // Snapshots of the agents alive, oldest first, at most `limit`; returns how many.
     static size_t snapshot_all(AgentSnapshot* out, size_t limit);
     // This agent alone (memory_resident is left 0: snapshot_all fills it).

@@ -171,7 +171,8 @@ enum class Syscall : uint64_t {
     // (self: Vote, proposal, option) -> 0. AlreadyExists for a second ballot; option
     // ballot_abstain abstains.
     ProposalVote = 65,
-    // (self: Read, proposal, ProposalStatus* out) -> 0. NotFound if unknown or long forgotten.
+    // (self: Read, proposal, ProposalStatus* out, ProposalCounts* counts or 0) -> 0. NotFound if
+    // unknown or long forgotten. `counts`, if not 0, gets the weights cast so far (or at the end).
     ProposalResult = 66,
     // (self: Lease, const char* resource, length, term_ns, LeaseFlags, bid) -> the lease id if
     // granted now, 0 if queued (a LeaseGranted event follows).
@@ -193,6 +194,11 @@ enum class Syscall : uint64_t {
     // as a SwarmDecision record, stamped with the caller's id. QuotaExceeded past the kernel-wide
     // rate for agents' records (so no agent can crowd the kernel's own records out).
     AuditRecord = 74,
+    // 75..77 unassigned: NotSupported.
+    // (self: Govern, proposal) -> 0: the proposer ends the vote now; the proposal settles with
+    // the ballots in (as at its deadline). AccessDenied for anyone but the proposer, NotFound
+    // for an unknown id, TimedOut when its vote is already over.
+    ProposalClose = 78,
     // (agent handle: Quarantine, uint32 on, const char* reason, length) -> 0. A supervisor (the
     // parent, whose handle to its child carries Quarantine) quarantines the agent (on = 1): the
     // kernel cuts it off exactly as a reputation quarantine does (no proposals, votes, auctions,
@@ -346,14 +352,24 @@ static_assert(sizeof(DisplayInfo) == 32);
 enum class ProposalThreshold : uint32_t { SimpleMajority = 0, TwoThirds = 1, Unanimity = 2 };
 
 // OneAgentOneVote: every elector weighs 1. ReputationWeighted: each weighs its vote weight
-// (1000 x its standing, docs/collective.md "Reputation"), taken at opening.
-enum class ProposalWeighting : uint32_t { OneAgentOneVote = 0, ReputationWeighted = 1 };
+// (1000 x its standing, docs/collective.md "Reputation"), taken at opening. Given: each weighs
+// what the proposer says (ProposalRequest::weights, one per explicit elector; a swarm's own
+// trust, say). A weight of 0 may vote and counts 0, as under ReputationWeighted.
+enum class ProposalWeighting : uint32_t { OneAgentOneVote = 0, ReputationWeighted = 1, Given = 2 };
+
+// ProposalRequest::flags. Quiet: the electors are not told ProposalOpened / ProposalDecided
+// (the proposer tells them the id itself, and gets both events); the outcome is still audited
+// and answered by ProposalResult.
+enum class ProposalFlags : uint32_t { None = 0, Quiet = 1u << 0, All = 1 };
 
 constexpr size_t proposal_max_options = 8;
-constexpr size_t proposal_max_electorate = 16; // explicit electors
-// A group electorate's most members (more: QuotaExceeded). Bounded by the kernel's ring of
-// pending events, which must hold one ProposalOpened per elector (docs/collective.md).
-constexpr size_t proposal_max_group_electorate = 1024;
+// The most electors, explicit or by group (more: InvalidArgument explicit, QuotaExceeded by
+// group). Larger than 16 they live on the kernel heap while the proposal is open.
+constexpr size_t proposal_max_electorate = 16384;
+constexpr size_t proposal_max_group_electorate = 16384;
+// Electorates larger than this are always quiet: the kernel's ring of pending events holds one
+// ProposalOpened per elector only up to here (docs/collective.md).
+constexpr size_t proposal_notified_electorate = 1024;
 constexpr size_t proposal_group_length = 32; // an agent's name: at most 31 bytes
 constexpr uint32_t ballot_abstain = ~uint32_t(0);
 
@@ -370,10 +386,11 @@ struct ProposalRequest {
     uint64_t electorate { 0 }; // const uint64_t*: agent ids
     uint64_t electorate_count { 0 }; // 1 .. proposal_max_electorate, or 0 with a group
     uint32_t weighting { 0 }; // ProposalWeighting
-    uint32_t reserved { 0 }; // must be 0
+    uint32_t flags { 0 }; // ProposalFlags (was `reserved`, 0)
     char group[proposal_group_length] {}; // an agent group (its members' name); empty: explicit
+    uint64_t weights { 0 }; // const uint64_t*: with Given, one per elector (electorate_count); else 0
 };
-static_assert(sizeof(ProposalRequest) == 384);
+static_assert(sizeof(ProposalRequest) == 392);
 
 enum class ProposalState : uint32_t { Voting = 0, AwaitingCosign = 1, Settled = 2 };
 
@@ -386,6 +403,19 @@ struct ProposalStatus {
     uint32_t reserved { 0 };
 };
 static_assert(sizeof(ProposalStatus) == 16);
+
+// ProposalResult's count, while voting and once settled (as long as the status is known):
+// the weight cast for each option (as the electors were weighted), the weight cast in all
+// (abstentions included), the abstained weight, the electorate's weight, ballots and electors.
+struct ProposalCounts {
+    uint64_t option_weight[proposal_max_options] {};
+    uint64_t cast_weight { 0 };
+    uint64_t abstained_weight { 0 };
+    uint64_t electorate_weight { 0 };
+    uint32_t ballots { 0 };
+    uint32_t electorate { 0 };
+};
+static_assert(sizeof(ProposalCounts) == 96);
 
 enum class LeaseFlags : uint64_t { None = 0, Shared = 1u << 0, All = 1 };
 

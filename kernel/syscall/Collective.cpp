@@ -1,6 +1,7 @@
 #include <kernel/audit/KernelAuditLog.h>
 #include <kernel/collective/TokenBucket.h>
 #include <kernel/govern/Collective.h>
+#include <kernel/lib/HeapArray.h>
 #include <kernel/lib/Optional.h>
 #include <kernel/lib/Spinlock.h>
 #include <kernel/time/Clock.h>
@@ -91,17 +92,28 @@ Result<uint64_t> sys_proposal_open(Caller& caller, HandleArgument self, UserPoin
     TRY(check_self(caller, self, Rights::Govern));
     abi::ProposalRequest copy = TRY(copy_from_user(request));
     if (copy.group[0] != '\0') {
-        if (copy.electorate != 0 || copy.electorate_count != 0)
+        if (copy.electorate != 0 || copy.electorate_count != 0 || copy.weights != 0)
             return Error::InvalidArgument;
         return govern::open_proposal(caller.agent(), copy, {});
     }
     if (copy.electorate_count == 0 || copy.electorate_count > abi::proposal_max_electorate)
         return Error::InvalidArgument;
-    collective::AgentId electorate[abi::proposal_max_electorate];
-    if (copy.electorate >= mm::user_space_end)
+    bool given = copy.weighting == static_cast<uint32_t>(abi::ProposalWeighting::Given);
+    if (given != (copy.weights != 0))
+        return Error::InvalidArgument;
+    if (copy.electorate >= mm::user_space_end || copy.weights >= mm::user_space_end)
         return Error::BadAddress;
-    TRY(copy_from_user(electorate, UserPointer<const void>(copy.electorate), copy.electorate_count * sizeof(collective::AgentId)));
-    return govern::open_proposal(caller.agent(), copy, Span<const collective::AgentId>(electorate, copy.electorate_count));
+    // Up to 128 KiB of ids and as much of weights: on the heap, for the call.
+    size_t count = copy.electorate_count;
+    auto electorate = TRY(HeapArray<collective::AgentId>::create(count));
+    TRY(copy_from_user(electorate.span().data(), UserPointer<const void>(copy.electorate), count * sizeof(collective::AgentId)));
+    HeapArray<uint64_t> weights;
+    if (given) {
+        weights = TRY(HeapArray<uint64_t>::create(count));
+        TRY(copy_from_user(weights.span().data(), UserPointer<const void>(copy.weights), count * sizeof(uint64_t)));
+    }
+    return govern::open_proposal(caller.agent(), copy, Span<const collective::AgentId>(electorate.span().data(), count),
+        Span<const uint64_t>(weights.span().data(), weights.size()));
 }
 
 Result<uint64_t> sys_proposal_vote(Caller& caller, HandleArgument self, uint64_t proposal, uint64_t option)
@@ -111,11 +123,24 @@ Result<uint64_t> sys_proposal_vote(Caller& caller, HandleArgument self, uint64_t
     return 0;
 }
 
-Result<uint64_t> sys_proposal_result(Caller& caller, HandleArgument self, uint64_t proposal, UserPointer<abi::ProposalStatus> out)
+Result<uint64_t> sys_proposal_result(Caller& caller, HandleArgument self, uint64_t proposal, UserPointer<abi::ProposalStatus> out,
+    uint64_t counts_address)
 {
     TRY(check_self(caller, self, Rights::Read));
-    abi::ProposalStatus status = TRY(govern::proposal_status(proposal));
+    if (counts_address != 0 && !is_user_range(counts_address, sizeof(abi::ProposalCounts)))
+        return Error::BadAddress;
+    abi::ProposalCounts counts;
+    abi::ProposalStatus status = TRY(govern::proposal_status(proposal, counts_address != 0 ? &counts : nullptr));
     TRY(copy_to_user(out, status));
+    if (counts_address != 0)
+        TRY(copy_to_user(UserPointer<abi::ProposalCounts>(counts_address), counts));
+    return 0;
+}
+
+Result<uint64_t> sys_proposal_close(Caller& caller, HandleArgument self, uint64_t proposal)
+{
+    TRY(check_self(caller, self, Rights::Govern));
+    TRY(govern::close_proposal(caller.agent(), proposal));
     return 0;
 }
 

@@ -83,7 +83,8 @@ Result<uint64_t> sys_watch_next(Caller&, HandleArgument watch, UserPointer<void>
 // Collective.cpp
 Result<uint64_t> sys_proposal_open(Caller&, HandleArgument self, UserPointer<const abi::ProposalRequest> request);
 Result<uint64_t> sys_proposal_vote(Caller&, HandleArgument self, uint64_t proposal, uint64_t option);
-Result<uint64_t> sys_proposal_result(Caller&, HandleArgument self, uint64_t proposal, UserPointer<abi::ProposalStatus> out);
+Result<uint64_t> sys_proposal_result(Caller&, HandleArgument self, uint64_t proposal, UserPointer<abi::ProposalStatus> out, uint64_t counts);
+Result<uint64_t> sys_proposal_close(Caller&, HandleArgument self, uint64_t proposal);
 Result<uint64_t> sys_lease_acquire(Caller&, HandleArgument self, UserPointer<const char> resource, Length length, uint64_t term_ns,
     uint64_t flags, uint64_t bid);
 Result<uint64_t> sys_lease_renew(Caller&, HandleArgument self, uint64_t lease, uint64_t term_ns);

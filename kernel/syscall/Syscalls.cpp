@@ -218,6 +218,7 @@ constexpr SyscallDescriptor s_assigned[] = {
     { abi::Syscall::ReputationReport, "reputation_report", invoke<sys_reputation_report> },
     { abi::Syscall::EventTake, "event_take", invoke<sys_event_take> },
     { abi::Syscall::AuditRecord, "audit_record", invoke<sys_audit_record> },
+    { abi::Syscall::ProposalClose, "proposal_close", invoke<sys_proposal_close> },
     { abi::Syscall::AgentQuarantine, "agent_quarantine", invoke<sys_agent_quarantine> },
 };
 

@@ -1,6 +1,6 @@
 // A proposal's electorate by group (docs/collective.md, "Group electorates"): every living
 // agent of that name at opening, isolated ones left out, each able to vote; a group nobody
-// bears is refused, and so is a group larger than abi::proposal_max_group_electorate.
+// bears is refused, and so is a group larger than the limit (abi::proposal_max_group_electorate).
 #include <kernel/audit/KernelAuditLog.h>
 #include <kernel/govern/Collective.h>
 #include <kernel/lib/HeapArray.h>
@@ -85,11 +85,18 @@ KERNEL_TEST(group_electorate_is_every_living_member_but_the_cut_off)
 
 KERNEL_TEST(group_electorate_past_its_maximum_is_refused)
 {
+    // The bound's code with a bound of 1,024 (abi::proposal_max_group_electorate is 16,384:
+    // making that many agents would add ten seconds to every boot test).
+    constexpr size_t limit = 1024;
+    size_t previous = govern::set_group_electorate_limit(limit);
+    EXPECT_EQ(previous, abi::proposal_max_group_electorate);
     auto proposer = object::Agent::create("group-proposer").release_value();
-    auto crowd = HeapArray<RefPtr<object::Agent>>::create(abi::proposal_max_group_electorate + 1).release_value();
+    auto crowd = HeapArray<RefPtr<object::Agent>>::create(limit + 1).release_value();
+    object::AgentOptions small;
+    small.handle_capacity = 4;
     for (auto& member : crowd.span())
-        member = object::Agent::create("group-crowd").release_value();
-    EXPECT_EQ(object::Agent::find_group("group-crowd", {}), abi::proposal_max_group_electorate + 1);
+        member = object::Agent::create("group-crowd", small).release_value();
+    EXPECT_EQ(object::Agent::find_group("group-crowd", {}), limit + 1);
     auto before = audit::kernel_log().status();
     EXPECT_EQ(govern::open_proposal(*proposer, group_request("group-crowd"), {}).error(), Error::QuotaExceeded);
     // Refused before anyone was enrolled or anything recorded.
@@ -97,7 +104,10 @@ KERNEL_TEST(group_electorate_past_its_maximum_is_refused)
     // An isolated member is not counted: one fewer is within the bound (the rest of the check
     // stops short of opening, which would enroll a thousand agents).
     crowd.span()[0]->set_isolated(true);
-    EXPECT_EQ(object::Agent::find_group("group-crowd", {}), abi::proposal_max_group_electorate);
+    EXPECT_EQ(object::Agent::find_group("group-crowd", {}), limit);
+    // No limit above the ABI's.
+    EXPECT_EQ(govern::set_group_electorate_limit(SIZE_MAX), limit);
+    EXPECT_EQ(govern::set_group_electorate_limit(previous), abi::proposal_max_group_electorate);
 }
 
 } // namespace gehri

@@ -46,6 +46,7 @@ struct Board {
         auto created = ProposalBoard::create(config, { slots.data(), slots.size() }, { electors.data(), electors.size() }, audit.trail, outbox, standing);
         EXPECT_TRUE(created.is_ok());
         board.emplace(created.release_value());
+        board->keep_results({ results, 8 });
     }
 
     ProposalSpec spec(Nanoseconds deadline, StringView kind = "policy") const
@@ -60,6 +61,7 @@ struct Board {
 
     std::vector<ProposalSlot> slots;
     std::vector<Elector> electors;
+    ProposalResult results[8] {};
     AuditFixture audit;
     RecordingOutbox outbox;
     Optional<ProposalBoard> board;
@@ -457,4 +459,135 @@ TEST(ProposalBoard, TimerRoundsKeepToTheNoticeBudget)
     EXPECT_TRUE(b.board->advance(10 * second, 12));
     EXPECT_EQ(b.board->open_count(), 0u);
     EXPECT_TRUE(b.board->advance(10 * second, 1)); // nothing left
+}
+
+TEST(ProposalBoard, GivenWeightsAreTheProposers)
+{
+    // A swarm's own trust weighs its members: 10, 20, 30 and a zero that may vote but counts 0.
+    FakeStanding standing;
+    standing.weights = { { 1, 5000 }, { 2, 5000 }, { 3, 5000 }, { 4, 5000 } }; // ignored under Given
+    Board b({}, 4, 16, &standing);
+    auto electorate = agents({ 1, 2, 3, 4 });
+    const uint64_t weights[] = { 10, 20, 30, 0 };
+    auto spec = b.spec(10 * second);
+    spec.weighting = Weighting::Given;
+    EXPECT_EQ(b.board->open(9, spec, span(electorate), 0).error(), Error::InvalidArgument); // no weights
+    spec.weights = { weights, 3 };
+    EXPECT_EQ(b.board->open(9, spec, span(electorate), 0).error(), Error::InvalidArgument); // one short
+    auto other = b.spec(10 * second);
+    other.weights = { weights, 4 };
+    EXPECT_EQ(b.board->open(9, other, span(electorate), 0).error(), Error::InvalidArgument); // weights, not Given
+    EXPECT_EQ(b.audit.records(RecordKind::ProposalOpened).size(), 0u);
+    spec.weights = { weights, 4 };
+    auto id = b.board->open(9, spec, span(electorate), 0).value();
+    EXPECT_EQ(b.audit.records(RecordKind::ProposalOpened)[0].integer("weight"), 60);
+    EXPECT_TRUE(b.board->vote(4, id, Ballot::for_option(0), 1).is_ok()); // weight 0: counts nothing
+    EXPECT_TRUE(b.board->vote(3, id, Ballot::for_option(1), 1).is_ok());
+    EXPECT_EQ(b.board->open_count(), 1u); // 30 of 60: not yet more than half
+    EXPECT_TRUE(b.board->vote(1, id, Ballot::for_option(1), 2).is_ok());
+    EXPECT_EQ(b.board->open_count(), 0u); // 40 of 60
+    const ProposalResult* result = b.board->recent(id);
+    ASSERT_NE(result, nullptr);
+    EXPECT_EQ(result->verdict, Verdict::Decided);
+    EXPECT_EQ(result->option, 1u);
+    EXPECT_EQ(result->counts.option_weight[0], 0u);
+    EXPECT_EQ(result->counts.option_weight[1], 40u);
+    EXPECT_EQ(result->counts.cast_weight, 40u);
+    EXPECT_EQ(result->counts.electorate_weight, 60u);
+    EXPECT_EQ(result->counts.ballots, 3u);
+    EXPECT_EQ(result->counts.electorate, 4u);
+    EXPECT_EQ(b.board->recent(id + 1), nullptr);
+}
+
+TEST(ProposalBoard, SettlesWhenEveryElectorHasVoted)
+{
+    // No majority (a three-way split), yet final once the last ballot is in: nobody waits for
+    // the deadline.
+    Board b;
+    auto electorate = agents({ 1, 2, 3 });
+    const StringView three[] = { "a", "b", "c" };
+    auto spec = b.spec(100 * second);
+    spec.options = three;
+    auto id = b.board->open(9, spec, span(electorate), 0).value();
+    for (AgentId voter : { 1, 2 })
+        EXPECT_TRUE(b.board->vote(voter, id, Ballot::for_option(static_cast<uint32_t>(voter - 1)), 1).is_ok());
+    EXPECT_EQ(b.board->open_count(), 1u);
+    EXPECT_TRUE(b.board->vote(3, id, Ballot::for_option(2), 1).is_ok());
+    EXPECT_EQ(b.board->open_count(), 0u);
+    EXPECT_EQ(b.board->recent(id)->verdict, Verdict::Tie);
+    EXPECT_EQ(b.board->recent(id)->tied_options, 0b111u);
+}
+
+TEST(ProposalBoard, TheProposerClosesItEarly)
+{
+    Board b;
+    auto electorate = agents({ 1, 2, 3, 4, 5 });
+    auto id = b.board->open(9, b.spec(100 * second), span(electorate), 0).value();
+    EXPECT_TRUE(b.board->vote(1, id, Ballot::for_option(1), 1).is_ok());
+    EXPECT_TRUE(b.board->vote(2, id, Ballot::for_option(1), 1).is_ok());
+    EXPECT_TRUE(b.board->vote(3, id, Ballot::for_option(0), 1).is_ok());
+    EXPECT_EQ(b.board->close(9, 0, 2).error(), Error::NotFound);
+    EXPECT_EQ(b.board->close(9, id + 1, 2).error(), Error::NotFound);
+    EXPECT_EQ(b.board->close(1, id, 2).error(), Error::AccessDenied); // an elector, not the proposer
+    EXPECT_EQ(b.board->open_count(), 1u);
+    EXPECT_TRUE(b.board->close(9, id, 2).is_ok());
+    EXPECT_EQ(b.board->open_count(), 0u);
+    // As at the deadline: 2 of the 3 ballots cast is a majority of the decisive weight.
+    auto outcomes = b.audit.records(RecordKind::ProposalOutcome);
+    ASSERT_EQ(outcomes.size(), 1u);
+    EXPECT_EQ(outcomes[0].text("outcome"), "decided");
+    EXPECT_EQ(outcomes[0].integer("ballots"), 3);
+    EXPECT_EQ(b.outbox.count(EventKind::ProposalDecided), 6u);
+    EXPECT_EQ(b.board->close(9, id, 3).error(), Error::TimedOut);
+    EXPECT_EQ(b.board->vote(4, id, Ballot::for_option(0), 3).error(), Error::TimedOut);
+    // Closed with nobody voting: no majority, said at once.
+    auto empty = b.board->open(9, b.spec(100 * second), span(electorate), 4).value();
+    EXPECT_TRUE(b.board->close(9, empty, 5).is_ok());
+    EXPECT_EQ(b.board->recent(empty)->verdict, Verdict::NoMajority);
+    EXPECT_EQ(b.board->recent(empty)->counts.ballots, 0u);
+}
+
+TEST(ProposalBoard, ClosingAProposalThatNeedsACosignWaitsForTheHuman)
+{
+    Board b;
+    auto electorate = agents({ 1, 2, 3 });
+    auto spec = b.spec(100 * second);
+    spec.requires_cosign = true;
+    auto id = b.board->open(9, spec, span(electorate), 0).value();
+    EXPECT_TRUE(b.board->vote(1, id, Ballot::for_option(1), 1).is_ok());
+    EXPECT_TRUE(b.board->close(9, id, 2).is_ok());
+    ASSERT_NE(b.board->find(id), nullptr);
+    EXPECT_EQ(b.board->find(id)->state, ProposalSlot::State::AwaitingCosign);
+    EXPECT_EQ(b.board->close(9, id, 3).error(), Error::TimedOut);
+    EXPECT_TRUE(b.board->cosign(id, true, 4).is_ok());
+    EXPECT_EQ(b.board->recent(id)->verdict, Verdict::Decided);
+}
+
+TEST(ProposalBoard, QuietAndLargeElectoratesTellOnlyTheProposer)
+{
+    ProposalBoardConfig config;
+    config.max_notified_electorate = 4;
+    Board b(config);
+    auto four = agents({ 1, 2, 3, 4 });
+    auto five = agents({ 1, 2, 3, 4, 5 });
+    auto told = b.board->open(9, b.spec(10 * second), span(four), 0).value();
+    EXPECT_EQ(b.outbox.count(EventKind::ProposalOpened), 5u);
+    auto large = b.board->open(9, b.spec(10 * second), span(five), 0).value();
+    EXPECT_EQ(b.outbox.count(EventKind::ProposalOpened), 6u); // the proposer alone
+    EXPECT_EQ(b.outbox.events_for(9).size(), 2u);
+    auto spec = b.spec(10 * second);
+    spec.quiet = true;
+    auto quiet = b.board->open(9, spec, span(four), 0).value();
+    EXPECT_EQ(b.outbox.count(EventKind::ProposalOpened), 7u);
+    for (AgentId voter : { 1, 2, 3 }) {
+        EXPECT_TRUE(b.board->vote(voter, large, Ballot::for_option(1), 1).is_ok());
+        EXPECT_TRUE(b.board->vote(voter, quiet, Ballot::for_option(1), 1).is_ok());
+    }
+    EXPECT_EQ(b.outbox.count(EventKind::ProposalDecided), 2u); // the proposer, twice
+    EXPECT_EQ(b.audit.records(RecordKind::ProposalOutcome).size(), 2u);
+    // A timer round counts a quiet proposal as one event.
+    EXPECT_TRUE(b.board->advance(10 * second, 1));
+    ASSERT_NE(b.board->recent(told), nullptr);
+    EXPECT_EQ(b.board->recent(told)->verdict, Verdict::NoMajority); // nobody voted
+    EXPECT_EQ(b.outbox.count(EventKind::ProposalDecided), 2u + 5u);
 }

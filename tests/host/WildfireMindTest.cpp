@@ -71,6 +71,14 @@ public:
     Result<OfferReply> collect_offer(uint32_t drone) override { return m_inner.collect_offer(drone); }
     Result<void> post_act(uint32_t drone, const ActRequest& request) override { return m_inner.post_act(drone, request); }
     Result<ActReply> collect_act(uint32_t drone) override { return m_inner.collect_act(drone); }
+    Result<void> post_ballot(uint32_t drone, const BallotRequest& request) override
+    {
+        auto bytes = frame(MindMessage::Ballot, &request, sizeof(request));
+        BallotRequest decoded;
+        std::memcpy(&decoded, bytes.data() + sizeof(MindHeader), sizeof(decoded));
+        return m_inner.post_ballot(drone, decoded);
+    }
+    Result<BallotReply> collect_ballot(uint32_t drone) override { return m_inner.collect_ballot(drone); }
 
 private:
     static std::vector<uint8_t> frame(MindMessage kind, const void* body, size_t size)
@@ -119,6 +127,8 @@ public:
         }
         return reply;
     }
+    Result<void> post_ballot(uint32_t drone, const BallotRequest& request) override { return m_inner.post_ballot(drone, request); }
+    Result<BallotReply> collect_ballot(uint32_t drone) override { return m_inner.collect_ballot(drone); }
     bool teleported { false };
     uint32_t starts { 0 };
 
@@ -276,6 +286,8 @@ public:
     Result<OfferReply> collect_offer(uint32_t drone) override { return m_inner.collect_offer(drone); }
     Result<void> post_act(uint32_t drone, const ActRequest& request) override { return m_inner.post_act(drone, request); }
     Result<ActReply> collect_act(uint32_t drone) override { return m_inner.collect_act(drone); }
+    Result<void> post_ballot(uint32_t drone, const BallotRequest& request) override { return m_inner.post_ballot(drone, request); }
+    Result<BallotReply> collect_ballot(uint32_t drone) override { return m_inner.collect_ballot(drone); }
     Result<void> quarantine(uint32_t drone) override
     {
         ++quarantine_calls;

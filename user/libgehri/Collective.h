@@ -25,10 +25,18 @@ struct Proposal {
     abi::ProposalWeighting weighting { abi::ProposalWeighting::OneAgentOneVote };
     // Instead of an electorate: every living agent of this name (its manifest's [agent NAME]).
     StringView group {};
+    // With ProposalWeighting::Given: one weight per elector of `electorate`.
+    Span<const uint64_t> weights {};
+    // The electors are not told (ProposalFlags::Quiet): the proposer tells them the id.
+    bool quiet { false };
 };
 Result<ProposalId> proposal_open(HandleValue self, const Proposal&);
 Result<void> proposal_vote(HandleValue self, ProposalId, uint32_t option);
 Result<abi::ProposalStatus> proposal_result(HandleValue self, ProposalId);
+// The status and the weights cast (for each option, in all, abstained).
+Result<abi::ProposalStatus> proposal_result(HandleValue self, ProposalId, abi::ProposalCounts& counts);
+// The proposer ends the vote now: it settles with the ballots in.
+Result<void> proposal_close(HandleValue self, ProposalId);
 
 // The lease id, or 0 when the request waits in the queue (a LeaseGranted event follows).
 Result<LeaseId> lease_acquire(HandleValue self, StringView resource, uint64_t term_ns, abi::LeaseFlags flags = abi::LeaseFlags::None, uint64_t bid = 0);

@@ -59,14 +59,22 @@ Result<Tally> open_tally(uint32_t options, Span<Elector> electorate)
 
 uint32_t leading_options(const Tally& tally, uint32_t options, uint32_t& runner_up)
 {
+    uint64_t weights[Tally::max_options] {};
+    for (uint32_t option = 0; option < options && option < Tally::max_options; ++option)
+        weights[option] = tally.option_weight(option);
+    return leading_of(weights, options, runner_up);
+}
+
+uint32_t leading_of(const uint64_t* option_weight, uint32_t options, uint32_t& runner_up)
+{
     uint32_t leader = 0;
     for (uint32_t option = 1; option < options; ++option) {
-        if (tally.option_weight(option) > tally.option_weight(leader))
+        if (option_weight[option] > option_weight[leader])
             leader = option;
     }
     runner_up = leader == 0 ? 1 : 0;
     for (uint32_t option = 0; option < options; ++option) {
-        if (option != leader && tally.option_weight(option) > tally.option_weight(runner_up))
+        if (option != leader && option_weight[option] > option_weight[runner_up])
             runner_up = option;
     }
     return leader;

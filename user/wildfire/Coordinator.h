@@ -110,6 +110,9 @@ Result<size_t> pick_witnesses(Span<const ObservationReport> reports, const Secto
 namespace detail {
 Result<collective::Tally> open_tally(uint32_t options, Span<collective::Elector> electorate);
 uint32_t leading_options(const collective::Tally& tally, uint32_t options, uint32_t& runner_up);
+// The same from the weights cast for each option: the leader (lower index on equal weight) and,
+// in `runner_up`, the best of the others.
+uint32_t leading_of(const uint64_t* option_weight, uint32_t options, uint32_t& runner_up);
 }
 
 template<typename Prefer>

@@ -52,12 +52,9 @@ Result<OfferReply> DroneMind::offer(const OfferRequest& request)
         return Error::InvalidArgument;
     TRY(obey(request.orders));
     OfferReply reply;
-    for (uint32_t k = 0; k < request.candidate_count; ++k) {
-        const VillageCandidate& candidate = request.candidates[k];
-        // Honest drones defend the most threatened village near them; rogues the safest.
-        reply.scores[k] = m_drone.is_rogue() ? -static_cast<int64_t>(candidate.fire_distance)
-                                             : 4ll * candidate.fire_distance + distance(m_drone.position(), candidate.centre);
-    }
+    for (uint32_t k = 0; k < request.candidate_count; ++k)
+        reply.scores[k] = score(request.candidates[k]);
+    reply.choice = choose(Span<const VillageCandidate>(request.candidates, request.candidate_count));
     uint32_t keep = m_settings.bids_per_drone < max_bids_per_drone ? m_settings.bids_per_drone : max_bids_per_drone;
     // The cheapest `keep` sectors, insertion-sorted; equal costs keep the offer's order.
     for (uint32_t s = 0; keep > 0 && s < request.sector_count; ++s) {
@@ -75,6 +72,29 @@ Result<OfferReply> DroneMind::offer(const OfferRequest& request)
         reply.bids[slot] = { m_drone.id(), sector.sector, cost };
     }
     return reply;
+}
+
+// Honest drones defend the most threatened village near them; rogues the safest.
+int64_t DroneMind::score(const VillageCandidate& candidate) const
+{
+    return m_drone.is_rogue() ? -static_cast<int64_t>(candidate.fire_distance) : 4ll * candidate.fire_distance + distance(m_drone.position(), candidate.centre);
+}
+
+uint32_t DroneMind::choose(Span<const VillageCandidate> candidates) const
+{
+    uint32_t best = 0;
+    for (uint32_t k = 1; k < candidates.size(); ++k) {
+        if (score(candidates[k]) < score(candidates[best]))
+            best = k;
+    }
+    return best;
+}
+
+Result<BallotReply> DroneMind::ballot(const BallotRequest& request) const
+{
+    if (request.candidate_count == 0 || request.candidate_count > max_candidates)
+        return Error::InvalidArgument;
+    return BallotReply { choose(Span<const VillageCandidate>(request.candidates, request.candidate_count)) };
 }
 
 Result<ActReply> DroneMind::act(const ActRequest& request)

@@ -16,7 +16,9 @@ public:
 
     // Round 1: what the drone publishes about what it sees. Returns the reply's cell count.
     uint32_t sense(Span<const Observation> seen, Span<Observation> out);
-    // Round 2: the drone's bids on the offered sectors and its scores of the candidates.
+    // A round of the village vote: the candidate it prefers (the first with the lowest score).
+    Result<BallotReply> ballot(const BallotRequest& request) const;
+    // Round 2: the drone's bids on the offered sectors, its scores of the candidates and its choice.
     // InvalidArgument for a malformed request (the coordinator's bug, or an attack on the mind).
     Result<OfferReply> offer(const OfferRequest& request);
     // Round 3: obey the orders, decide, commit; reply with the action and the new state. The
@@ -28,6 +30,8 @@ public:
 
 private:
     Result<void> obey(const Orders& orders);
+    int64_t score(const VillageCandidate&) const;
+    uint32_t choose(Span<const VillageCandidate>) const;
 
     Drone m_drone {};
     MindSettings m_settings {};

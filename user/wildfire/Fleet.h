@@ -6,6 +6,8 @@
 
 namespace gehri::wildfire {
 
+class BallotBox;
+
 // The coordinator's line to the drones' minds. Each round is split in two so that a fleet of
 // drone agents can think in parallel: the coordinator posts the request to every drone of the
 // round, then collects the replies in drone order (which is what makes the run deterministic).
@@ -33,6 +35,14 @@ public:
     // it): the drone agents' supervisor has the kernel cut its current agent off. The minds in
     // one process need nothing: the coordinator already neither asks nor hears them.
     virtual Result<void> quarantine(uint32_t) { return {}; }
+
+    // The village vote's runoff round (its electors only, when the first round had no majority).
+    virtual Result<void> post_ballot(uint32_t drone, const BallotRequest& request) = 0;
+    virtual Result<BallotReply> collect_ballot(uint32_t drone) = 0;
+
+    // Where the minds' votes are counted when they vote themselves (the kernel, for drone
+    // agents); null: their replies' choices are counted in this process.
+    virtual BallotBox* ballot_box() { return nullptr; }
 
 protected:
     // Never deleted through this interface (no allocator needed in freestanding code).

@@ -82,4 +82,17 @@ Result<ActReply> LocalFleet::collect_act(uint32_t drone)
     return std::move(slot->act);
 }
 
+Result<void> LocalFleet::post_ballot(uint32_t drone, const BallotRequest& request)
+{
+    Slot* slot = TRY(live(drone));
+    slot->ballot = slot->mind.ballot(request);
+    return {};
+}
+
+Result<BallotReply> LocalFleet::collect_ballot(uint32_t drone)
+{
+    Slot* slot = TRY(live(drone));
+    return std::move(slot->ballot);
+}
+
 } // namespace gehri::wildfire

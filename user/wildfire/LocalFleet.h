@@ -22,6 +22,8 @@ public:
     Result<OfferReply> collect_offer(uint32_t drone) override;
     Result<void> post_act(uint32_t drone, const ActRequest& request) override;
     Result<ActReply> collect_act(uint32_t drone) override;
+    Result<void> post_ballot(uint32_t drone, const BallotRequest& request) override;
+    Result<BallotReply> collect_ballot(uint32_t drone) override;
 
 private:
     struct Slot {
@@ -30,6 +32,7 @@ private:
         uint32_t report_count { 0 };
         Result<OfferReply> offer { Error::NotFound };
         Result<ActReply> act { Error::NotFound };
+        Result<BallotReply> ballot { Error::NotFound };
     };
     Result<Slot*> live(uint32_t drone);
 

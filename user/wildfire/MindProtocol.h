@@ -64,6 +64,9 @@ struct OfferRequest {
     Orders orders {};
     uint32_t candidate_count { 0 }; // 0: no vote this round
     VillageCandidate candidates[max_candidates] {};
+    // The kernel proposal to vote on with the choice (the drone agent casts its ballot itself,
+    // ProposalVote); 0 in the one-process run, where the reply's choice is counted.
+    uint64_t ballot { 0 };
     uint32_t sector_count { 0 };    // 0: no auction this round
     SectorOffer sectors[max_offer_sectors] {};
 };
@@ -74,6 +77,19 @@ struct OfferReply {
     int64_t scores[max_candidates] {};
     uint32_t bid_count { 0 };
     SectorBid bids[max_bids_per_drone] {}; // cheapest first
+    uint32_t choice { 0 }; // the candidate it votes for: the first with the lowest score
+};
+
+// The village vote's runoff (only when its first round had no majority): the two leaders, and
+// the proposal to vote on; answered by the choice between them.
+struct BallotRequest {
+    uint64_t ballot { 0 }; // as OfferRequest::ballot
+    uint32_t candidate_count { 0 };
+    VillageCandidate candidates[max_candidates] {};
+};
+
+struct BallotReply {
+    uint32_t choice { 0 };
 };
 
 // Round 3 of every tick: decide and act. The reply carries the drone's whole state after the

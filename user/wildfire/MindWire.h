@@ -18,6 +18,7 @@ enum class MindMessage : uint32_t {
     Offer = 3, // body: OfferRequest (sectors as far as sector_count). Reply: OfferReply.
     Act = 4,   // body: ActRequest. Reply: ActReply.
     Crash = 5, // no body: the chaos monkey. The drone faults for real; its supervisor restarts it.
+    Ballot = 6, // body: BallotRequest (the village vote's runoff). Reply: BallotReply.
 };
 
 struct MindHeader {

@@ -80,7 +80,7 @@ Scenario::Buffers Scenario::layout(const ScenarioConfig& config, Arena& arena, M
     b.electors = arena.take<Elector>(n);
     b.quarantined = arena.take<PeerIndex>(n + 1);
     b.orders = arena.take<Orders>(n);
-    b.scores = arena.take<int64_t>(n * max_candidates);
+    b.ballot_electors = arena.take<Elector>(n);
     b.posted = arena.take<uint8_t>(n);
     if (minds == Minds::Local) {
         b.local_fleet = arena.take<LocalFleet>(1);
@@ -145,6 +145,7 @@ Scenario::Scenario(const ScenarioConfig& config, const Buffers& buffers, World w
     , m_trust(trust)
     , m_drones(buffers.drones)
     , m_books(buffers.books)
+    , m_local_ballots(buffers.ballot_electors)
 {
     Span<const Point> bases = m_world.bases();
     for (uint32_t i = 0; i < m_drones.size(); ++i)
@@ -412,9 +413,10 @@ void Scenario::run_auctions()
     m_report.messages.announcements += demand_count;
     if (candidate_count == 0 && demand_count == 0)
         return;
-    consult(candidates, candidate_count, demand_count);
-    if (candidate_count > 0)
-        tally_vote(candidates, candidate_count);
+    uint64_t ballot = candidate_count > 0 ? open_vote(Span<const VillageCandidate>(candidates, candidate_count)) : 0;
+    consult(candidates, candidate_count, demand_count, ballot);
+    if (ballot != 0)
+        tally_vote(candidates, candidate_count, ballot);
     if (demand_count == 0)
         return;
 
@@ -424,6 +426,8 @@ void Scenario::run_auctions()
     uint32_t last_sector = UINT32_MAX;
     for (size_t i = 0; i < won; ++i) {
         const SectorAward& award = m_buffers.won[i];
+        if (m_drones[award.drone].state() == DroneState::Crashed)
+            continue; // its mind was lost in the vote's runoff, after it bid
         if (award.sector != last_sector) {
             ++m_report.decisions.auctions;
             last_sector = award.sector;
@@ -442,13 +446,14 @@ void Scenario::run_auctions()
     }
 }
 
-// Round 2: every elector scores the candidates and every free drone bids on the open sectors,
+// Round 2: every elector votes on the candidates and every free drone bids on the open sectors,
 // all at once; bids are gathered in drone order, each drone's cheapest first.
-void Scenario::consult(const VillageCandidate* candidates, uint32_t candidate_count, size_t demand_count)
+void Scenario::consult(const VillageCandidate* candidates, uint32_t candidate_count, size_t demand_count, uint64_t ballot)
 {
     OfferRequest& request = m_offer;
     for (uint32_t k = 0; k < candidate_count; ++k)
         request.candidates[k] = candidates[k];
+    request.ballot = ballot;
     for (size_t d = 0; d < demand_count; ++d)
         request.sectors[d] = { m_buffers.demands[d].sector, m_buffers.sector_target[m_buffers.demands[d].sector] };
     for (uint32_t i = 0; i < m_drones.size(); ++i) {
@@ -479,8 +484,10 @@ void Scenario::consult(const VillageCandidate* candidates, uint32_t candidate_co
             continue;
         }
         const OfferReply& offer = reply.value();
-        for (uint32_t k = 0; k < max_candidates; ++k)
-            m_buffers.scores[static_cast<size_t>(i) * max_candidates + k] = offer.scores[k];
+        if (ballot != 0) {
+            ballot_box().replied(i, offer.choice);
+            ++m_ballots_cast;
+        }
         for (uint32_t b = 0; b < offer.bid_count && m_bid_count < m_buffers.bids.size(); ++b) {
             SectorBid bid = offer.bids[b];
             bid.drone = i; // the kernel stamps who speaks; a mind cannot bid for another
@@ -527,38 +534,86 @@ uint32_t Scenario::vote_candidates(size_t front_count, VillageCandidate* candida
     return candidate_count;
 }
 
-// The electorate is every live, unquarantined drone that scored the candidates, weighted by
-// its trust; each prefers, among a round's options, the first it scored lowest.
-void Scenario::tally_vote(const VillageCandidate* candidates, uint32_t candidate_count)
+BallotBox& Scenario::ballot_box()
+{
+    BallotBox* kernel = m_fleet->ballot_box();
+    return kernel ? *kernel : m_local_ballots;
+}
+
+// A round of the village vote among `candidates`: the electorate is every live, unquarantined
+// drone (every one the round asks), weighted by its trust. Returns the ballot, 0 if there is
+// no vote (nobody to vote, or the ballot box refused).
+uint64_t Scenario::open_vote(Span<const VillageCandidate> candidates)
 {
     size_t voters = 0;
     for (uint32_t i = 0; i < m_drones.size(); ++i) {
-        if (!m_buffers.posted[i] || m_books[i].quarantined || m_drones[i].state() == DroneState::Crashed)
+        if (m_books[i].quarantined || m_drones[i].state() == DroneState::Crashed)
             continue;
         m_buffers.electors[voters++] = { i, trust_to_ppm(m_trust.trust(i)), 0 };
     }
+    m_ballots_cast = 0;
     if (voters == 0)
-        return;
-    auto prefer = [this, candidates, candidate_count](AgentId voter, Span<const VillageCandidate> options) -> uint32_t {
-        auto score = [&](const VillageCandidate& option) {
-            for (uint32_t k = 0; k < candidate_count; ++k) {
-                if (candidates[k].village == option.village)
-                    return m_buffers.scores[static_cast<size_t>(voter) * max_candidates + k];
-            }
-            return INT64_MAX;
-        };
-        uint32_t best = 0;
-        for (uint32_t k = 1; k < options.size(); ++k) {
-            if (score(options[k]) < score(options[best]))
-                best = k;
+        return 0;
+    return ballot_box().open(candidates, m_buffers.electors.first(voters)).value_or(0);
+}
+
+// The runoff's own round: the electorate of the first (less the drones lost meanwhile) chooses
+// between the two leaders. Each drone prefers, as in the first round, the first it scores lowest.
+Result<VoteCount> Scenario::runoff(Span<const VillageCandidate> pair, uint64_t ballot)
+{
+    BallotRequest request { ballot, static_cast<uint32_t>(pair.size()), {} };
+    for (size_t k = 0; k < pair.size(); ++k)
+        request.candidates[k] = pair[k];
+    for (uint32_t i = 0; i < m_drones.size(); ++i) {
+        m_buffers.posted[i] = 0;
+        if (m_books[i].quarantined || m_drones[i].state() == DroneState::Crashed)
+            continue;
+        if (m_fleet->post_ballot(i, request).is_error()) {
+            lose_mind(i);
+            continue;
         }
-        return best;
-    };
-    auto vote = village_vote(Span<const VillageCandidate>(candidates, candidate_count), m_buffers.electors.first(voters), prefer);
-    if (vote.is_error())
+        m_buffers.posted[i] = 1;
+    }
+    for (uint32_t i = 0; i < m_drones.size(); ++i) {
+        if (!m_buffers.posted[i])
+            continue;
+        auto reply = m_fleet->collect_ballot(i);
+        if (reply.is_error()) {
+            lose_mind(i);
+            continue;
+        }
+        ballot_box().replied(i, reply.value().choice);
+        ++m_ballots_cast;
+    }
+    return ballot_box().close();
+}
+
+// A simple majority of the trust cast decides; without one, a runoff of the two leaders; if that
+// does not decide either, the first round's leader (the lower index on equal weight).
+void Scenario::tally_vote(const VillageCandidate* candidates, uint32_t candidate_count, uint64_t ballot)
+{
+    auto first = ballot_box().close();
+    if (first.is_error())
         return;
-    m_priority_village = vote.value().village;
-    m_report.messages.ballots += vote.value().ballots;
+    uint64_t ballots = m_ballots_cast;
+    uint32_t village = no_village;
+    if (first.value().outcome == OutcomeKind::Decided) {
+        village = candidates[first.value().option].village;
+    } else {
+        uint32_t runner_up = 0;
+        uint32_t leader = detail::leading_of(first.value().option_weight, candidate_count, runner_up);
+        VillageCandidate pair[2] = { candidates[leader], candidates[runner_up] };
+        village = pair[0].village;
+        uint64_t second_ballot = open_vote(Span<const VillageCandidate>(pair, 2));
+        if (second_ballot != 0) {
+            auto second = runoff(Span<const VillageCandidate>(pair, 2), second_ballot);
+            ballots += m_ballots_cast;
+            if (second.is_ok() && second.value().outcome == OutcomeKind::Decided)
+                village = pair[second.value().option].village;
+        }
+    }
+    m_priority_village = village;
+    m_report.messages.ballots += ballots;
     ++m_report.decisions.votes;
 }
 

@@ -8,6 +8,7 @@
 #include <user/wildfire/Drone.h>
 #include <user/wildfire/FireMap.h>
 #include <user/wildfire/Fleet.h>
+#include <user/wildfire/BallotBox.h>
 #include <user/wildfire/LocalFleet.h>
 #include <user/wildfire/Render.h>
 #include <user/wildfire/Sectors.h>
@@ -159,7 +160,7 @@ private:
         Span<collective::Elector> electors;
         Span<collective::PeerIndex> quarantined;
         Span<Orders> orders;       // per drone: orders not yet delivered
-        Span<int64_t> scores;      // per drone: max_candidates scores of this round's vote
+        Span<collective::Elector> ballot_electors; // the in-process ballot box's
         Span<uint8_t> posted;      // per drone: asked in this round
         Span<LocalFleet> local_fleet; // one, with Minds::Local
     };
@@ -178,8 +179,11 @@ private:
     void update_trust();
     void run_auctions();
     uint32_t vote_candidates(size_t front_count, VillageCandidate* candidates);
-    void consult(const VillageCandidate* candidates, uint32_t candidate_count, size_t demand_count);
-    void tally_vote(const VillageCandidate* candidates, uint32_t candidate_count);
+    void consult(const VillageCandidate* candidates, uint32_t candidate_count, size_t demand_count, uint64_t ballot);
+    BallotBox& ballot_box();
+    uint64_t open_vote(Span<const VillageCandidate> candidates);
+    Result<VoteCount> runoff(Span<const VillageCandidate> pair, uint64_t ballot);
+    void tally_vote(const VillageCandidate* candidates, uint32_t candidate_count, uint64_t ballot);
     void act();
     bool is_lawful(uint32_t drone, const ActReply& reply) const;
     void end_lease(uint32_t drone);
@@ -196,6 +200,8 @@ private:
     collective::EigenTrust m_trust;
     Span<Drone> m_drones;
     Span<DroneBook> m_books;
+    LocalBallotBox m_local_ballots;
+    uint64_t m_ballots_cast { 0 }; // this vote's: one per elector's reply
     Village m_believed_villages[World::max_villages] {};
     uint32_t m_priority_village { no_village };
     ScenarioReport m_report {};

@@ -41,6 +41,8 @@ Result<ProposalId> proposal_open(HandleValue self, const Proposal& proposal)
     request.electorate_count = proposal.electorate.size();
     request.weighting = static_cast<uint32_t>(proposal.weighting);
     copy_name(request.group, proposal.group);
+    request.weights = proposal.weights.is_empty() ? 0 : address(proposal.weights.data());
+    request.flags = proposal.quiet ? static_cast<uint32_t>(abi::ProposalFlags::Quiet) : 0;
     return TRY(checked(raw::syscall3(Syscall::ProposalOpen, self, address(&request))));
 }
 
@@ -55,6 +57,19 @@ Result<abi::ProposalStatus> proposal_result(HandleValue self, ProposalId proposa
     abi::ProposalStatus status;
     TRY(checked(raw::syscall3(Syscall::ProposalResult, self, proposal, address(&status))));
     return status;
+}
+
+Result<abi::ProposalStatus> proposal_result(HandleValue self, ProposalId proposal, abi::ProposalCounts& counts)
+{
+    abi::ProposalStatus status;
+    TRY(checked(raw::syscall4(Syscall::ProposalResult, self, proposal, address(&status), address(&counts))));
+    return status;
+}
+
+Result<void> proposal_close(HandleValue self, ProposalId proposal)
+{
+    TRY(checked(raw::syscall3(Syscall::ProposalClose, self, proposal)));
+    return {};
 }
 
 Result<LeaseId> lease_acquire(HandleValue self, StringView resource, uint64_t term_ns, abi::LeaseFlags flags, uint64_t bid)
