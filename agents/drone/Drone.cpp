@@ -4,6 +4,7 @@
 // only what the coordinator shows it, reports (honestly, or not: rogues lie), bids, scores
 // villages and decides where to fly. Crashes are real: on the
 // chaos monkey's word it faults, the kernel ends it alone, and the coordinator restarts it.
+#include <user/libgehri/Collective.h>
 #include <user/libgehri/Gehri.h>
 #include <user/libgehri/Topic.h>
 #include <user/libgehri/WaitSet.h>
@@ -50,6 +51,31 @@ Result<void> publish_report(const Publisher& reports, size_t bytes)
         TRY(room.add(reports.handle(), abi::signal::writable));
         TRY(room.wait());
     }
+}
+
+// Bids in the kernel's award auctions the offer names, with this agent's own identity (the
+// kernel stamps it): the reply then lists the bids the kernel took. Bids on sectors without an
+// auction stay in the reply as they are (the coordinator holds that auction itself).
+void bid_in_kernel(Agent& self, const OfferRequest& request, const DroneMind& mind, OfferReply& reply)
+{
+    uint32_t kept = 0;
+    for (uint32_t b = 0; b < reply.bid_count; ++b) {
+        const SectorBid& bid = reply.bids[b];
+        uint64_t auction = 0;
+        for (uint32_t s = 0; s < request.sector_count && auction == 0; ++s) {
+            if (request.sectors[s].sector == bid.sector)
+                auction = request.sectors[s].auction;
+        }
+        uint64_t max_cost = mind.settings().max_cost;
+        if (auction != 0) {
+            if (bid.cost == 0 || bid.cost > max_cost || bid.drone >= max_ranked_drones)
+                continue;
+            if (system::auction_bid(self.handle().value(), auction, sector_bid_amount(bid.cost, max_cost, bid.drone)).is_error())
+                continue; // refused (a quarantined agent, say): not a bid
+        }
+        reply.bids[kept++] = bid;
+    }
+    reply.bid_count = kept;
 }
 
 Result<Publisher> open_reports(Agent& self)
@@ -111,6 +137,7 @@ int main(Agent& self)
             auto reply = mind.offer(*request);
             if (reply.is_error())
                 return 5;
+            bid_in_kernel(self, *request, mind, reply.value());
             written = link.write(&reply.value(), sizeof(OfferReply));
             break;
         }

@@ -54,6 +54,11 @@ Result<void> renew_lease(object::Agent&, collective::LeaseId, uint64_t term_ns);
 Result<void> release_lease(object::Agent&, collective::LeaseId);
 Result<uint64_t> open_auction(object::Agent&, const abi::AuctionRequest&);
 Result<void> bid(object::Agent&, collective::AuctionId, uint64_t amount);
+// Award auctions (AwardAuctions.h), by their auctioneer.
+Result<size_t> settle_auction(object::Agent&, collective::AuctionId);
+// The winners into `out`, best first; BufferTooSmall if they do not fit.
+Result<size_t> auction_awards(object::Agent&, collective::AuctionId, Span<abi::AuctionAward> out);
+Result<bool> exclude_bidder(object::Agent&, collective::AuctionId, collective::AgentId bidder);
 Result<void> report_feedback(object::Agent&, collective::AgentId ratee, uint32_t satisfied, uint32_t unsatisfied);
 // Moves the agent's oldest event to `out`; TimedOut if none arrives by the deadline.
 // Waits for the caller's next event; Interrupted at once if its agent is killed.
@@ -83,6 +88,9 @@ struct CollectiveStatistics {
     size_t feedback_slots;
     size_t bytes;           // heap held by the per-agent tables
     size_t event_queues;
+    size_t award_auctions_open;
+    size_t award_auctions_settled;
+    size_t award_bytes;     // heap held by award auctions (their table, bids and winners)
 };
 CollectiveStatistics collective_statistics();
 
