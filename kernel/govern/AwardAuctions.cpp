@@ -140,7 +140,7 @@ Result<bool> AwardAuctions::exclude(AgentId caller, AuctionId id, AgentId bidder
     return slot->auction->withdraw(bidder);
 }
 
-Result<size_t> AwardAuctions::close(Slot& slot, Nanoseconds)
+Result<size_t> AwardAuctions::close(Slot& slot, Nanoseconds now)
 {
     size_t bid_count = slot.auction->bid_count();
     size_t winners = smaller(bid_count, static_cast<size_t>(slot.spec.units));
@@ -148,24 +148,40 @@ Result<size_t> AwardAuctions::close(Slot& slot, Nanoseconds)
     auto kept = TRY(HeapArray<Award>::create(winners == 0 ? 1 : winners));
     size_t closed = TRY(slot.auction->close(kept.span()));
     forget_oldest_settled(slot.auctioneer);
+    slot.winners = std::move(kept);
+    slot.winner_count = closed;
+    record_clearing(slot, bid_count, closed, now);
+    slot.auction.reset();
+    slot.bids = {};
+    slot.settled = true;
+    slot.settled_sequence = m_next_settled++;
+    return closed;
+}
+
+void AwardAuctions::record_clearing(const Slot& slot, size_t bids, size_t awarded, Nanoseconds now)
+{
+    if (!m_record_budget.has_value()) {
+        auto budget = TokenBucket::per_second(m_limits.record_burst, m_limits.records_per_second, now);
+        if (budget.is_ok())
+            m_record_budget.emplace(budget.release_value());
+    }
+    if (!m_record_budget.has_value() || m_record_budget->try_charge(1, now).is_error()) {
+        ++m_unaudited;
+        ++m_unaudited_total;
+        return;
+    }
     const AuctionConfig& config = slot.auction->config();
     m_audit.record(RecordKind::AuctionClearing, slot.auctioneer, {
         Field::integer("auction", slot.id),
         Field::string("item", "award"),
         Field::string("pricing", config.pricing == Pricing::FirstPrice ? "first" : "second"),
         Field::integer("units", config.units),
-        Field::integer("bids", bid_count),
-        Field::integer("awarded", closed),
-        Field::integer("top_price", closed > 0 ? kept.span()[0].price : 0),
-        Field::integer("reserve", config.reserve_price),
+        Field::integer("bids", bids),
+        Field::integer("awarded", awarded),
+        Field::integer("top_price", awarded > 0 ? slot.winners.span()[0].price : 0),
+        Field::integer("unaudited", m_unaudited),
     });
-    slot.winners = std::move(kept);
-    slot.winner_count = closed;
-    slot.auction.reset();
-    slot.bids = {};
-    slot.settled = true;
-    slot.settled_sequence = m_next_settled++;
-    return closed;
+    m_unaudited = 0;
 }
 
 // Keeps the auctioneer's settled results under the limit, making room for one more.
@@ -228,10 +244,15 @@ Nanoseconds AwardAuctions::next_deadline() const
 
 void AwardAuctions::auctioneer_exited(AgentId agent)
 {
+    bool in_use = false;
     for (Slot& slot : m_slots.span()) {
         if (slot.id != 0 && slot.auctioneer == agent)
             slot.clear();
+        in_use |= slot.id != 0;
     }
+    // Nobody holds an award auction: the table goes too, and grows again when needed.
+    if (!in_use)
+        m_slots = {};
 }
 
 size_t AwardAuctions::open_count() const

@@ -3,6 +3,7 @@
 #include <kernel/collective/Auction.h>
 #include <kernel/collective/AuditTrail.h>
 #include <kernel/collective/CreditLedger.h>
+#include <kernel/collective/TokenBucket.h>
 #include <kernel/govern/HeapArray.h>
 #include <kernel/lib/Optional.h>
 
@@ -18,8 +19,9 @@
 // Storage is on the kernel heap: an auction's bids start at a few and double up to the
 // request's max_bids; once it is settled they are freed and only the winners are kept, for
 // the auctioneer to read, until it has more than settled_per_auctioneer settled auctions (the
-// oldest is forgotten) or it exits (all of its auctions are). Not synchronized: the collective
-// service lock serializes it.
+// oldest is forgotten) or it exits (all of its auctions are; with none left anywhere the table
+// itself is freed). Each settling is audited (AuctionClearing) within a kernel-wide record
+// budget. Not synchronized: the collective service lock serializes it.
 namespace gehri::govern {
 
 using collective::AgentId;
@@ -34,6 +36,10 @@ struct AwardLimits {
     size_t settled_per_auctioneer { 128 };    // kept for AuctionAwards; the oldest is forgotten
     size_t max_auctions { 8192 };             // kernel-wide, open and settled (<= 65536)
     size_t first_bids { 64 };                 // an auction's first bid storage
+    // The clearing records' budget, kernel-wide: a burst, then so many a second. Agents choose
+    // how often they settle, and must not push the kernel's own records out of the audit ring.
+    uint64_t record_burst { 256 };
+    uint64_t records_per_second { 128 };
 };
 
 struct AwardSpec {
@@ -84,6 +90,9 @@ public:
     size_t open_count() const;
     size_t settled_count() const;
     size_t bytes() const;
+    // Settlings past the record budget, not audited (each written record also says how many
+    // went unrecorded before it, `unaudited`).
+    uint64_t unaudited() const { return m_unaudited_total; }
 
 private:
     struct Slot {
@@ -108,12 +117,16 @@ private:
     Result<void> grow_bids(Slot& slot);
     Result<size_t> close(Slot& slot, Nanoseconds now);
     void forget_oldest_settled(AgentId auctioneer);
+    void record_clearing(const Slot& slot, size_t bids, size_t awarded, Nanoseconds now);
 
     collective::AuditTrail& m_audit;
     AwardLimits m_limits;
     HeapArray<Slot> m_slots;
     uint64_t m_next_sequence { 1 };
     uint64_t m_next_settled { 1 };
+    Optional<collective::TokenBucket> m_record_budget; // made at the first settling (it needs a time)
+    uint64_t m_unaudited { 0 };                         // since the last record
+    uint64_t m_unaudited_total { 0 };
 };
 
 } // namespace gehri::govern

@@ -174,3 +174,40 @@ TEST(AwardAuctions, DeadlinesSettleAndIdsNeverRepeat)
     EXPECT_EQ(auctions.bid(3, 12345, 5).error(), Error::NotFound);
     EXPECT_EQ(auctions.bid(3, 0, 5).error(), Error::NotFound);
 }
+
+TEST(AwardAuctions, ClearingRecordsKeepWithinTheirBudgetAndSayWhatWentUnrecorded)
+{
+    AuditFixture audit;
+    AwardLimits limits;
+    limits.record_burst = 2;
+    limits.records_per_second = 1;
+    AwardAuctions auctions(audit.trail, limits);
+    for (int i = 0; i < 5; ++i) {
+        AuctionId id = auctions.open(auctioneer, spec(1, 4), 0).value();
+        ASSERT_TRUE(auctions.settle(auctioneer, id, 0).is_ok());
+    }
+    EXPECT_EQ(audit.records(RecordKind::AuctionClearing).size(), 2u);
+    EXPECT_EQ(auctions.unaudited(), 3u);
+    // A second later the budget has one more: that record says three went unrecorded.
+    AuctionId id = auctions.open(auctioneer, spec(1, 4), 0).value();
+    ASSERT_TRUE(auctions.settle(auctioneer, id, collective::nanoseconds_per_second).is_ok());
+    auto records = audit.records(RecordKind::AuctionClearing);
+    ASSERT_EQ(records.size(), 3u);
+    EXPECT_EQ(records[0].integer("unaudited"), 0);
+    EXPECT_EQ(records[2].integer("unaudited"), 3);
+}
+
+TEST(AwardAuctions, TheTableIsFreedWhenNoAuctionIsLeft)
+{
+    AuditFixture audit;
+    AwardAuctions auctions(audit.trail);
+    EXPECT_EQ(auctions.bytes(), 0u);
+    for (int i = 0; i < 40; ++i)
+        ASSERT_TRUE(auctions.open(i % 2 ? auctioneer : other, spec(1, 4), 0).is_ok());
+    EXPECT_GT(auctions.bytes(), 0u);
+    auctions.auctioneer_exited(other);
+    EXPECT_GT(auctions.bytes(), 0u);
+    auctions.auctioneer_exited(auctioneer);
+    EXPECT_EQ(auctions.bytes(), 0u);
+    EXPECT_TRUE(auctions.open(auctioneer, spec(1, 4), 0).is_ok());
+}
