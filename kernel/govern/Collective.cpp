@@ -504,6 +504,24 @@ Result<void> release_lease(object::Agent& agent, LeaseId lease)
 
 namespace {
 
+// Award auctions post no events and apply no effects: a call that succeeds leaves nothing for
+// after_service_call to do, and waking the govern thread for each of a swarm's thousands of
+// bids would cost a context switch apiece. A refusal may have (a policy denial lowers the
+// agent's standing, which can quarantine it), and so may a new deadline (the govern thread
+// must look at it): those take the full path.
+template<typename Body>
+auto quietly_locked(Body body, bool changes_deadlines = false)
+{
+    auto& all = services();
+    auto result = [&] {
+        InterruptSafeGuard guard(s_lock);
+        return body(all, now_ns());
+    }();
+    if (result.is_error() || changes_deadlines)
+        after_service_call(all);
+    return result;
+}
+
 // An award auction ranks the auctioneer's own task: it takes no credit and gives no effect, so
 // opening it and bidding in it need no credit account (nor a reputation record): only that the
 // agent is not cut off and that the policy lets it.
@@ -518,7 +536,7 @@ Result<uint64_t> open_award_auction(object::Agent& agent, const abi::AuctionRequ
     spec.reserve_price = request.reserve_price;
     spec.pricing = request.pricing == 0 ? Pricing::FirstPrice : Pricing::SecondPrice;
     spec.max_bids = request.max_bids;
-    return locked([&](Services& all, Nanoseconds now) -> Result<uint64_t> {
+    return quietly_locked([&](Services& all, Nanoseconds now) -> Result<uint64_t> {
         if (is_cut_off_locked(all, agent))
             return Error::AccessDenied;
         TRY(all.enforcer->check({ agent.id(), agent.name() }, { PolicyVerb::Propose, award_item }, now));
@@ -528,6 +546,16 @@ Result<uint64_t> open_award_auction(object::Agent& agent, const abi::AuctionRequ
             spec.closes_at = now + request.closes_in_ns;
         }
         return TRY(all.awards.open(agent.id(), spec, now));
+    }, request.closes_in_ns != 0);
+}
+
+Result<void> award_bid(object::Agent& agent, AuctionId id, uint64_t amount)
+{
+    return quietly_locked([&](Services& all, Nanoseconds now) -> Result<void> {
+        if (is_cut_off_locked(all, agent))
+            return Error::AccessDenied;
+        TRY(all.enforcer->check({ agent.id(), agent.name() }, { PolicyVerb::Bid, award_item }, now));
+        return all.awards.bid(agent.id(), id, amount);
     });
 }
 
@@ -570,13 +598,9 @@ Result<uint64_t> open_auction(object::Agent& agent, const abi::AuctionRequest& r
 
 Result<void> bid(object::Agent& agent, AuctionId id, uint64_t amount)
 {
+    if (AwardAuctions::is_award_id(id))
+        return award_bid(agent, id, amount);
     return locked([&](Services& all, Nanoseconds now) -> Result<void> {
-        if (AwardAuctions::is_award_id(id)) {
-            if (is_cut_off_locked(all, agent))
-                return Error::AccessDenied;
-            TRY(all.enforcer->check({ agent.id(), agent.name() }, { PolicyVerb::Bid, award_item }, now));
-            return all.awards.bid(agent.id(), id, amount);
-        }
         const AuctionSlot* slot = all.ledger->find_auction(id);
         if (slot == nullptr)
             return Error::NotFound;
@@ -590,7 +614,7 @@ Result<void> bid(object::Agent& agent, AuctionId id, uint64_t amount)
 // are NotFound here.
 Result<size_t> settle_auction(object::Agent& agent, AuctionId id)
 {
-    return locked([&](Services& all, Nanoseconds now) { return all.awards.settle(agent.id(), id, now); });
+    return quietly_locked([&](Services& all, Nanoseconds now) { return all.awards.settle(agent.id(), id, now); });
 }
 
 Result<size_t> auction_awards(object::Agent& agent, AuctionId id, Span<abi::AuctionAward> out)
