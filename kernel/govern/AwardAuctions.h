@@ -6,6 +6,7 @@
 #include <kernel/collective/TokenBucket.h>
 #include <kernel/govern/HeapArray.h>
 #include <kernel/lib/Optional.h>
+#include <kernel/syscall/Abi.h>
 
 // Award auctions (docs/collective.md, "Award auctions"): an agent, the auctioneer, lets others
 // bid for k units of a task it owns and carries out the result itself. The kernel only ranks
@@ -31,9 +32,9 @@ using collective::Nanoseconds;
 using collective::SealedBid;
 
 struct AwardLimits {
-    size_t max_bids { 16384 };                // per auction
-    size_t open_per_auctioneer { 128 };
-    size_t settled_per_auctioneer { 128 };    // kept for AuctionAwards; the oldest is forgotten
+    size_t max_bids { abi::auction_max_bids }; // per auction
+    size_t open_per_auctioneer { abi::award_auctions_open_per_agent };
+    size_t settled_per_auctioneer { abi::award_auctions_kept_per_agent }; // for AuctionAwards; the oldest is forgotten
     size_t max_auctions { 8192 };             // kernel-wide, open and settled (<= 65536)
     size_t first_bids { 64 };                 // an auction's first bid storage
     // The clearing records' budget, kernel-wide: a burst, then so many a second. Agents choose
