@@ -208,7 +208,7 @@ Result<size_t> AwardAuctions::settle(AgentId caller, AuctionId id, Nanoseconds n
     return close(*slot, now);
 }
 
-Result<size_t> AwardAuctions::awards(AgentId caller, AuctionId id, Span<Award> out) const
+Result<Span<const Award>> AwardAuctions::winners(AgentId caller, AuctionId id) const
 {
     const Slot* slot = find(id);
     if (!slot)
@@ -217,11 +217,17 @@ Result<size_t> AwardAuctions::awards(AgentId caller, AuctionId id, Span<Award> o
         return Error::AccessDenied;
     if (!slot->settled)
         return Error::WouldBlock;
-    if (out.size() < slot->winner_count)
+    return Span<const Award>(slot->winners.span().data(), slot->winner_count);
+}
+
+Result<size_t> AwardAuctions::awards(AgentId caller, AuctionId id, Span<Award> out) const
+{
+    Span<const Award> kept = TRY(winners(caller, id));
+    if (out.size() < kept.size())
         return Error::BufferTooSmall;
-    for (size_t i = 0; i < slot->winner_count; ++i)
-        out[i] = slot->winners.span()[i];
-    return slot->winner_count;
+    for (size_t i = 0; i < kept.size(); ++i)
+        out[i] = kept[i];
+    return kept.size();
 }
 
 void AwardAuctions::advance(Nanoseconds now)

@@ -80,6 +80,8 @@ public:
     // The winners of a settled auction, best first. NotFound, AccessDenied, WouldBlock (still
     // open), BufferTooSmall (`out` is smaller than the winners; nothing written).
     Result<size_t> awards(AgentId caller, AuctionId id, Span<Award> out) const;
+    // The same winners in place (valid until the next change). NotFound, AccessDenied, WouldBlock.
+    Result<Span<const Award>> winners(AgentId caller, AuctionId id) const;
 
     // Settles the auctions whose deadline has come.
     void advance(Nanoseconds now);

@@ -621,8 +621,12 @@ Result<size_t> auction_awards(object::Agent& agent, AuctionId id, Span<abi::Auct
 {
     auto& all = services();
     InterruptSafeGuard guard(s_lock);
-    static_assert(sizeof(Award) == sizeof(abi::AuctionAward) && __builtin_offsetof(Award, price) == __builtin_offsetof(abi::AuctionAward, price));
-    return all.awards.awards(agent.id(), id, Span<Award>(reinterpret_cast<Award*>(out.data()), out.size()));
+    Span<const Award> winners = TRY(all.awards.winners(agent.id(), id));
+    if (out.size() < winners.size())
+        return Error::BufferTooSmall;
+    for (size_t i = 0; i < winners.size(); ++i)
+        out[i] = { winners[i].bidder, winners[i].price };
+    return winners.size();
 }
 
 Result<bool> exclude_bidder(object::Agent& agent, AuctionId id, AgentId bidder)
