@@ -539,6 +539,100 @@ void proposals(gehri::Agent& self)
     call(Syscall::HandleClose, static_cast<uint64_t>(read_only));
 }
 
+int64_t open_award(gehri::abi::AuctionRequest request, gehri::HandleValue self)
+{
+    return call(Syscall::AuctionOpen, self, reinterpret_cast<uint64_t>(&request));
+}
+
+gehri::abi::AuctionRequest award_request(uint64_t units, uint32_t max_bids)
+{
+    gehri::abi::AuctionRequest request;
+    request.effect = static_cast<uint32_t>(gehri::abi::AuctionEffect::Award);
+    request.units = units;
+    request.max_bids = max_bids;
+    return request;
+}
+
+// Award auctions: the request's fields, the auctioneer's three calls on bad ids, pointers and
+// rights, the order of open, bid, exclude, settle and read, and the per-agent limits.
+void award_auctions(gehri::Agent& self)
+{
+    using gehri::abi::AuctionAward;
+    gehri::HandleValue agent = self.handle().value();
+    expect_error("award open, kernel pointer", call(Syscall::AuctionOpen, agent, kernel_address), Error::BadAddress);
+    expect_error("award open, no max_bids", open_award(award_request(1, 0), agent), Error::InvalidArgument);
+    expect_error("award open, max_bids too big", open_award(award_request(1, gehri::abi::auction_max_bids + 1), agent), Error::OutOfRange);
+    expect_error("award open, 0 units", open_award(award_request(0, 4), agent), Error::InvalidArgument);
+    auto priced = award_request(1, 4);
+    priced.value = 1;
+    expect_error("award open, a value", open_award(priced, agent), Error::InvalidArgument);
+    auto reserved = award_request(1, 4);
+    reserved.reserved = 1;
+    expect_error("award open, reserved field", open_award(reserved, agent), Error::InvalidArgument);
+    auto sized = award_request(1, 4);
+    sized.effect = static_cast<uint32_t>(gehri::abi::AuctionEffect::SchedulingWeight);
+    sized.value = 100;
+    sized.term_ns = 1'000'000;
+    sized.closes_in_ns = 1'000'000;
+    expect_error("weight auction with max_bids", open_award(sized, agent), Error::InvalidArgument);
+
+    int64_t auction = open_award(award_request(1, 2), agent);
+    expect_true("award open", auction > 0);
+    uint64_t id = static_cast<uint64_t>(auction);
+    AuctionAward winners[2];
+    uint64_t out = reinterpret_cast<uint64_t>(winners);
+    const uint64_t bad_ids[] = { 0, 12345, id ^ (1ull << 20), id + 1 };
+    for (uint64_t bad : bad_ids) {
+        expect_error("settle bad auction", call(Syscall::AuctionSettle, agent, bad), Error::NotFound);
+        expect_error("awards bad auction", call(Syscall::AuctionAwards, agent, bad, out, 2), Error::NotFound);
+        expect_error("exclude bad auction", call(Syscall::AuctionExclude, agent, bad, self.id()), Error::NotFound);
+    }
+    expect_error("settle bad handle", call(Syscall::AuctionSettle, agent + 1, id), Error::BadHandle);
+    int64_t wait_only = call(Syscall::HandleDuplicate, agent, static_cast<uint64_t>(Rights::Wait));
+    int64_t read_only = call(Syscall::HandleDuplicate, agent, static_cast<uint64_t>(Rights::Read));
+    expect_error("settle without Govern", call(Syscall::AuctionSettle, read_only, id), Error::AccessDenied);
+    expect_error("exclude without Govern", call(Syscall::AuctionExclude, read_only, id, self.id()), Error::AccessDenied);
+    expect_error("awards without Read or Govern", call(Syscall::AuctionAwards, wait_only, id, out, 2), Error::AccessDenied);
+    expect_error("awards while open", call(Syscall::AuctionAwards, agent, id, out, 2), Error::WouldBlock);
+
+    expect_error("award bid 0", call(Syscall::AuctionBid, agent, id, 0), Error::InvalidArgument);
+    expect("award bid", call(Syscall::AuctionBid, agent, id, 7), 0);
+    expect_error("award bid twice", call(Syscall::AuctionBid, agent, id, 8), Error::AlreadyExists);
+    expect("exclude the bidder", call(Syscall::AuctionExclude, agent, id, self.id()), 1);
+    expect("exclude someone without a bid", call(Syscall::AuctionExclude, agent, id, self.id()), 0);
+    expect("award bid again", call(Syscall::AuctionBid, agent, id, 9), 0);
+    expect("settle", call(Syscall::AuctionSettle, agent, id), 1);
+    expect_error("settle twice", call(Syscall::AuctionSettle, agent, id), Error::TimedOut);
+    expect_error("bid after settle", call(Syscall::AuctionBid, agent, id, 10), Error::TimedOut);
+    expect_error("exclude after settle", call(Syscall::AuctionExclude, agent, id, self.id()), Error::TimedOut);
+    expect_error("awards into a kernel address", call(Syscall::AuctionAwards, agent, id, kernel_address, 2), Error::BadAddress);
+    expect_error("awards across the end of user space", call(Syscall::AuctionAwards, agent, id, last_user_bytes, 2), Error::BadAddress);
+    expect_error("awards into unmapped memory", call(Syscall::AuctionAwards, agent, id, unmapped, 2), Error::BadAddress);
+    expect_error("awards with no room", call(Syscall::AuctionAwards, agent, id, out, 0), Error::BufferTooSmall);
+    expect("awards through a read-only handle", call(Syscall::AuctionAwards, read_only, id, out, 2), 1);
+    expect_true("the winner is the bidder at its bid's score", winners[0].agent == self.id() && winners[0].price == 0);
+    expect("close the read-only handle", call(Syscall::HandleClose, read_only), 0);
+    expect("close the wait-only handle", call(Syscall::HandleClose, wait_only), 0);
+
+    // At most 128 open at once; settling one makes room. (The rest are left open: the agent's
+    // exit frees them, and unsettled they add no records to the kernel's audit log.)
+    static uint64_t opened[gehri::abi::award_auctions_open_per_agent];
+    size_t count = 0;
+    int64_t result = 0;
+    while (count <= gehri::abi::award_auctions_open_per_agent) {
+        result = open_award(award_request(1, 1), agent);
+        if (result < 0)
+            break;
+        opened[count++] = static_cast<uint64_t>(result);
+    }
+    expect_error("open award auctions past the limit", result, Error::QuotaExceeded);
+    expect("as many as the limit", static_cast<int64_t>(count), gehri::abi::award_auctions_open_per_agent);
+    expect("settle one (no bids, no winners)", call(Syscall::AuctionSettle, agent, opened[0]), 0);
+    expect("its awards: none", call(Syscall::AuctionAwards, agent, opened[0], out, 2), 0);
+    expect_true("room for one more", open_award(award_request(1, 1), agent) > 0);
+    expect("the first auction is still kept", call(Syscall::AuctionAwards, agent, id, out, 2), 1);
+}
+
 int main(gehri::Agent& self)
 {
     numbers();
@@ -552,6 +646,7 @@ int main(gehri::Agent& self)
     memory_and_threads(self);
     channel_call(self);
     proposals(self);
+    award_auctions(self);
     gehri::println("bad-syscalls: {} passed, {} failed", s_passed, s_failed);
     return s_failed;
 }

@@ -7,6 +7,7 @@
 // Quarantined, the kernel cuts it off: its window no longer comes and it acts blind. Crashes
 // are real: on the chaos monkey's word it faults, the kernel ends it alone, and the
 // coordinator restarts it.
+#include <user/libgehri/Collective.h>
 #include <user/libgehri/Gehri.h>
 #include <user/libgehri/Collective.h>
 #include <user/libgehri/Topic.h>
@@ -48,6 +49,31 @@ Result<void> publish_report(const Publisher& reports, size_t bytes)
 {
     TRY(reports.publish(&s_report_sample, bytes, abi::wait_forever));
     return {};
+}
+
+// Bids in the kernel's award auctions the offer names, with this agent's own identity (the
+// kernel stamps it): the reply then lists the bids the kernel took. Bids on sectors without an
+// auction stay in the reply as they are (the coordinator holds that auction itself).
+void bid_in_kernel(Agent& self, const OfferRequest& request, const DroneMind& mind, OfferReply& reply)
+{
+    uint32_t kept = 0;
+    for (uint32_t b = 0; b < reply.bid_count; ++b) {
+        const SectorBid& bid = reply.bids[b];
+        uint64_t auction = 0;
+        for (uint32_t s = 0; s < request.sector_count && auction == 0; ++s) {
+            if (request.sectors[s].sector == bid.sector)
+                auction = request.sectors[s].auction;
+        }
+        uint64_t max_cost = mind.settings().max_cost;
+        if (auction != 0) {
+            if (bid.cost == 0 || bid.cost > max_cost || bid.drone >= max_ranked_drones)
+                continue;
+            if (system::auction_bid(self.handle().value(), auction, sector_bid_amount(bid.cost, max_cost, bid.drone)).is_error())
+                continue; // refused (a quarantined agent, say): not a bid
+        }
+        reply.bids[kept++] = bid;
+    }
+    reply.bid_count = kept;
 }
 
 // The village vote is a kernel proposal: the drone casts its own ballot (the kernel stamps who
@@ -172,6 +198,7 @@ int main(Agent& self)
             auto reply = mind.offer(*request);
             if (reply.is_error())
                 return 5;
+            bid_in_kernel(self, *request, mind, reply.value());
             if (request->candidate_count > 0)
                 vote(self, request->ballot, reply.value().choice);
             written = link.write(&reply.value(), sizeof(OfferReply));

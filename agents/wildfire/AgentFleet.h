@@ -63,6 +63,8 @@ public:
     void stop_all();
     uint64_t spawned() const { return m_spawned; }
     uint64_t agent_id(uint32_t drone) const { return drone < m_links.size() ? m_links[drone].agent_id : 0; }
+    // Its mind is running (started, not stopped).
+    bool is_up(uint32_t drone) const { return drone < m_links.size() && m_links[drone].channel.handle(); }
     // Notes the guest clock at every post and collect into `times` (for the trace); null: off,
     // so untraced runs make no clock calls.
     void time_rounds(RoundTimes* times) { m_times = times; }

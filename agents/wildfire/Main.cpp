@@ -5,6 +5,7 @@
 // actions. It reads etc/wildfire.conf from the boot image.
 #include "AgentFleet.h"
 #include "Decisions.h"
+#include "KernelMarket.h"
 #include "LiveView.h"
 #include "SharedFireMap.h"
 #include "Tracer.h"
@@ -115,7 +116,10 @@ int main(Agent& self)
     auto arena = map_array<uint8_t>(bytes);
     auto links = map_array<AgentFleet::Link>(scenario_config.drones);
     auto reported = map_array<uint8_t>(scenario_config.drones);
-    if (arena.is_error() || links.is_error() || reported.is_error()) {
+    auto by_agent = map_array<KernelMarket::DroneAgent>(scenario_config.drones);
+    auto taken = map_array<uint8_t>(scenario_config.drones);
+    auto winners = map_array<abi::AuctionAward>(scenario_config.max_units_per_sector);
+    if (arena.is_error() || links.is_error() || reported.is_error() || by_agent.is_error() || taken.is_error() || winners.is_error()) {
         println("wildfire: no memory for {} drones ({} KiB of world)", scenario_config.drones, bytes / 1024);
         return 1;
     }
@@ -129,6 +133,8 @@ int main(Agent& self)
         return 1;
     }
     AgentFleet fleet(self.handle(), links.value(), reports.value(), settings);
+    // The sector auctions are the kernel's: the drones bid in them themselves.
+    KernelMarket market(self.handle(), fleet, by_agent.value(), taken.value(), winners.value());
     // The village vote through the kernel: a proposal per round, each drone agent voting on it.
     auto vote_ids = map_array<uint64_t>(scenario_config.drones);
     auto vote_weights = map_array<uint64_t>(scenario_config.drones);
@@ -137,7 +143,7 @@ int main(Agent& self)
     else
         println("wildfire: no memory for the kernel vote's electorate: the coordinator counts the votes itself");
     uint64_t started_ns = system::clock_now_ns();
-    auto created = Scenario::create(scenario_config, arena.value(), fleet);
+    auto created = Scenario::create(scenario_config, arena.value(), fleet, &market);
     if (created.is_error()) {
         println("wildfire: cannot start the swarm after {} drone agents: {}", fleet.spawned(), error_name(created.error()));
         fleet.stop_all();
@@ -218,6 +224,7 @@ int main(Agent& self)
         tracer.value().decision("run end", end);
         println("wildfire: trace done ({} events too long were left out)", tracer.value().dropped());
     }
+    println("wildfire: {} sector auctions held by the kernel ({} faulty winners)", market.auctions(), market.faults());
     println("wildfire: {} drone agents started in all ({} restarts after crashes); {} decisions in the audit log; done", fleet.spawned(),
         report.restarts, decisions.records());
     if (view.has_value()) {

@@ -34,6 +34,31 @@ Result<void> SealedBidAuction::submit(AgentId bidder, uint64_t amount, uint64_t 
     return {};
 }
 
+Result<bool> SealedBidAuction::withdraw(AgentId bidder)
+{
+    if (m_closed)
+        return Error::TimedOut;
+    Span<SealedBid> bids = m_storage.first(m_bid_count);
+    size_t index = lower_bound(bids, bidder, [](const SealedBid& bid, AgentId id) { return bid.bidder < id; });
+    if (index == m_bid_count || bids[index].bidder != bidder)
+        return false;
+    memmove(&m_storage[index], &m_storage[index + 1], (m_bid_count - index - 1) * sizeof(SealedBid));
+    --m_bid_count;
+    return true;
+}
+
+Result<void> SealedBidAuction::move_to(Span<SealedBid> storage)
+{
+    if (m_closed)
+        return Error::TimedOut;
+    if (storage.size() < m_bid_count)
+        return Error::OutOfRange;
+    if (m_bid_count > 0)
+        memmove(storage.data(), m_storage.data(), m_bid_count * sizeof(SealedBid));
+    m_storage = storage;
+    return {};
+}
+
 bool SealedBidAuction::ranks_before(const SealedBid& a, const SealedBid& b) const
 {
     if (a.amount != b.amount)

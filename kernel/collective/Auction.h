@@ -63,6 +63,14 @@ public:
     // small; TimedOut if already closed.
     Result<size_t> close(Span<Award> awards);
 
+    // Takes back the bidder's sealed bid before closing (an auctioneer selling several lots in
+    // order lets each bidder win at most one). Returns whether it had bid; TimedOut if closed.
+    Result<bool> withdraw(AgentId bidder);
+    // Moves the bids into `storage` (at least as many as there are; a bigger one makes room for
+    // more). OutOfRange if they do not fit, TimedOut if closed; on error nothing changes.
+    Result<void> move_to(Span<SealedBid> storage);
+    size_t bid_capacity() const { return m_storage.size(); }
+
     size_t bid_count() const { return m_bid_count; }
     bool is_closed() const { return m_closed; }
     const AuctionConfig& config() const { return m_config; }

@@ -40,6 +40,8 @@ static_assert(abi::proposal_notified_electorate + 1 <= KernelOutbox::capacity - 
 // Each board slot's share of the static pool; larger electorates get heap storage.
 constexpr size_t pooled_electors = 16;
 constexpr size_t bids_per_auction = 16;
+// What the policy sees award auctions as (`deny bid task:award`, say).
+constexpr StringView award_item = "task:award";
 
 struct Storage {
     PolicyRule rules[16];
@@ -306,6 +308,7 @@ void collective_advance(uint64_t now)
             InterruptSafeGuard guard(s_lock);
             done = all.board->advance(now, notice_budget);
             all.ledger->advance(now);
+            all.awards.advance(now);
             all.leases->advance(now);
         }
         all.outbox.perform_pending();
@@ -322,7 +325,9 @@ uint64_t collective_next_deadline()
     uint64_t next = all.board->next_deadline();
     uint64_t ledger = all.ledger->next_deadline();
     uint64_t leases = all.leases->next_deadline();
+    uint64_t awards = all.awards.next_deadline();
     next = ledger < next ? ledger : next;
+    next = awards < next ? awards : next;
     return leases < next ? leases : next;
 }
 
@@ -334,6 +339,7 @@ void collective_agent_exited(AgentId agent)
         all.leases->agent_exited(agent, now);
         (void)all.ledger->close_account(agent); // NotFound: it never took part
         (void)all.reputation->depart(agent); // forgotten when its slot is needed
+        all.awards.auctioneer_exited(agent);
         return 0;
     });
     events().forget(agent);
@@ -604,6 +610,65 @@ Result<void> release_lease(object::Agent& agent, LeaseId lease)
     return locked([&](Services& all, Nanoseconds now) { return all.leases->release(agent.id(), lease, now); });
 }
 
+namespace {
+
+// Award auctions post no events and apply no effects: a call that succeeds leaves nothing for
+// after_service_call to do, and waking the govern thread for each of a swarm's thousands of
+// bids would cost a context switch apiece. A refusal may have (a policy denial lowers the
+// agent's standing, which can quarantine it), and so may a new deadline (the govern thread
+// must look at it): those take the full path.
+template<typename Body>
+auto quietly_locked(Body body, bool changes_deadlines = false)
+{
+    auto& all = services();
+    auto result = [&] {
+        InterruptSafeGuard guard(s_lock);
+        return body(all, now_ns());
+    }();
+    if (result.is_error() || changes_deadlines)
+        after_service_call(all);
+    return result;
+}
+
+// An award auction ranks the auctioneer's own task: it takes no credit and gives no effect, so
+// opening it and bidding in it need no credit account (nor a reputation record): only that the
+// agent is not cut off and that the policy lets it.
+Result<uint64_t> open_award_auction(object::Agent& agent, const abi::AuctionRequest& request)
+{
+    if (request.value != 0 || request.term_ns != 0 || request.reserved != 0 || request.max_bids == 0)
+        return Error::InvalidArgument;
+    if (request.pricing > static_cast<uint32_t>(abi::AuctionPricing::SecondPrice))
+        return Error::InvalidArgument;
+    AwardSpec spec;
+    spec.units = request.units;
+    spec.reserve_price = request.reserve_price;
+    spec.pricing = request.pricing == 0 ? Pricing::FirstPrice : Pricing::SecondPrice;
+    spec.max_bids = request.max_bids;
+    return quietly_locked([&](Services& all, Nanoseconds now) -> Result<uint64_t> {
+        if (is_cut_off_locked(all, agent))
+            return Error::AccessDenied;
+        TRY(all.enforcer->check({ agent.id(), agent.name() }, { PolicyVerb::Propose, award_item }, now));
+        if (request.closes_in_ns != 0) {
+            if (request.closes_in_ns > UINT64_MAX - now)
+                return Error::InvalidArgument;
+            spec.closes_at = now + request.closes_in_ns;
+        }
+        return TRY(all.awards.open(agent.id(), spec, now));
+    }, request.closes_in_ns != 0);
+}
+
+Result<void> award_bid(object::Agent& agent, AuctionId id, uint64_t amount)
+{
+    return quietly_locked([&](Services& all, Nanoseconds now) -> Result<void> {
+        if (is_cut_off_locked(all, agent))
+            return Error::AccessDenied;
+        TRY(all.enforcer->check({ agent.id(), agent.name() }, { PolicyVerb::Bid, award_item }, now));
+        return all.awards.bid(agent.id(), id, amount);
+    });
+}
+
+} // namespace
+
 Result<uint64_t> open_auction(object::Agent& agent, const abi::AuctionRequest& request)
 {
     AuctionSpec spec;
@@ -618,10 +683,12 @@ Result<uint64_t> open_auction(object::Agent& agent, const abi::AuctionRequest& r
         spec.effect = EffectKind::MemoryQuota;
         spec.item = "memory:quota";
         break;
+    case abi::AuctionEffect::Award:
+        return open_award_auction(agent, request);
     default:
         return Error::InvalidArgument;
     }
-    if (request.pricing > static_cast<uint32_t>(abi::AuctionPricing::SecondPrice))
+    if (request.pricing > static_cast<uint32_t>(abi::AuctionPricing::SecondPrice) || request.max_bids != 0 || request.reserved != 0)
         return Error::InvalidArgument;
     spec.auction.pricing = request.pricing == 0 ? Pricing::FirstPrice : Pricing::SecondPrice;
     spec.auction.units = request.units;
@@ -639,6 +706,8 @@ Result<uint64_t> open_auction(object::Agent& agent, const abi::AuctionRequest& r
 
 Result<void> bid(object::Agent& agent, AuctionId id, uint64_t amount)
 {
+    if (AwardAuctions::is_award_id(id))
+        return award_bid(agent, id, amount);
     return locked([&](Services& all, Nanoseconds now) -> Result<void> {
         const AuctionSlot* slot = all.ledger->find_auction(id);
         if (slot == nullptr)
@@ -646,6 +715,32 @@ Result<void> bid(object::Agent& agent, AuctionId id, uint64_t amount)
         TRY(admit_locked(all, agent, PolicyVerb::Bid, StringView(slot->item, slot->item_length), now));
         return all.ledger->bid(agent.id(), id, amount, now);
     });
+}
+
+// The auctioneer's own calls on its award auctions: allowed while it is cut off too (closing
+// and reading what was decided change nobody's standing). Ids of the credit ledger's auctions
+// are NotFound here.
+Result<size_t> settle_auction(object::Agent& agent, AuctionId id)
+{
+    return quietly_locked([&](Services& all, Nanoseconds now) { return all.awards.settle(agent.id(), id, now); });
+}
+
+Result<size_t> auction_awards(object::Agent& agent, AuctionId id, Span<abi::AuctionAward> out)
+{
+    auto& all = services();
+    InterruptSafeGuard guard(s_lock);
+    Span<const Award> winners = TRY(all.awards.winners(agent.id(), id));
+    if (out.size() < winners.size())
+        return Error::BufferTooSmall;
+    for (size_t i = 0; i < winners.size(); ++i)
+        out[i] = { winners[i].bidder, winners[i].price };
+    return winners.size();
+}
+
+Result<bool> exclude_bidder(object::Agent& agent, AuctionId id, AgentId bidder)
+{
+    InterruptSafeGuard guard(s_lock);
+    return services().awards.exclude(agent.id(), id, bidder);
 }
 
 Result<void> report_feedback(object::Agent& agent, AgentId ratee, uint32_t satisfied, uint32_t unsatisfied)
@@ -719,7 +814,8 @@ CollectiveStatistics collective_statistics()
     auto& all = services();
     InterruptSafeGuard guard(s_lock);
     return { all.reputation->agent_count() - all.reputation->departed_count(), all.reputation->departed_count(), all.reputation->capacity(), all.ledger->open_accounts(),
-        all.reputation->feedback_edges(), all.reputation->feedback_slots(), all.agents.bytes(), events().queue_count() };
+        all.reputation->feedback_edges(), all.reputation->feedback_slots(), all.agents.bytes(), events().queue_count(),
+        all.awards.open_count(), all.awards.settled_count(), all.awards.bytes() };
 }
 
 bool collective_is_quarantined(AgentId agent)

@@ -62,6 +62,11 @@ Result<void> renew_lease(object::Agent&, collective::LeaseId, uint64_t term_ns);
 Result<void> release_lease(object::Agent&, collective::LeaseId);
 Result<uint64_t> open_auction(object::Agent&, const abi::AuctionRequest&);
 Result<void> bid(object::Agent&, collective::AuctionId, uint64_t amount);
+// Award auctions (AwardAuctions.h), by their auctioneer.
+Result<size_t> settle_auction(object::Agent&, collective::AuctionId);
+// The winners into `out`, best first; BufferTooSmall if they do not fit.
+Result<size_t> auction_awards(object::Agent&, collective::AuctionId, Span<abi::AuctionAward> out);
+Result<bool> exclude_bidder(object::Agent&, collective::AuctionId, collective::AgentId bidder);
 Result<void> report_feedback(object::Agent&, collective::AgentId ratee, uint32_t satisfied, uint32_t unsatisfied);
 // `supervisor` (holding Rights::Quarantine on `target`: its parent) quarantines `target`, or
 // (on false) lifts the quarantine it imposed: Reputation::impose / lift_imposed, so the target
@@ -97,6 +102,9 @@ struct CollectiveStatistics {
     size_t feedback_slots;
     size_t bytes;           // heap held by the per-agent tables
     size_t event_queues;
+    size_t award_auctions_open;
+    size_t award_auctions_settled;
+    size_t award_bytes;     // heap held by award auctions (their table, bids and winners)
 };
 CollectiveStatistics collective_statistics();
 

@@ -6,6 +6,7 @@
 #include <kernel/collective/ProposalBoard.h>
 #include <kernel/collective/QuarantineAppeals.h>
 #include <kernel/collective/Reputation.h>
+#include <kernel/govern/AwardAuctions.h>
 #include <kernel/lib/HeapArray.h>
 #include <kernel/govern/KernelOutbox.h>
 #include <kernel/lib/Optional.h>
@@ -88,6 +89,7 @@ struct Services {
         , recorder(outbox)
         , policy(policy_)
         , trail(trail)
+        , awards(trail)
     {
     }
     KernelOutbox& outbox;
@@ -101,6 +103,7 @@ struct Services {
     Optional<ProposalBoard> board;
     Optional<LeaseManager> leases;
     Optional<QuarantineAppeals> appeals;
+    AwardAuctions awards;
     GroupElectorate group_electorates[proposal_slots];
 };
 

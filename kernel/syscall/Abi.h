@@ -179,10 +179,12 @@ enum class Syscall : uint64_t {
     LeaseAcquire = 67,
     LeaseRenew = 68, // (self: Lease, lease, term_ns) -> 0; Busy if others wait
     LeaseRelease = 69, // (self: Lease, lease) -> 0
-    // (self: Govern, const AuctionRequest*) -> auction id: sells scheduling weight or memory quota.
+    // (self: Govern, const AuctionRequest*) -> auction id: sells scheduling weight or memory
+    // quota, or (AuctionEffect::Award) ranks bids for a task the caller owns.
     AuctionOpen = 70,
     // (self: Bid, auction, amount) -> 0; the credit is taken at once. QuotaExceeded beyond the
-    // agent's credit, AlreadyExists for a second bid.
+    // agent's credit, AlreadyExists for a second bid. An award auction takes no credit
+    // (QuotaExceeded once its max_bids bids are in).
     AuctionBid = 71,
     // (self: Rate, agent id, satisfied, unsatisfied) -> 0
     ReputationReport = 72,
@@ -194,7 +196,19 @@ enum class Syscall : uint64_t {
     // as a SwarmDecision record, stamped with the caller's id. QuotaExceeded past the kernel-wide
     // rate for agents' records (so no agent can crowd the kernel's own records out).
     AuditRecord = 74,
-    // 75..77 unassigned: NotSupported.
+    // Award auctions, by their auctioneer only (AccessDenied for anyone else; NotFound for an
+    // unknown or forgotten auction, or one of another kind):
+    // (self: Govern, auction) -> the number of winners: closes it now, before any deadline.
+    // TimedOut if already settled.
+    AuctionSettle = 75,
+    // (self: Read or Govern, auction, AuctionAward* out, capacity) -> how many winners, written
+    // best-ranked first. WouldBlock while open; BufferTooSmall (nothing written) if capacity is
+    // less than the winners.
+    AuctionAwards = 76,
+    // (self: Govern, auction, agent id) -> 1 if the agent's bid was withdrawn, 0 if it had none:
+    // the auctioneer takes a bid back before settling (lots sold in order, one per bidder).
+    // TimedOut if already settled.
+    AuctionExclude = 77,
     // (self: Govern, proposal) -> 0: the proposer ends the vote now; the proposal settles with
     // the ballots in (as at its deadline). AccessDenied for anyone but the proposer, NotFound
     // for an unknown id, TimedOut when its vote is already over.
@@ -419,19 +433,40 @@ static_assert(sizeof(ProposalCounts) == 96);
 
 enum class LeaseFlags : uint64_t { None = 0, Shared = 1u << 0, All = 1 };
 
-enum class AuctionEffect : uint32_t { SchedulingWeight = 0, MemoryQuota = 1 };
+// Award: the auction only decides who wins `units` units of a task the auctioneer owns (it
+// carries out the result). Amounts are scores, not money: no credit is checked or taken, no
+// effect applied, no event posted; ties go to the lower agent id. value and term_ns must be 0.
+enum class AuctionEffect : uint32_t { SchedulingWeight = 0, MemoryQuota = 1, Award = 2 };
 enum class AuctionPricing : uint32_t { FirstPrice = 0, SecondPrice = 1 };
+
+// An award auction's most bids (its max_bids), and how many award auctions one agent may have
+// open at once (more: QuotaExceeded) and settled for AuctionAwards (the oldest is forgotten).
+constexpr uint32_t auction_max_bids = 16384;
+constexpr uint32_t award_auctions_open_per_agent = 128;
+constexpr uint32_t award_auctions_kept_per_agent = 128;
 
 struct AuctionRequest {
     uint32_t effect { 0 }; // AuctionEffect
     uint32_t pricing { 1 }; // AuctionPricing
     uint64_t value { 0 }; // the weight, or the extra bytes of quota, each winner gets
     uint64_t term_ns { 0 }; // for how long
-    uint64_t units { 1 };
+    uint64_t units { 1 }; // award auctions: 1 .. auction_max_bids
     uint64_t reserve_price { 0 };
+    // Award auctions: 0 closes only by AuctionSettle; the others need a deadline.
     uint64_t closes_in_ns { 0 };
+    // Award auctions: the most bids it takes, 1 .. auction_max_bids (storage grows with the
+    // bids, 24 bytes each); must be 0 for the others (they have 16 bids each).
+    uint32_t max_bids { 0 };
+    uint32_t reserved { 0 }; // must be 0
 };
-static_assert(sizeof(AuctionRequest) == 48);
+static_assert(sizeof(AuctionRequest) == 56);
+
+// AuctionAwards' answer: one winner.
+struct AuctionAward {
+    uint64_t agent { 0 };
+    uint64_t price { 0 }; // as the auction's pricing says (a score, for an award auction)
+};
+static_assert(sizeof(AuctionAward) == 16);
 
 // AuditRecord's request. `what` names the decision ([a-z0-9_-], 1..32 bytes), `detail` says
 // more (any bytes, up to 64).

@@ -186,6 +186,42 @@ Result<uint64_t> sys_auction_bid(Caller& caller, HandleArgument self, uint64_t a
     return 0;
 }
 
+Result<uint64_t> sys_auction_settle(Caller& caller, HandleArgument self, uint64_t auction)
+{
+    TRY(check_self(caller, self, Rights::Govern));
+    return TRY(govern::settle_auction(caller.agent(), auction));
+}
+
+Result<uint64_t> sys_auction_awards(Caller& caller, HandleArgument self, uint64_t auction, UserPointer<abi::AuctionAward> out, Length capacity)
+{
+    if (check_self(caller, self, Rights::Read).is_error())
+        TRY(check_self(caller, self, Rights::Govern));
+    // No auction has more winners than bids: a larger buffer is only partly used.
+    size_t room = capacity.value < abi::auction_max_bids ? capacity.value : abi::auction_max_bids;
+    if (room > 0 && !is_user_range(out.address(), room * sizeof(abi::AuctionAward)))
+        return Error::BadAddress;
+    // Copied out after the service lock is dropped (a user page may fault): a small answer
+    // through the stack, a big one through the heap.
+    constexpr size_t on_stack = 32;
+    abi::AuctionAward small[on_stack];
+    HeapArray<abi::AuctionAward> large;
+    Span<abi::AuctionAward> winners(small, room < on_stack ? room : on_stack);
+    if (room > on_stack) {
+        large = TRY(HeapArray<abi::AuctionAward>::create(room));
+        winners = large.span();
+    }
+    size_t count = TRY(govern::auction_awards(caller.agent(), auction, winners));
+    if (count > 0)
+        TRY(copy_to_user(UserPointer<void>(out.address()), winners.data(), count * sizeof(abi::AuctionAward)));
+    return count;
+}
+
+Result<uint64_t> sys_auction_exclude(Caller& caller, HandleArgument self, uint64_t auction, uint64_t agent)
+{
+    TRY(check_self(caller, self, Rights::Govern));
+    return TRY(govern::exclude_bidder(caller.agent(), auction, agent)) ? 1 : 0;
+}
+
 Result<uint64_t> sys_reputation_report(Caller& caller, HandleArgument self, uint64_t ratee, uint64_t satisfied, uint64_t unsatisfied)
 {
     TRY(check_self(caller, self, Rights::Rate));

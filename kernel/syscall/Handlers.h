@@ -91,6 +91,9 @@ Result<uint64_t> sys_lease_renew(Caller&, HandleArgument self, uint64_t lease, u
 Result<uint64_t> sys_lease_release(Caller&, HandleArgument self, uint64_t lease);
 Result<uint64_t> sys_auction_open(Caller&, HandleArgument self, UserPointer<const abi::AuctionRequest> request);
 Result<uint64_t> sys_auction_bid(Caller&, HandleArgument self, uint64_t auction, uint64_t amount);
+Result<uint64_t> sys_auction_settle(Caller&, HandleArgument self, uint64_t auction);
+Result<uint64_t> sys_auction_awards(Caller&, HandleArgument self, uint64_t auction, UserPointer<abi::AuctionAward> out, Length capacity);
+Result<uint64_t> sys_auction_exclude(Caller&, HandleArgument self, uint64_t auction, uint64_t agent);
 Result<uint64_t> sys_reputation_report(Caller&, HandleArgument self, uint64_t ratee, uint64_t satisfied, uint64_t unsatisfied);
 Result<uint64_t> sys_event_take(Caller&, HandleArgument self, UserPointer<abi::CollectiveEvent> out, uint64_t timeout_ns);
 Result<uint64_t> sys_audit_record(Caller&, HandleArgument self, UserPointer<const abi::AuditNote> note);

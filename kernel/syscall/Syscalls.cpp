@@ -218,6 +218,9 @@ constexpr SyscallDescriptor s_assigned[] = {
     { abi::Syscall::ReputationReport, "reputation_report", invoke<sys_reputation_report> },
     { abi::Syscall::EventTake, "event_take", invoke<sys_event_take> },
     { abi::Syscall::AuditRecord, "audit_record", invoke<sys_audit_record> },
+    { abi::Syscall::AuctionSettle, "auction_settle", invoke<sys_auction_settle> },
+    { abi::Syscall::AuctionAwards, "auction_awards", invoke<sys_auction_awards> },
+    { abi::Syscall::AuctionExclude, "auction_exclude", invoke<sys_auction_exclude> },
     { abi::Syscall::ProposalClose, "proposal_close", invoke<sys_proposal_close> },
     { abi::Syscall::AgentQuarantine, "agent_quarantine", invoke<sys_agent_quarantine> },
 };

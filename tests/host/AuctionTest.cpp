@@ -293,3 +293,45 @@ TEST(Auction, FirstPriceRewardsShading)
     ASSERT_TRUE(deviation.found);
     EXPECT_LT(deviation.bid, deviation.value);
 }
+
+TEST(Auction, WithdrawTakesBackOneBidBeforeClosing)
+{
+    Harness h(vickrey(2, 0, TieBreak::LowerAgentId), 8);
+    ASSERT_TRUE(h.bid(5, 50).is_ok());
+    ASSERT_TRUE(h.bid(2, 40).is_ok());
+    ASSERT_TRUE(h.bid(9, 30).is_ok());
+    EXPECT_TRUE(h.auction.withdraw(5).value());
+    EXPECT_FALSE(h.auction.withdraw(5).value());
+    EXPECT_FALSE(h.auction.withdraw(77).value());
+    EXPECT_EQ(h.auction.bid_count(), 2u);
+    // Withdrawn, it may bid again (the auctioneer decides whether it lets it).
+    ASSERT_TRUE(h.bid(5, 10).is_ok());
+    auto awards = h.close();
+    ASSERT_EQ(awards.size(), 2u);
+    EXPECT_EQ(awards[0].bidder, 2u);
+    EXPECT_EQ(awards[1].bidder, 9u);
+    EXPECT_EQ(awards[0].price, 10u);
+    EXPECT_EQ(h.auction.withdraw(2).error(), Error::TimedOut);
+}
+
+TEST(Auction, MoveToBiggerStorageKeepsTheBidsAndMakesRoom)
+{
+    Harness h(vickrey(3, 0, TieBreak::LowerAgentId), 2);
+    ASSERT_TRUE(h.bid(4, 20).is_ok());
+    ASSERT_TRUE(h.bid(1, 30).is_ok());
+    EXPECT_EQ(h.bid(8, 25).error(), Error::OutOfMemory);
+    std::vector<SealedBid> tiny(1);
+    EXPECT_EQ(h.auction.move_to(Span<SealedBid>(tiny.data(), tiny.size())).error(), Error::OutOfRange);
+    EXPECT_EQ(h.auction.bid_capacity(), 2u);
+    std::vector<SealedBid> bigger(4);
+    ASSERT_TRUE(h.auction.move_to(Span<SealedBid>(bigger.data(), bigger.size())).is_ok());
+    EXPECT_EQ(h.auction.bid_capacity(), 4u);
+    EXPECT_EQ(h.bid(4, 99).error(), Error::AlreadyExists); // still sorted by bidder after the move
+    ASSERT_TRUE(h.bid(8, 25).is_ok());
+    auto awards = h.close();
+    ASSERT_EQ(awards.size(), 3u);
+    EXPECT_EQ(awards[0].bidder, 1u);
+    EXPECT_EQ(awards[1].bidder, 8u);
+    EXPECT_EQ(awards[2].bidder, 4u);
+    EXPECT_EQ(h.auction.move_to(Span<SealedBid>(bigger.data(), bigger.size())).error(), Error::TimedOut);
+}

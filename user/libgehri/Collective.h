@@ -46,6 +46,16 @@ Result<void> lease_release(HandleValue self, LeaseId);
 Result<AuctionId> auction_open(HandleValue self, const abi::AuctionRequest&);
 Result<void> auction_bid(HandleValue self, AuctionId, uint64_t amount);
 
+// Award auctions (AuctionEffect::Award): opens one for `units` units of the caller's task,
+// taking up to max_bids bids; closes only by auction_settle unless closes_in_ns is given.
+Result<AuctionId> award_auction_open(HandleValue self, uint64_t units, uint32_t max_bids, uint64_t closes_in_ns = 0);
+// The auctioneer closes it now; returns the number of winners.
+Result<size_t> auction_settle(HandleValue self, AuctionId);
+// The winners of a settled auction of the caller, best first, into `out`; returns how many.
+Result<size_t> auction_awards(HandleValue self, AuctionId, Span<abi::AuctionAward> out);
+// The auctioneer withdraws `agent`'s bid; true if it had one.
+Result<bool> auction_exclude(HandleValue self, AuctionId, uint64_t agent);
+
 Result<void> reputation_report(HandleValue self, uint64_t ratee, uint32_t satisfied, uint32_t unsatisfied);
 
 // The oldest collective event for this agent; TimedOut if none came within timeout_ns (0 polls).

@@ -21,15 +21,15 @@ Result<size_t> auction_sectors(Span<const SectorDemand> demands, Span<SectorBid>
             continue;
         if (scratch.awards.size() < demand.units)
             return Error::OutOfRange;
-        // Reserve 1 (every bid is at least 1): with no losing bid the price is max_cost.
-        AuctionConfig config { Pricing::SecondPrice, demand.units, 1, TieBreak::LowerAgentId };
+        // Every valid bid is at least the reserve: with no losing bid the price is max_cost.
+        AuctionConfig config { Pricing::SecondPrice, demand.units, sector_reserve, TieBreak::LowerAgentId };
         auto auction = TRY(SealedBidAuction::create(config, scratch.bids));
         size_t index = lower_bound(bids, demand.sector, [](const SectorBid& bid, uint32_t sector) { return bid.sector < sector; });
         for (; index < bids.size() && bids[index].sector == demand.sector; ++index) {
             const SectorBid& bid = bids[index];
-            if (bid.cost == 0 || bid.cost > max_cost || bid.drone >= scratch.taken.size() || scratch.taken[bid.drone])
+            if (bid.cost == 0 || bid.cost > max_cost || bid.drone >= scratch.taken.size() || bid.drone >= max_ranked_drones || scratch.taken[bid.drone])
                 continue;
-            auto submitted = auction.submit(bid.drone, max_cost + 1 - bid.cost, UINT64_MAX);
+            auto submitted = auction.submit(bid.drone, sector_bid_amount(bid.cost, max_cost, bid.drone), UINT64_MAX);
             if (submitted.is_error() && submitted.error() == Error::OutOfMemory)
                 return Error::OutOfRange;
         }
@@ -39,7 +39,7 @@ Result<size_t> auction_sectors(Span<const SectorDemand> demands, Span<SectorBid>
         for (size_t i = 0; i < winners; ++i) {
             uint32_t drone = static_cast<uint32_t>(scratch.awards[i].bidder);
             scratch.taken[drone] = 1;
-            out[written++] = { drone, demand.sector, max_cost + 1 - scratch.awards[i].price };
+            out[written++] = { drone, demand.sector, sector_price_cost(scratch.awards[i].price, max_cost) };
         }
     }
     return written;

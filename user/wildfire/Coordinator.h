@@ -36,10 +36,26 @@ struct AuctionScratch {
     Span<uint8_t> taken;              // one per drone id
 };
 
+// The amount a drone bids for a sector at cost c: max_cost + 1 - c (the cheapest wins) above
+// 16 bits that rank equal costs by drone index, lower first. Every amount is unique, so the
+// ranking never reaches an auction's own tie-break: the agents' kernel auctions, whose bidders
+// are agent ids in no particular order, rank exactly as the model. Scores, never prices.
+constexpr uint32_t max_ranked_drones = 16384;
+constexpr uint32_t bid_rank_bits = 16;
+constexpr uint64_t sector_bid_amount(uint64_t cost, uint64_t max_cost, uint32_t drone)
+{
+    return ((max_cost + 1 - cost) << bid_rank_bits) | (0xFFFFu - drone);
+}
+// A cleared price (an amount, or the reserve 1 << bid_rank_bits) back as a cost.
+constexpr uint64_t sector_price_cost(uint64_t price, uint64_t max_cost) { return max_cost + 1 - (price >> bid_rank_bits); }
+// The reserve: the lowest amount of any valid bid's rank (cost max_cost).
+constexpr uint64_t sector_reserve = uint64_t { 1 } << bid_rank_bits;
+
 // Sequential multi-unit sealed-bid auctions, one per sector, in the order of `demands` (most
-// urgent first). Each is a kernel SealedBidAuction (second price, ties to the lower drone id)
-// of `units` units; a bid of cost c is a bid of max_cost + 1 - c, so the cheapest drones win.
-// A drone wins at most one sector: once it wins, its bids in later auctions are withdrawn.
+// urgent first). Each is a kernel SealedBidAuction (second price, reserve sector_reserve) of
+// `units` units over the amounts sector_bid_amount() gives, so the cheapest drones win and
+// equal costs go to the lower drone index. A drone wins at most one sector: once it wins, its
+// bids in later auctions are withdrawn. Drone indices must be below max_ranked_drones.
 // `bids` is sorted in place. Bids with cost 0 or above max_cost, or for a sector without
 // demand, are ignored. Returns the number of awards written; OutOfRange if `out` or the
 // scratch is too small.

@@ -27,6 +27,7 @@ public:
     Result<ActReply> act(const ActRequest& request);
 
     const Drone& state() const { return m_drone; }
+    const MindSettings& settings() const { return m_settings; }
 
 private:
     Result<void> obey(const Orders& orders);

@@ -40,6 +40,7 @@ struct MindSettings {
     DroneConfig drone {};
     uint64_t seed { 0 };
     uint32_t bids_per_drone { 3 };
+    uint64_t max_cost { 0 }; // the highest bid cost: bids are ranked by sector_bid_amount()
 };
 
 // Round 1 of every tick: what the drone sees, answered by what it reports.
@@ -58,6 +59,7 @@ struct SenseReply {
 struct SectorOffer {
     uint32_t sector { 0 };
     Point target {};
+    uint64_t auction { 0 }; // the kernel award auction to bid in; 0: the bids go in the reply
 };
 
 struct OfferRequest {
@@ -76,7 +78,9 @@ struct OfferReply {
     // the options of a round, the first with the lowest score.
     int64_t scores[max_candidates] {};
     uint32_t bid_count { 0 };
-    SectorBid bids[max_bids_per_drone] {}; // cheapest first
+    // Cheapest first. With kernel auctions, the bids the drone placed there itself (the
+    // coordinator counts them and withdraws the ones of drones that already won).
+    SectorBid bids[max_bids_per_drone] {};
     uint32_t choice { 0 }; // the candidate it votes for: the first with the lowest score
 };
 

@@ -24,7 +24,7 @@ uint64_t fold(uint64_t digest, uint64_t value) { return mix64(digest ^ value); }
 
 Result<void> Scenario::validate(const ScenarioConfig& config)
 {
-    if (config.drones == 0 || config.rogues > config.drones || config.drones >= UINT32_MAX / 2)
+    if (config.drones == 0 || config.rogues > config.drones || config.drones > max_ranked_drones)
         return Error::InvalidArgument;
     if (config.auction_period == 0 || config.check_period == 0 || config.trust_period == 0 || config.vote_period == 0)
         return Error::InvalidArgument;
@@ -43,7 +43,12 @@ Result<void> Scenario::validate(const ScenarioConfig& config)
 
 MindSettings Scenario::mind_settings(const ScenarioConfig& config)
 {
-    return { config.drone, config.world.seed, config.bids_per_drone };
+    return { config.drone, config.world.seed, config.bids_per_drone, max_bid_cost(config) };
+}
+
+uint64_t Scenario::max_bid_cost(const ScenarioConfig& config)
+{
+    return static_cast<uint64_t>(2 * (config.world.width + config.world.height)) * 16 + static_cast<uint64_t>(config.drone.battery_capacity) * 4 + 1;
 }
 
 Scenario::Buffers Scenario::layout(const ScenarioConfig& config, Arena& arena, Minds minds)
@@ -82,6 +87,8 @@ Scenario::Buffers Scenario::layout(const ScenarioConfig& config, Arena& arena, M
     b.orders = arena.take<Orders>(n);
     b.ballot_electors = arena.take<Elector>(n);
     b.posted = arena.take<uint8_t>(n);
+    b.auction_ids = arena.take<uint64_t>(config.max_open_sectors);
+    b.withdrawn = arena.take<uint32_t>(n);
     if (minds == Minds::Local) {
         b.local_fleet = arena.take<LocalFleet>(1);
         LocalFleet fleet(arena, config.drones, window, mind_settings(config));
@@ -102,15 +109,15 @@ size_t Scenario::bytes_needed(const ScenarioConfig& config, Minds minds)
 
 Result<Scenario> Scenario::create(const ScenarioConfig& config, Span<uint8_t> bytes)
 {
-    return create(config, bytes, nullptr);
+    return create(config, bytes, nullptr, nullptr);
 }
 
-Result<Scenario> Scenario::create(const ScenarioConfig& config, Span<uint8_t> bytes, Fleet& fleet)
+Result<Scenario> Scenario::create(const ScenarioConfig& config, Span<uint8_t> bytes, Fleet& fleet, SectorMarket* market)
 {
-    return create(config, bytes, &fleet);
+    return create(config, bytes, &fleet, market);
 }
 
-Result<Scenario> Scenario::create(const ScenarioConfig& config, Span<uint8_t> bytes, Fleet* fleet)
+Result<Scenario> Scenario::create(const ScenarioConfig& config, Span<uint8_t> bytes, Fleet* fleet, SectorMarket* market)
 {
     TRY(validate(config));
     Arena arena(bytes);
@@ -130,15 +137,18 @@ Result<Scenario> Scenario::create(const ScenarioConfig& config, Span<uint8_t> by
     TRY(trust.set_pretrusted(Span<const PeerIndex>(&coordinator, 1)));
     for (uint32_t i = 0; i < config.head_start; ++i)
         world.step();
-    Scenario scenario(config, buffers, world, fire_map, grid, trust, *fleet);
+    Scenario scenario(config, buffers, world, fire_map, grid, trust, *fleet, market);
     TRY(scenario.start_minds());
     return scenario;
 }
 
-Scenario::Scenario(const ScenarioConfig& config, const Buffers& buffers, World world, FireMap fire_map, SectorGrid grid, EigenTrust trust, Fleet& fleet)
+Scenario::Scenario(const ScenarioConfig& config, const Buffers& buffers, World world, FireMap fire_map, SectorGrid grid, EigenTrust trust, Fleet& fleet,
+    SectorMarket* market)
     : m_config(config)
     , m_fleet(&fleet)
+    , m_market(market)
     , m_buffers(buffers)
+    , m_local_market(AuctionScratch { buffers.sealed, buffers.awards, buffers.taken })
     , m_world(world)
     , m_fire_map(fire_map)
     , m_grid(grid)
@@ -413,6 +423,10 @@ void Scenario::run_auctions()
     m_report.messages.announcements += demand_count;
     if (candidate_count == 0 && demand_count == 0)
         return;
+    Span<const SectorDemand> demands = m_buffers.demands.first(demand_count);
+    // An auction that cannot be opened takes no bids: the round awards nothing.
+    if (demand_count > 0 && market().open(demands, m_buffers.auction_ids).is_error())
+        demand_count = 0;
     uint64_t ballot = candidate_count > 0 ? open_vote(Span<const VillageCandidate>(candidates, candidate_count)) : 0;
     consult(candidates, candidate_count, demand_count, ballot);
     if (ballot != 0)
@@ -420,9 +434,9 @@ void Scenario::run_auctions()
     if (demand_count == 0)
         return;
 
-    uint64_t max_cost = static_cast<uint64_t>(2 * (m_config.world.width + m_config.world.height)) * 16 + static_cast<uint64_t>(m_config.drone.battery_capacity) * 4 + 1;
-    AuctionScratch scratch { m_buffers.sealed, m_buffers.awards, m_buffers.taken };
-    size_t won = auction_sectors(m_buffers.demands.first(demand_count), m_buffers.bids.first(m_bid_count), max_cost, scratch, m_buffers.won).value_or(0);
+    size_t won = market()
+                     .settle(demands, m_buffers.bids.first(m_bid_count), m_buffers.withdrawn.first(m_withdrawn_count), max_bid_cost(m_config), m_buffers.won)
+                     .value_or(0);
     uint32_t last_sector = UINT32_MAX;
     for (size_t i = 0; i < won; ++i) {
         const SectorAward& award = m_buffers.won[i];
@@ -455,7 +469,7 @@ void Scenario::consult(const VillageCandidate* candidates, uint32_t candidate_co
         request.candidates[k] = candidates[k];
     request.ballot = ballot;
     for (size_t d = 0; d < demand_count; ++d)
-        request.sectors[d] = { m_buffers.demands[d].sector, m_buffers.sector_target[m_buffers.demands[d].sector] };
+        request.sectors[d] = { m_buffers.demands[d].sector, m_buffers.sector_target[m_buffers.demands[d].sector], m_buffers.auction_ids[d] };
     for (uint32_t i = 0; i < m_drones.size(); ++i) {
         m_buffers.posted[i] = 0;
         const Drone& drone = m_drones[i];
@@ -475,12 +489,14 @@ void Scenario::consult(const VillageCandidate* candidates, uint32_t candidate_co
         m_buffers.posted[i] = 1;
     }
     m_bid_count = 0;
+    m_withdrawn_count = 0;
     for (uint32_t i = 0; i < m_drones.size(); ++i) {
         if (!m_buffers.posted[i])
             continue;
         auto reply = m_fleet->collect_offer(i);
         if (reply.is_error() || reply.value().bid_count > m_config.bids_per_drone) {
             lose_mind(i);
+            m_buffers.withdrawn[m_withdrawn_count++] = i;
             continue;
         }
         const OfferReply& offer = reply.value();

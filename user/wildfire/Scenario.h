@@ -11,6 +11,7 @@
 #include <user/wildfire/BallotBox.h>
 #include <user/wildfire/LocalFleet.h>
 #include <user/wildfire/Render.h>
+#include <user/wildfire/SectorMarket.h>
 #include <user/wildfire/Sectors.h>
 #include <user/wildfire/World.h>
 
@@ -100,10 +101,14 @@ public:
     // With the minds in this process. InvalidArgument for a bad configuration, OutOfRange if
     // the arena is too small.
     static Result<Scenario> create(const ScenarioConfig& config, Span<uint8_t> arena);
-    // With the minds behind `fleet` (which must outlive the scenario); starts every mind.
-    static Result<Scenario> create(const ScenarioConfig& config, Span<uint8_t> arena, Fleet& fleet);
+    // With the minds behind `fleet` (which must outlive the scenario); starts every mind. The
+    // sector auctions are held in `market` (which must outlive the scenario too), or in this
+    // process without one.
+    static Result<Scenario> create(const ScenarioConfig& config, Span<uint8_t> arena, Fleet& fleet, SectorMarket* market = nullptr);
     // What a mind is told at its start.
     static MindSettings mind_settings(const ScenarioConfig& config);
+    // The highest cost of any bid (a flight across the map on an empty battery).
+    static uint64_t max_bid_cost(const ScenarioConfig& config);
 
     void step();
     // Steps until config.ticks (or containment, if stop_when_contained) and reports.
@@ -163,12 +168,16 @@ private:
         Span<collective::Elector> ballot_electors; // the in-process ballot box's
         Span<uint8_t> posted;      // per drone: asked in this round
         Span<LocalFleet> local_fleet; // one, with Minds::Local
+        Span<uint64_t> auction_ids; // per demand: its auction in the market
+        Span<uint32_t> withdrawn;   // drones whose offer reply was lost this round
     };
     static Result<void> validate(const ScenarioConfig& config);
     static Buffers layout(const ScenarioConfig& config, Arena& arena, Minds minds);
-    static Result<Scenario> create(const ScenarioConfig& config, Span<uint8_t> arena, Fleet* fleet);
+    static Result<Scenario> create(const ScenarioConfig& config, Span<uint8_t> arena, Fleet* fleet, SectorMarket* market);
 
-    Scenario(const ScenarioConfig& config, const Buffers& buffers, World world, FireMap fire_map, SectorGrid grid, collective::EigenTrust trust, Fleet& fleet);
+    Scenario(const ScenarioConfig& config, const Buffers& buffers, World world, FireMap fire_map, SectorGrid grid, collective::EigenTrust trust, Fleet& fleet,
+        SectorMarket* market);
+    SectorMarket& market() { return m_market ? *m_market : m_local_market; }
 
     size_t window_cells() const;
     void choose_rogues();
@@ -193,7 +202,9 @@ private:
 
     ScenarioConfig m_config;
     Fleet* m_fleet;
+    SectorMarket* m_market; // null: m_local_market (a pointer to a member would not survive a move)
     Buffers m_buffers;
+    LocalMarket m_local_market;
     World m_world;
     FireMap m_fire_map;
     SectorGrid m_grid;
@@ -207,6 +218,7 @@ private:
     ScenarioReport m_report {};
     uint64_t m_checks { 0 };
     size_t m_bid_count { 0 };
+    size_t m_withdrawn_count { 0 };
     OfferRequest m_offer {}; // this round's offer, shared by every drone but for its orders
 };
 

@@ -101,6 +101,32 @@ Result<void> auction_bid(HandleValue self, AuctionId auction, uint64_t amount)
     return {};
 }
 
+Result<AuctionId> award_auction_open(HandleValue self, uint64_t units, uint32_t max_bids, uint64_t closes_in_ns)
+{
+    abi::AuctionRequest request;
+    request.effect = static_cast<uint32_t>(abi::AuctionEffect::Award);
+    request.pricing = static_cast<uint32_t>(abi::AuctionPricing::SecondPrice);
+    request.units = units;
+    request.closes_in_ns = closes_in_ns;
+    request.max_bids = max_bids;
+    return auction_open(self, request);
+}
+
+Result<size_t> auction_settle(HandleValue self, AuctionId auction)
+{
+    return TRY(checked(raw::syscall3(Syscall::AuctionSettle, self, auction)));
+}
+
+Result<size_t> auction_awards(HandleValue self, AuctionId auction, Span<abi::AuctionAward> out)
+{
+    return TRY(checked(raw::syscall4(Syscall::AuctionAwards, self, auction, address(out.data()), out.size())));
+}
+
+Result<bool> auction_exclude(HandleValue self, AuctionId auction, uint64_t agent)
+{
+    return TRY(checked(raw::syscall3(Syscall::AuctionExclude, self, auction, agent))) != 0;
+}
+
 Result<void> reputation_report(HandleValue self, uint64_t ratee, uint32_t satisfied, uint32_t unsatisfied)
 {
     TRY(checked(raw::syscall4(Syscall::ReputationReport, self, ratee, satisfied, unsatisfied)));
