@@ -8,6 +8,7 @@
 #include "KernelMarket.h"
 #include "LiveView.h"
 #include "SharedFireMap.h"
+#include "SwarmSizing.h"
 #include "Tracer.h"
 #include <kernel/lib/Optional.h>
 #include <user/libgehri/Gehri.h>
@@ -107,6 +108,14 @@ int main(Agent& self)
     auto config = read_config(self);
     if (config.is_error())
         return 1;
+    if (config.value().largest_swarm) {
+        uint32_t fits = largest_swarm(self, config.value());
+        if (fits == 0 || config.value().fit_to(fits).is_error()) {
+            println("wildfire: drones = max: this agent's memory holds no swarm{}", fits == 0 ? "" : " with that many rogues");
+            return 1;
+        }
+        println("wildfire: the largest swarm this agent's memory allows: {} drones ({} KiB of quota each)", fits, AgentFleet::drone_memory_quota / 1024);
+    }
     const ScenarioConfig& scenario_config = config.value().scenario;
     size_t bytes = Scenario::bytes_needed(scenario_config, Scenario::Minds::Remote);
     if (bytes == 0) {

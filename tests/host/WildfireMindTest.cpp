@@ -397,6 +397,29 @@ TEST(WildfireRunConfig, ReadsEveryKeyAndDefaults)
     EXPECT_EQ(rogues.value().scenario.rogues, 0u);
 }
 
+TEST(WildfireRunConfig, TheLargestSwarmIsSizedByItsRunner)
+{
+    Diagnostic diagnostic;
+    auto largest = parse_run_config("c", "drones = max\n", diagnostic);
+    ASSERT_TRUE(largest.is_ok()) << diagnostic.c_str();
+    RunConfig config = largest.value();
+    EXPECT_TRUE(config.largest_swarm);
+    EXPECT_EQ(config.scenario.drones, max_drone_agents); // an upper bound until fitted
+    ASSERT_TRUE(config.fit_to(6'950).is_ok());
+    EXPECT_EQ(config.scenario.drones, 6'950u);
+    EXPECT_EQ(config.scenario.rogues, 69u); // one in a hundred of what fits
+    EXPECT_EQ(config.fit_to(0).error(), Error::OutOfRange);
+    EXPECT_EQ(config.fit_to(max_drone_agents + 1).error(), Error::OutOfRange);
+    auto given = parse_run_config("c", "drones = max\nrogues = 40\n", diagnostic);
+    ASSERT_TRUE(given.is_ok()) << diagnostic.c_str();
+    RunConfig with_rogues = given.value();
+    ASSERT_TRUE(with_rogues.fit_to(500).is_ok());
+    EXPECT_EQ(with_rogues.scenario.rogues, 40u); // as given
+    EXPECT_EQ(with_rogues.fit_to(30).error(), Error::OutOfRange); // 40 rogues cannot fit in 30
+    EXPECT_FALSE(parse_run_config("c", "drones = 7\n", diagnostic).value().largest_swarm);
+    EXPECT_TRUE(parse_run_config("c", "drones = maximum\n", diagnostic).is_error());
+}
+
 TEST(WildfireRunConfig, ErrorsNameTheLine)
 {
     struct Case {

@@ -49,6 +49,9 @@ public:
 
     Result<void> finish()
     {
+        m_config.rogues_given = m_rogues_line != 0;
+        if (m_config.largest_swarm)
+            m_config.scenario.drones = max_drone_agents; // until the runner fits it to its memory
         if (m_rogues_line == 0)
             m_config.scenario.rogues = m_config.scenario.drones / 100; // one in a hundred lies
         if (m_config.scenario.rogues > m_config.scenario.drones)
@@ -79,7 +82,9 @@ private:
     {
         ScenarioConfig& scenario = m_config.scenario;
         if (key == "drones") {
-            scenario.drones = static_cast<uint32_t>(TRY(ranged(key, value, 1, max_drone_agents)));
+            m_config.largest_swarm = value == "max";
+            if (!m_config.largest_swarm)
+                scenario.drones = static_cast<uint32_t>(TRY(ranged(key, value, 1, max_drone_agents)));
         } else if (key == "rogues") {
             scenario.rogues = static_cast<uint32_t>(TRY(ranged(key, value, 0, max_drone_agents)));
             m_rogues_line = m_line;
@@ -133,6 +138,18 @@ Result<RunConfig> parse_run_config(StringView file_name, StringView text, Diagno
     }
     TRY(parser.finish());
     return parser.config();
+}
+
+Result<void> RunConfig::fit_to(uint32_t drones)
+{
+    if (drones == 0 || drones > max_drone_agents)
+        return Error::OutOfRange;
+    if (rogues_given && scenario.rogues > drones)
+        return Error::OutOfRange;
+    scenario.drones = drones;
+    if (!rogues_given)
+        scenario.rogues = drones / 100;
+    return {};
 }
 
 } // namespace gehri::wildfire
