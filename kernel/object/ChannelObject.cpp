@@ -56,6 +56,98 @@ Result<void> ChannelEndpointObject::wait_readable(uint64_t deadline_ns, Thread* 
     return waited;
 }
 
+Result<bool> ChannelEndpointObject::wait_reply(ipc::Message& reply, size_t capacity, uint64_t deadline_ns, Thread& reader)
+{
+    constexpr ipc::Signals interest = ipc::signal::readable | ipc::signal::peer_closed;
+    ParkedCaller self { &reader, &m_readers, &reply, capacity, false };
+    ParkedCaller*& slot = m_core->parked(m_index);
+    auto& lock = endpoint().lock();
+    bool parked = false;
+    {
+        InterruptSafeGuard guard(lock);
+        if (slot == nullptr) {
+            slot = &self;
+            parked = true;
+        }
+    }
+    auto& signals = endpoint().signal_source();
+    __atomic_add_fetch(&m_waiting_readers, 1, __ATOMIC_SEQ_CST);
+    // `delivered` is set under the channel's lock and the run-queue lock, before the direct
+    // switch to this thread: by the time it runs it is visible.
+    auto waited = wait_killably(
+        m_readers, [&] { return __atomic_load_n(&self.delivered, __ATOMIC_ACQUIRE) || (signals.signals() & interest) != 0; }, deadline_ns, &reader);
+    __atomic_sub_fetch(&m_waiting_readers, 1, __ATOMIC_SEQ_CST);
+    if (parked) {
+        // After this, no call can deliver any more: `delivered` is final.
+        InterruptSafeGuard guard(lock);
+        if (slot == &self)
+            slot = nullptr;
+    }
+    if (self.delivered && waited.is_error() && waited.error() == Error::TimedOut)
+        waited = {}; // answered at the deadline: the answer wins
+    TRY(waited);
+    return self.delivered;
+}
+
+ChannelEndpointObject::CallOutcome ChannelEndpointObject::call_directly(Thread& caller, ipc::Message& message, size_t capacity, uint64_t deadline_ns)
+{
+    unsigned peer_index = m_index ^ 1;
+    ChannelCore& core = *m_core;
+    // A racy hint: a call that finds nobody parked at the other end pays nothing more.
+    if (__atomic_load_n(&core.parked(peer_index), __ATOMIC_RELAXED) == nullptr || !message.handles().is_empty())
+        return CallOutcome::NotSent;
+    auto& scheduler = sched::kernel_scheduler();
+    Agent& agent = caller.agent();
+    ipc::ChannelEndpoint& own = endpoint();
+    ipc::ChannelEndpoint& peer = own.peer();
+    Spinlock& lock = own.lock();
+    ParkedCaller self { &caller, &m_readers, &message, capacity, false };
+    arch::InterruptState interrupts = arch::save_and_disable_interrupts();
+    // The kill's wake-up finds this thread from here on (lock order: agent, then channel).
+    agent.begin_interruptible_wait(caller, m_readers);
+    lock.lock();
+    ParkedCaller* target = core.parked(peer_index);
+    // Both queues empty (order is kept, and an answer already queued needs no wait), both ends
+    // open, nobody parked here yet, and the parked caller's end watched by its own reader
+    // waker alone (no wait set or WaitMany would have seen the message arrive).
+    bool sent = false;
+    if (target != nullptr && core.parked(m_index) == nullptr && !own.is_closed_locked() && !peer.is_closed_locked() && !own.has_queued_locked()
+        && !peer.has_queued_locked() && message.size() <= target->capacity && peer.signal_source().observer_count_locked() == 1
+        && !target->thread->agent().is_ending()) {
+        sent = scheduler.switch_directly_to(m_readers, deadline_ns, *target->queue, target->thread->kernel_thread(), [&] {
+            // Under this end's wait-queue lock: a kill that began before it is seen here, one
+            // that begins after it finds this thread asleep in m_readers.
+            if (agent.is_ending())
+                return false;
+            *target->reply = std::move(message);
+            target->delivered = true;
+            core.parked(peer_index) = nullptr;
+            core.parked(m_index) = &self;
+            __atomic_add_fetch(&m_waiting_readers, 1, __ATOMIC_SEQ_CST);
+            lock.unlock();
+            return true;
+        });
+    }
+    if (!sent) {
+        lock.unlock();
+        agent.end_interruptible_wait(caller);
+        arch::restore_interrupts(interrupts);
+        return CallOutcome::NotSent;
+    }
+    // Running again: answered (a call from the other end switched here), or woken otherwise.
+    (void)scheduler.finish_wait(m_readers);
+    __atomic_sub_fetch(&m_waiting_readers, 1, __ATOMIC_SEQ_CST);
+    if (!self.delivered) {
+        lock.lock();
+        if (core.parked(m_index) == &self)
+            core.parked(m_index) = nullptr;
+        lock.unlock();
+    }
+    agent.end_interruptible_wait(caller);
+    arch::restore_interrupts(interrupts);
+    return self.delivered ? CallOutcome::Answered : CallOutcome::Sent;
+}
+
 bool ChannelEndpointObject::is_same_channel(const KernelObject& object) const
 {
     if (object.type() != object_type)

@@ -156,12 +156,12 @@ Thread* RunQueue::pick_next(uint64_t now_ns, const Thread* yielding)
     return next;
 }
 
-void RunQueue::set_current(Thread& thread, uint64_t now_ns)
+void RunQueue::set_current(Thread& thread, uint64_t now_ns, uint64_t slice_start_ns)
 {
     update(now_ns);
     m_current = &thread;
     thread.set_state(ThreadState::Running);
-    thread.m_run_started_ns = now_ns;
+    thread.m_run_started_ns = slice_start_ns;
     ++thread.m_times_scheduled;
     refresh_load();
 }

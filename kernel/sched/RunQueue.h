@@ -49,7 +49,9 @@ public:
     // no queued thread of that class is ahead of it).
     void place_woken(Thread& thread, uint64_t now_ns);
     bool would_pick(const Thread& thread);
-    void set_current(Thread& thread, uint64_t now_ns);
+    // `slice_start_ns` is when its slice began: now, or earlier for a slice donated to it.
+    void set_current(Thread& thread, uint64_t now_ns, uint64_t slice_start_ns);
+    void set_current(Thread& thread, uint64_t now_ns) { set_current(thread, now_ns, now_ns); }
 
     // The preemption rule. At a tick: must the current thread give up the CPU?
     bool should_preempt_current(uint64_t now_ns);
