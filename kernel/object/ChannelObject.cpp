@@ -41,6 +41,10 @@ void ChannelEndpointObject::ReaderWaker::on_signals_changed(ipc::Signals current
     // the count's load, so either the reader sees them up or it is counted here.
     if ((current & interest()) == 0)
         return;
+    // A caller parked on this end sleeps in its own queue (wait_reply, call_directly). The
+    // channel's lock is held: the slot cannot change under us.
+    if (ParkedCaller* parked = m_end.m_core->parked(m_end.m_index))
+        sched::kernel_scheduler().wake_all(*parked->queue);
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     if (__atomic_load_n(&m_end.m_waiting_readers, __ATOMIC_SEQ_CST) != 0)
         sched::kernel_scheduler().wake_all(m_end.m_readers);
@@ -59,26 +63,28 @@ Result<void> ChannelEndpointObject::wait_readable(uint64_t deadline_ns, Thread* 
 Result<bool> ChannelEndpointObject::wait_reply(ipc::Message& reply, size_t capacity, uint64_t deadline_ns, Thread& reader)
 {
     constexpr ipc::Signals interest = ipc::signal::readable | ipc::signal::peer_closed;
-    ParkedCaller self { &reader, &m_readers, &reply, capacity, false };
+    ParkedCaller self { &reader, &reader.call_queue, &reply, capacity, false };
     ParkedCaller*& slot = m_core->parked(m_index);
     auto& lock = endpoint().lock();
-    bool parked = false;
     {
         InterruptSafeGuard guard(lock);
-        if (slot == nullptr) {
+        if (slot == nullptr)
             slot = &self;
-            parked = true;
-        }
     }
+    if (slot != &self) {
+        // Another thread of the agent is parked here (a racy read, but only this thread
+        // parks `self`): wait as a plain reader.
+        TRY(wait_readable(deadline_ns, &reader));
+        return false;
+    }
+    // Parked: the reader waker and the kill wake call_queue. `delivered` is set under the
+    // channel's lock and the run-queue lock before the direct switch to this thread.
     auto& signals = endpoint().signal_source();
-    __atomic_add_fetch(&m_waiting_readers, 1, __ATOMIC_SEQ_CST);
-    // `delivered` is set under the channel's lock and the run-queue lock, before the direct
-    // switch to this thread: by the time it runs it is visible.
     auto waited = wait_killably(
-        m_readers, [&] { return __atomic_load_n(&self.delivered, __ATOMIC_ACQUIRE) || (signals.signals() & interest) != 0; }, deadline_ns, &reader);
-    __atomic_sub_fetch(&m_waiting_readers, 1, __ATOMIC_SEQ_CST);
-    if (parked) {
-        // After this, no call can deliver any more: `delivered` is final.
+        reader.call_queue, [&] { return __atomic_load_n(&self.delivered, __ATOMIC_ACQUIRE) || (signals.signals() & interest) != 0; }, deadline_ns,
+        &reader);
+    {
+        // After this no call can deliver any more: `delivered` is final.
         InterruptSafeGuard guard(lock);
         if (slot == &self)
             slot = nullptr;
@@ -101,10 +107,8 @@ ChannelEndpointObject::CallOutcome ChannelEndpointObject::call_directly(Thread& 
     ipc::ChannelEndpoint& own = endpoint();
     ipc::ChannelEndpoint& peer = own.peer();
     Spinlock& lock = own.lock();
-    ParkedCaller self { &caller, &m_readers, &message, capacity, false };
+    ParkedCaller self { &caller, &caller.call_queue, &message, capacity, false };
     arch::InterruptState interrupts = arch::save_and_disable_interrupts();
-    // The kill's wake-up finds this thread from here on (lock order: agent, then channel).
-    agent.begin_interruptible_wait(caller, m_readers);
     lock.lock();
     ParkedCaller* target = core.parked(peer_index);
     // Both queues empty (order is kept, and an answer already queued needs no wait), both ends
@@ -114,36 +118,33 @@ ChannelEndpointObject::CallOutcome ChannelEndpointObject::call_directly(Thread& 
     if (target != nullptr && core.parked(m_index) == nullptr && !own.is_closed_locked() && !peer.is_closed_locked() && !own.has_queued_locked()
         && !peer.has_queued_locked() && message.size() <= target->capacity && peer.signal_source().observer_count_locked() == 1
         && !target->thread->agent().is_ending()) {
-        sent = scheduler.switch_directly_to(m_readers, deadline_ns, *target->queue, target->thread->kernel_thread(), [&] {
-            // Under this end's wait-queue lock: a kill that began before it is seen here, one
-            // that begins after it finds this thread asleep in m_readers.
+        sent = scheduler.switch_directly_to(caller.call_queue, deadline_ns, *target->queue, target->thread->kernel_thread(), [&] {
+            // Under call_queue's lock: a kill that began before it is seen here, one that
+            // begins after it finds this thread asleep in call_queue (Agent::kill).
             if (agent.is_ending())
                 return false;
             *target->reply = std::move(message);
             target->delivered = true;
             core.parked(peer_index) = nullptr;
             core.parked(m_index) = &self;
-            __atomic_add_fetch(&m_waiting_readers, 1, __ATOMIC_SEQ_CST);
             lock.unlock();
             return true;
         });
     }
     if (!sent) {
         lock.unlock();
-        agent.end_interruptible_wait(caller);
         arch::restore_interrupts(interrupts);
         return CallOutcome::NotSent;
     }
-    // Running again: answered (a call from the other end switched here), or woken otherwise.
-    (void)scheduler.finish_wait(m_readers);
-    __atomic_sub_fetch(&m_waiting_readers, 1, __ATOMIC_SEQ_CST);
+    // Running again: answered (a call from the other end took this thread out of call_queue
+    // and switched here), or woken otherwise (then perhaps still queued: a timeout).
     if (!self.delivered) {
+        (void)scheduler.finish_wait(caller.call_queue);
         lock.lock();
         if (core.parked(m_index) == &self)
             core.parked(m_index) = nullptr;
         lock.unlock();
     }
-    agent.end_interruptible_wait(caller);
     arch::restore_interrupts(interrupts);
     return self.delivered ? CallOutcome::Answered : CallOutcome::Sent;
 }

@@ -14,7 +14,7 @@ class Thread;
 // (ChannelEndpointObject::call_directly). Guarded by the channel's lock.
 struct ParkedCaller {
     Thread* thread;
-    sched::WaitQueue* queue; // where it sleeps: its end's readers
+    sched::WaitQueue* queue; // where it sleeps: its thread's call_queue
     ipc::Message* reply;
     size_t capacity;
     bool delivered;

@@ -491,7 +491,7 @@ Thread* Scheduler::take_direct_switch(PerCpu& cpu, Thread& self, uint64_t& now_n
     return thread;
 }
 
-bool Scheduler::lock_for_direct_switch(WaitQueue& own_queue, WaitQueue& target_queue, Thread& target)
+Scheduler::PerCpu* Scheduler::lock_for_direct_switch(WaitQueue& own_queue, WaitQueue& target_queue, Thread& target)
 {
     VERIFY(&own_queue != &target_queue);
     target_queue.m_lock.lock();
@@ -503,21 +503,20 @@ bool Scheduler::lock_for_direct_switch(WaitQueue& own_queue, WaitQueue& target_q
     // (the caller's word) and no timer or waker has taken it out yet.
     if (target.state() == ThreadState::Blocked && target.m_wait_node.is_linked() && target.cpu() == cpu.id && target.m_affinity.contains(cpu.id)
         && target.m_class == self.m_class && !self.m_is_idle && cpu.handoff_owner == nullptr && !__atomic_load_n(&cpu.need_resched, __ATOMIC_ACQUIRE))
-        return true;
-    unlock_direct_switch(own_queue, target_queue);
-    return false;
+        return &cpu;
+    unlock_direct_switch(cpu, own_queue, target_queue);
+    return nullptr;
 }
 
-void Scheduler::unlock_direct_switch(WaitQueue& own_queue, WaitQueue& target_queue)
+void Scheduler::unlock_direct_switch(PerCpu& cpu, WaitQueue& own_queue, WaitQueue& target_queue)
 {
-    this_cpu().lock.unlock();
+    cpu.lock.unlock();
     own_queue.m_lock.unlock();
     target_queue.m_lock.unlock();
 }
 
-void Scheduler::block_and_switch_to(WaitQueue& own_queue, uint64_t deadline_ns, WaitQueue& target_queue, Thread& target)
+void Scheduler::block_and_switch_to(PerCpu& cpu, WaitQueue& own_queue, uint64_t deadline_ns, WaitQueue& target_queue, Thread& target)
 {
-    PerCpu& cpu = this_cpu();
     RunQueue& queue = cpu.run_queue;
     Thread& self = *queue.current();
     target_queue.m_waiters.remove(target);

@@ -169,9 +169,9 @@ private:
     void block_on_locked(WaitQueue& queue, uint64_t deadline_ns);
     // The halves of switch_directly_to: the locks and the checks (false: none held), the
     // release when commit refuses, and the block and switch (releases everything).
-    bool lock_for_direct_switch(WaitQueue& own_queue, WaitQueue& target_queue, Thread& target);
-    void unlock_direct_switch(WaitQueue& own_queue, WaitQueue& target_queue);
-    void block_and_switch_to(WaitQueue& own_queue, uint64_t deadline_ns, WaitQueue& target_queue, Thread& target);
+    PerCpu* lock_for_direct_switch(WaitQueue& own_queue, WaitQueue& target_queue, Thread& target);
+    void unlock_direct_switch(PerCpu& cpu, WaitQueue& own_queue, WaitQueue& target_queue);
+    void block_and_switch_to(PerCpu& cpu, WaitQueue& own_queue, uint64_t deadline_ns, WaitQueue& target_queue, Thread& target);
     // Queue lock held.
     WakeReason finish_wait_locked(WaitQueue& queue);
     void finish_switch(Thread& previous);
@@ -216,13 +216,14 @@ private:
 template<typename Commit>
 bool Scheduler::switch_directly_to(WaitQueue& own_queue, uint64_t deadline_ns, WaitQueue& target_queue, Thread& target, Commit commit)
 {
-    if (!lock_for_direct_switch(own_queue, target_queue, target))
+    PerCpu* cpu = lock_for_direct_switch(own_queue, target_queue, target);
+    if (cpu == nullptr)
         return false;
     if (!commit()) {
-        unlock_direct_switch(own_queue, target_queue);
+        unlock_direct_switch(*cpu, own_queue, target_queue);
         return false;
     }
-    block_and_switch_to(own_queue, deadline_ns, target_queue, target);
+    block_and_switch_to(*cpu, own_queue, deadline_ns, target_queue, target);
     return true;
 }
 
