@@ -333,9 +333,6 @@ int benchmark(gehri::Agent& self)
     constexpr int rounds = 2000;
     alignas(8) uint8_t message[64] {};
     alignas(8) uint8_t answer[64];
-    // The console thread paints the log lines printed so far while this sleeps (the guest
-    // clock does not wait under -icount sleep=off), not during the timed rounds.
-    (void)gehri::system::sleep_ns(20'000'000);
     for (int i = 0; i < 100; ++i) // warm up
         (void)pair.first.call(message, sizeof(message), answer, sizeof(answer));
     // The request-reply round trip as a client makes it: one ChannelCall (write, then wait

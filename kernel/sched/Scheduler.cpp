@@ -529,15 +529,17 @@ void Scheduler::block_and_switch_to(PerCpu& cpu, WaitQueue& own_queue, uint64_t 
     own_queue.m_lock.unlock();
     if (!self.m_affinity.contains(cpu.id))
         self.m_needs_placement = true;
-    // One clock reading: place_woken charges the caller up to now and gives the target the
-    // virtual runtime a wake-up would (a long sleeper gets no more than the sleeper credit).
-    uint64_t now = m_platform.now_ns();
-    queue.place_woken(target, now);
     queue.timers().cancel(target);
     target.m_wake_reason = WakeReason::Woken;
     ++cpu.direct_switches;
-    // The slice is donated: the target's starts when the caller's did.
-    switch_locked(cpu, self, target, now, self.m_run_started_ns);
+    // The caller is charged up to now, the target placed as a woken thread would be; the
+    // slice is donated: the target's starts when the caller's did.
+    queue.switch_within_class(target, m_platform.now_ns(), self.m_run_started_ns);
+    // need_resched was clear under this lock; one set since (another CPU's wake-up) stands.
+    target.set_on_cpu(true);
+    ++cpu.context_switches;
+    Thread* last = m_platform.switch_context(self, target);
+    finish_switch(*last);
 }
 
 void Scheduler::block_on_locked(WaitQueue& queue, uint64_t deadline_ns)
