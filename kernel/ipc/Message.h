@@ -47,6 +47,7 @@ public:
     size_t size() const { return m_size; }
     ReadonlyBytes bytes() const { return { const_bytes(), m_size }; }
     Span<const HandleToken> handles() const;
+    bool has_handles() const { return m_handle_count != 0; }
     bool is_shared_payload() const { return static_cast<bool>(m_body); }
 
     Span<uint8_t> writable_bytes() { return { const_cast<uint8_t*>(const_bytes()), m_size }; }

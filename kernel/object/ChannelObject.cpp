@@ -77,12 +77,16 @@ Result<bool> ChannelEndpointObject::wait_reply(ipc::Message& reply, size_t capac
         TRY(wait_readable(deadline_ns, &reader));
         return false;
     }
-    // Parked: the reader waker and the kill wake call_queue. `delivered` is set under the
-    // channel's lock and the run-queue lock before the direct switch to this thread.
+    // Parked: the reader waker and the kill (Agent::kill wakes every thread's call_queue, so
+    // nothing is registered) wake call_queue. `delivered` is set under the channel's lock and
+    // the run-queue lock before the direct switch to this thread.
     auto& signals = endpoint().signal_source();
-    auto waited = wait_killably(
-        reader.call_queue, [&] { return __atomic_load_n(&self.delivered, __ATOMIC_ACQUIRE) || (signals.signals() & interest) != 0; }, deadline_ns,
-        &reader);
+    Agent& agent = reader.agent();
+    auto waited = sched::kernel_scheduler().wait_until(reader.call_queue, [&] {
+        return agent.is_ending() || __atomic_load_n(&self.delivered, __ATOMIC_ACQUIRE) || (signals.signals() & interest) != 0;
+    }, deadline_ns);
+    if (agent.is_ending())
+        waited = Error::Interrupted;
     {
         // After this no call can deliver any more: `delivered` is final.
         InterruptSafeGuard guard(lock);
@@ -100,7 +104,7 @@ ChannelEndpointObject::CallOutcome ChannelEndpointObject::call_directly(Thread& 
     unsigned peer_index = m_index ^ 1;
     ChannelCore& core = *m_core;
     // A racy hint: a call that finds nobody parked at the other end pays nothing more.
-    if (__atomic_load_n(&core.parked(peer_index), __ATOMIC_RELAXED) == nullptr || !message.handles().is_empty())
+    if (__atomic_load_n(&core.parked(peer_index), __ATOMIC_RELAXED) == nullptr || message.has_handles())
         return CallOutcome::NotSent;
     auto& scheduler = sched::kernel_scheduler();
     Agent& agent = caller.agent();
