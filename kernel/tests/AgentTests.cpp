@@ -490,9 +490,21 @@ KERNEL_TEST(agents_ipc_channel_round_trip)
 {
     // Two agents ping-ponging 64 bytes; the status is TSC cycles per round trip (instructions
     // under -icount shift=0).
+    auto& scheduler = sched::kernel_scheduler();
+    auto direct_switches = [&] {
+        uint64_t total = 0;
+        for (uint32_t cpu = 0; cpu < sched::max_cpus; ++cpu)
+            total += scheduler.online_cpus().contains(cpu) ? scheduler.direct_switches(cpu) : 0;
+        return total;
+    };
+    uint64_t switches_before = direct_switches();
     ExitInfo info = run("pingpong", "pingpong-bench", 2, true);
     EXPECT_EQ(info.reason, ExitReason::Exited);
     EXPECT(info.status > 0);
+    // 2,100 calls each way: on one CPU (where the two agents must share it) nearly every one
+    // takes ChannelCall's fast path, a direct switch (docs/ipc.md).
+    if (scheduler.online_cpus().count() == 1)
+        EXPECT(direct_switches() - switches_before >= 4000);
     console::print("    channel round trip (64 B, two agents): {} TSC cycles\n", info.status);
 }
 
