@@ -64,16 +64,18 @@ Result<bool> ChannelEndpointObject::wait_reply(ipc::Message& reply, size_t capac
 {
     constexpr ipc::Signals interest = ipc::signal::readable | ipc::signal::peer_closed;
     ParkedCaller self { &reader, &reader.call_queue, &reply, capacity, false };
-    ParkedCaller*& slot = m_core->parked(m_index);
+    ChannelCore& core = *m_core;
     auto& lock = endpoint().lock();
+    bool parked = false;
     {
         InterruptSafeGuard guard(lock);
-        if (slot == nullptr)
-            slot = &self;
+        if (core.parked(m_index) == nullptr) {
+            core.set_parked(m_index, &self);
+            parked = true;
+        }
     }
-    if (slot != &self) {
-        // Another thread of the agent is parked here (a racy read, but only this thread
-        // parks `self`): wait as a plain reader.
+    if (!parked) {
+        // Another thread of the agent is parked here: wait as a plain reader.
         TRY(wait_readable(deadline_ns, &reader));
         return false;
     }
@@ -90,8 +92,8 @@ Result<bool> ChannelEndpointObject::wait_reply(ipc::Message& reply, size_t capac
     {
         // After this no call can deliver any more: `delivered` is final.
         InterruptSafeGuard guard(lock);
-        if (slot == &self)
-            slot = nullptr;
+        if (core.parked(m_index) == &self)
+            core.set_parked(m_index, nullptr);
     }
     if (self.delivered && waited.is_error() && waited.error() == Error::TimedOut)
         waited = {}; // answered at the deadline: the answer wins
@@ -104,7 +106,7 @@ ChannelEndpointObject::CallOutcome ChannelEndpointObject::call_directly(Thread& 
     unsigned peer_index = m_index ^ 1;
     ChannelCore& core = *m_core;
     // A racy hint: a call that finds nobody parked at the other end pays nothing more.
-    if (__atomic_load_n(&core.parked(peer_index), __ATOMIC_RELAXED) == nullptr || message.has_handles())
+    if (core.parked(peer_index) == nullptr || message.has_handles())
         return CallOutcome::NotSent;
     auto& scheduler = sched::kernel_scheduler();
     Agent& agent = caller.agent();
@@ -128,9 +130,9 @@ ChannelEndpointObject::CallOutcome ChannelEndpointObject::call_directly(Thread& 
             if (agent.is_ending())
                 return false;
             *target->reply = std::move(message);
-            target->delivered = true;
-            core.parked(peer_index) = nullptr;
-            core.parked(m_index) = &self;
+            __atomic_store_n(&target->delivered, true, __ATOMIC_RELEASE);
+            core.set_parked(peer_index, nullptr);
+            core.set_parked(m_index, &self);
             lock.unlock();
             return true;
         });
@@ -146,7 +148,7 @@ ChannelEndpointObject::CallOutcome ChannelEndpointObject::call_directly(Thread& 
         (void)scheduler.finish_wait(caller.call_queue);
         lock.lock();
         if (core.parked(m_index) == &self)
-            core.parked(m_index) = nullptr;
+            core.set_parked(m_index, nullptr);
         lock.unlock();
     }
     arch::restore_interrupts(interrupts);

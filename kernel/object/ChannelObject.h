@@ -26,8 +26,10 @@ class ChannelCore final : public ipc::RefCounted<ChannelCore> {
 public:
     static Result<ipc::RefPtr<ChannelCore>> create(ipc::QueueLimits limits);
     ipc::Channel& channel() { return *m_channel; }
-    // The caller parked on end `index`, if any (under the channel's lock; a racy read is a hint).
-    ParkedCaller*& parked(unsigned index) { return m_parked[index]; }
+    // The caller parked on end `index`, if any. Changed only under the channel's lock; read
+    // under it, or without it as a hint (hence atomic: plain moves on x86).
+    ParkedCaller* parked(unsigned index) const { return __atomic_load_n(&m_parked[index], __ATOMIC_RELAXED); }
+    void set_parked(unsigned index, ParkedCaller* caller) { __atomic_store_n(&m_parked[index], caller, __ATOMIC_RELAXED); }
 
 private:
     explicit ChannelCore(OwnPtr<ipc::Channel> channel)
