@@ -48,6 +48,21 @@ public:
     ReadonlyBytes bytes() const { return { const_bytes(), m_size }; }
     Span<const HandleToken> handles() const;
     bool has_handles() const { return m_handle_count != 0; }
+
+    // A lighter move for the direct call path (ChannelEndpointObject::call_directly): `other`
+    // carries no handles, and this message is normally empty (a reply buffer).
+    void take_plain(Message& other)
+    {
+        dispose();
+        m_sender = other.m_sender;
+        m_sequence = other.m_sequence;
+        m_size = other.m_size;
+        other.m_size = 0;
+        if (other.m_body)
+            m_body = std::move(other.m_body);
+        else
+            copy_inline(other.m_inline);
+    }
     bool is_shared_payload() const { return static_cast<bool>(m_body); }
 
     Span<uint8_t> writable_bytes() { return { const_cast<uint8_t*>(const_bytes()), m_size }; }
@@ -65,8 +80,19 @@ private:
         m_size = 0;
     }
     void release_body();
-    // Copies this message's m_size inline bytes from `source`.
-    void copy_inline(const uint8_t* source);
+    // Copies this message's m_size inline bytes from `source`: the whole inline area, unrolled
+    // word by word (a call to the kernel's memcpy is a `rep movsb`, one step per byte; a loop
+    // costs a compare and branch per word; this runs on every move of a small message). Bytes
+    // past m_size are copied too, harmlessly (they are the source's own).
+    void copy_inline(const uint8_t* source)
+    {
+        static_assert(message_inline_bytes % sizeof(uint64_t) == 0);
+        if (m_size == 0)
+            return;
+        uint64_t words[message_inline_bytes / sizeof(uint64_t)];
+        __builtin_memcpy(words, source, sizeof(words));
+        __builtin_memcpy(m_inline, words, sizeof(words));
+    }
 
     AgentId m_sender { 0 };
     uint64_t m_sequence { 0 };

@@ -129,7 +129,7 @@ ChannelEndpointObject::CallOutcome ChannelEndpointObject::call_directly(Thread& 
             // begins after it finds this thread asleep in call_queue (Agent::kill).
             if (agent.is_ending())
                 return false;
-            *target->reply = std::move(message);
+            target->reply->take_plain(message);
             __atomic_store_n(&target->delivered, true, __ATOMIC_RELEASE);
             core.set_parked(peer_index, nullptr);
             core.set_parked(m_index, &self);
