@@ -120,8 +120,9 @@ TEST(SchedulerDirectSwitch, AnotherClassAThreadNotBlockedOrAPendingRescheduleIsR
     // A thread already woken (by its timeout, a kill, a plain write) is no target.
     EXPECT_EQ(sim.scheduler.wake_one(server_queue), 1u);
     sim.scheduler.preempt_if_needed();
-    if (sim.current() != &caller)
+    if (sim.current() != &caller) {
         ASSERT_TRUE(yield_until_current(sim, caller));
+    }
     EXPECT_FALSE(direct(sim, caller_queue, server_queue, server)) << "not blocked";
     EXPECT_EQ(sim.scheduler.direct_switches(0), 0u);
 }
