@@ -658,6 +658,36 @@ KERNEL_TEST(agents_kill_ends_a_channel_call)
     EXPECT_EQ(info.value().status, -9);
 }
 
+KERNEL_TEST(agents_kill_ends_a_call_parked_by_the_fast_path)
+{
+    // pingpong argument 4 spawns its partner, makes calls it answers with calls (so the partner
+    // waits parked), then a call the partner takes but never answers: on one CPU that call
+    // hands the CPU to the partner directly and the caller waits parked in its call queue,
+    // registered nowhere else. The kill must still end it at once.
+    if (agent::system_initrd() == nullptr)
+        return;
+    auto& scheduler = sched::kernel_scheduler();
+    uint64_t switches_before = scheduler.direct_switches(0);
+    Diagnostic diagnostic;
+    agent::SpawnOptions options { .name = "pingpong-silent-call", .argument = 4, .may_spawn = true };
+    auto spawned = agent::spawn_agent_from_initrd(*agent::system_initrd(), "bin/pingpong", options, diagnostic);
+    EXPECT(spawned.is_ok());
+    if (spawned.is_error())
+        return;
+    auto& target = *spawned.value().agent;
+    sched::kernel_scheduler().sleep_for(50'000'000); // spawn, three round trips, the silent call
+    EXPECT(!target.has_exited());
+    if (scheduler.online_cpus().count() == 1)
+        EXPECT(scheduler.direct_switches(0) - switches_before >= 4); // it went by the fast path
+    target.kill({ .reason = ExitReason::Killed, .status = -9 });
+    auto info = target.wait_for_exit(deadline());
+    EXPECT(info.is_ok());
+    if (info.is_error())
+        return;
+    EXPECT_EQ(info.value().reason, ExitReason::Killed);
+    EXPECT_EQ(info.value().status, -9);
+}
+
 namespace {
 
 uint64_t cpu_time_of(const object::Agent& agent) { return agent.snapshot().cpu_time_ns; }
