@@ -44,7 +44,7 @@ void Message::release_body()
     m_size = 0;
 }
 
-Result<void> Message::initialize(AgentId sender, size_t size, size_t handle_count)
+Result<void> Message::initialize_slow(AgentId sender, size_t size, size_t handle_count)
 {
     dispose();
     if (size > max_message_bytes || handle_count > max_message_handles)

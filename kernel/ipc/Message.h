@@ -26,7 +26,17 @@ public:
     // syscall layer copies from user memory once, straight into place. TooLarge beyond the
     // format limits; OutOfMemory. In place, because every move of a message costs a copy of its
     // inline bytes and the channel round trip is counted in instructions.
-    Result<void> initialize(AgentId sender, size_t size, size_t handle_count = 0);
+    Result<void> initialize(AgentId sender, size_t size, size_t handle_count = 0)
+    {
+        // The common case inline: a fresh message, small, without handles.
+        if (!m_body && m_handle_count == 0 && size <= message_inline_bytes && handle_count == 0) {
+            m_sender = sender;
+            m_sequence = 0;
+            m_size = static_cast<uint32_t>(size);
+            return {};
+        }
+        return initialize_slow(sender, size, handle_count);
+    }
     Result<void> assign(AgentId sender, ReadonlyBytes bytes, Span<const HandleToken> handles = {});
     // Makes this message carry `payload` (no copy). The payload must hold no handles (the
     // callers, topics, check that once per publish rather than once per subscriber).
@@ -80,6 +90,7 @@ private:
         m_size = 0;
     }
     void release_body();
+    Result<void> initialize_slow(AgentId sender, size_t size, size_t handle_count);
     // Copies this message's m_size inline bytes from `source`: the whole inline area, unrolled
     // word by word (a call to the kernel's memcpy is a `rep movsb`, one step per byte; a loop
     // costs a compare and branch per word; this runs on every move of a small message). Bytes
