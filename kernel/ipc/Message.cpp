@@ -32,8 +32,6 @@ Message& Message::operator=(Message&& other)
     return *this;
 }
 
-Message::~Message() { dispose(); }
-
 void Message::release_body()
 {
     // Tokens live only in an unshared body: share() refuses payloads with handles.

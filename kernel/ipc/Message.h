@@ -19,7 +19,7 @@ public:
     Message& operator=(Message&& other);
     Message(const Message&) = delete;
     Message& operator=(const Message&) = delete;
-    ~Message();
+    ~Message() { dispose(); }
 
     // Makes this message (whatever it held is dropped first) one with room for `size` bytes and
     // `handle_count` tokens, to be filled through writable_bytes()/writable_handles(): the
@@ -58,6 +58,7 @@ public:
     ReadonlyBytes bytes() const { return { const_bytes(), m_size }; }
     Span<const HandleToken> handles() const;
     bool has_handles() const { return m_handle_count != 0; }
+    size_t handle_count() const { return m_handle_count; }
 
     // A lighter move for the direct call path (ChannelEndpointObject::call_directly): `other`
     // carries no handles, and this message is normally empty (a reply buffer).

@@ -71,7 +71,7 @@ Result<uint64_t> refuse(Error error, const abi::ReadInfo& info, UserPointer<abi:
     info.sender = message.sender();
     info.sequence = 0;
     info.byte_count = static_cast<uint32_t>(message.size());
-    info.handle_count = static_cast<uint32_t>(message.handles().size());
+    info.handle_count = static_cast<uint32_t>(message.handle_count());
     TRY(copy_to_user(bytes, message.bytes().data(), message.size()));
     if (info.handle_count != 0) {
         HandleValue values[abi::max_message_handles];
