@@ -136,7 +136,8 @@ Result<uint64_t> sys_channel_read(Caller& caller, HandleArgument handle, UserPoi
 {
     auto& table = caller.agent().handles();
     auto channel = TRY(table.get_object_with_rights<ChannelEndpointObject>(handle.value, Rights::Read));
-    abi::ReadInfo info = TRY(copy_from_user(UserPointer<const abi::ReadInfo>(io.address())));
+    abi::ReadInfo info;
+    TRY(copy_from_user(&info, UserPointer<const void>(io.address()), sizeof(info)));
     // Checked before a message is taken, so that a bad buffer does not lose it (a buffer that is
     // in user space but unmapped still can: the copy then faults after the dequeue).
     if (!is_user_range(bytes.address(), capacity.value) || !is_user_range(handles.address(), handle_capacity.value * sizeof(HandleValue)))
@@ -155,7 +156,8 @@ Result<uint64_t> sys_channel_call(Caller& caller, HandleArgument handle, UserPoi
     auto channel = TRY(caller.agent().handles().get_object_with_rights<ChannelEndpointObject>(handle.value, Rights::Read | Rights::Write));
     if (length.value > abi::max_message_bytes)
         return Error::TooLarge;
-    abi::ReadInfo info = TRY(copy_from_user(UserPointer<const abi::ReadInfo>(io.address())));
+    abi::ReadInfo info;
+    TRY(copy_from_user(&info, UserPointer<const void>(io.address()), sizeof(info)));
     if (!is_user_range(reply.address(), capacity.value))
         return Error::BadAddress;
     // The request is copied in before the hand-off scope: a fault on user memory is handled
