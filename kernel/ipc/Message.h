@@ -92,19 +92,8 @@ private:
     }
     void release_body();
     Result<void> initialize_slow(AgentId sender, size_t size, size_t handle_count);
-    // Copies this message's m_size inline bytes from `source`: the whole inline area, unrolled
-    // word by word (a call to the kernel's memcpy is a `rep movsb`, one step per byte; a loop
-    // costs a compare and branch per word; this runs on every move of a small message). Bytes
-    // past m_size are copied too, harmlessly (they are the source's own).
-    void copy_inline(const uint8_t* source)
-    {
-        static_assert(message_inline_bytes % sizeof(uint64_t) == 0);
-        if (m_size == 0)
-            return;
-        uint64_t words[message_inline_bytes / sizeof(uint64_t)];
-        __builtin_memcpy(words, source, sizeof(words));
-        __builtin_memcpy(m_inline, words, sizeof(words));
-    }
+    // Copies this message's m_size inline bytes from `source`.
+    void copy_inline(const uint8_t* source);
 
     AgentId m_sender { 0 };
     uint64_t m_sequence { 0 };
