@@ -95,10 +95,11 @@ Result<bool> ChannelEndpointObject::wait_reply(ipc::Message& reply, size_t capac
         if (core.parked(m_index) == &self)
             core.set_parked(m_index, nullptr);
     }
-    if (self.delivered && waited.is_error() && waited.error() == Error::TimedOut)
+    bool delivered = __atomic_load_n(&self.delivered, __ATOMIC_ACQUIRE);
+    if (delivered && waited.is_error() && waited.error() == Error::TimedOut)
         waited = {}; // answered at the deadline: the answer wins
     TRY(waited);
-    return self.delivered;
+    return delivered;
 }
 
 ChannelEndpointObject::CallOutcome ChannelEndpointObject::call_directly(Thread& caller, ipc::Message& message, size_t capacity, uint64_t deadline_ns)
@@ -143,8 +144,10 @@ ChannelEndpointObject::CallOutcome ChannelEndpointObject::call_directly(Thread& 
         return CallOutcome::NotSent;
     }
     // Running again: answered (a call from the other end took this thread out of call_queue
-    // and switched here), or woken otherwise (then perhaps still queued: a timeout).
-    if (!self.delivered) {
+    // and switched here), or woken otherwise (then perhaps still queued: a timeout). Nobody can
+    // deliver to a thread that runs, so `delivered` is final already.
+    bool delivered = __atomic_load_n(&self.delivered, __ATOMIC_ACQUIRE);
+    if (!delivered) {
         (void)scheduler.finish_wait(caller.call_queue);
         lock.lock();
         if (core.parked(m_index) == &self)
@@ -152,7 +155,7 @@ ChannelEndpointObject::CallOutcome ChannelEndpointObject::call_directly(Thread& 
         lock.unlock();
     }
     arch::restore_interrupts(interrupts);
-    return self.delivered ? CallOutcome::Answered : CallOutcome::Sent;
+    return delivered ? CallOutcome::Answered : CallOutcome::Sent;
 }
 
 bool ChannelEndpointObject::is_same_channel(const KernelObject& object) const
