@@ -1,7 +1,8 @@
 // Channels between two agents, end to end. Argument 0: the checks (kernel/tests/IpcAgentTests.cpp
 // runs them; the exit status is the number of failures). Argument 2: the round-trip benchmark
 // (exit status: guest instructions per 64-byte round trip, under -icount shift=0). Argument 3:
-// one ChannelCall on its bootstrap channel that nobody answers (a kill test). Argument 1 is
+// one ChannelCall on its bootstrap channel that nobody answers (a kill test). Argument 4: a
+// call its partner takes and never answers, made by the fast path (a kill test). Argument 1 is
 // the partner these spawn: it echoes every message back on its bootstrap channel, answers a
 // message carrying a channel handle with "hello" on that channel, and ends on "quit".
 #include <user/libgehri/Gehri.h>
@@ -91,6 +92,26 @@ int blocked_caller()
     uint8_t answer[16];
     auto reply = channel.call("ping", 4, answer, sizeof(answer));
     return reply.is_error() ? 104 : 105;
+}
+
+gehri::Result<gehri::ChildAgent> start_partner(gehri::Agent& self, Channel& their_end);
+
+// A call the partner takes and never answers, made while the partner waits parked in a call of
+// its own: on one CPU it goes by ChannelCall's fast path (a direct switch to the partner), and
+// this caller waits parked for good (kernel/tests/AgentTests.cpp kills it there).
+int silent_caller(gehri::Agent& self)
+{
+    auto pair = Channel::create().release_value();
+    auto child = start_partner(self, pair.second);
+    if (child.is_error())
+        return 106;
+    uint8_t answer[64];
+    for (int i = 0; i < 3; ++i) { // the partner answers each with a call: it is parked after
+        if (pair.first.call("ping", 4, answer, sizeof(answer)).is_error())
+            return 107;
+    }
+    auto reply = pair.first.call("silent", 6, answer, sizeof(answer));
+    return reply.is_error() ? 108 : 109;
 }
 
 gehri::Result<gehri::ChildAgent> start_partner(gehri::Agent& self, Channel& their_end)
@@ -363,6 +384,8 @@ int main(gehri::Agent& self)
         return partner();
     if (self.argument() == 2)
         return benchmark(self);
+    if (self.argument() == 4)
+        return silent_caller(self);
     if (self.argument() == 3)
         return blocked_caller();
     check_local_channel();

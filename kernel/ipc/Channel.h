@@ -44,6 +44,13 @@ public:
     Signals signals() const { return m_signals.signals(); }
     SignalSource& signal_source() { return m_signals; }
 
+    // For the object layer's direct call path (ChannelEndpointObject::call_directly), which
+    // decides under the channel's lock whether a message may bypass the queues.
+    Spinlock& lock();
+    ChannelEndpoint& peer() { return *m_peer; }
+    bool is_closed_locked() const { return m_closed; }
+    bool has_queued_locked() const { return !m_queue.is_empty(); }
+
 private:
     friend class Channel;
     ChannelEndpoint(Channel& channel, MessageQueue queue);
@@ -78,5 +85,7 @@ private:
     OwnPtr<ChannelEndpoint> m_first;
     OwnPtr<ChannelEndpoint> m_second;
 };
+
+inline Spinlock& ChannelEndpoint::lock() { return m_channel.m_lock; }
 
 } // namespace gehri::ipc

@@ -19,14 +19,24 @@ public:
     Message& operator=(Message&& other);
     Message(const Message&) = delete;
     Message& operator=(const Message&) = delete;
-    ~Message();
+    ~Message() { dispose(); }
 
     // Makes this message (whatever it held is dropped first) one with room for `size` bytes and
     // `handle_count` tokens, to be filled through writable_bytes()/writable_handles(): the
     // syscall layer copies from user memory once, straight into place. TooLarge beyond the
     // format limits; OutOfMemory. In place, because every move of a message costs a copy of its
     // inline bytes and the channel round trip is counted in instructions.
-    Result<void> initialize(AgentId sender, size_t size, size_t handle_count = 0);
+    Result<void> initialize(AgentId sender, size_t size, size_t handle_count = 0)
+    {
+        // The common case inline: a fresh message, small, without handles.
+        if (!m_body && m_handle_count == 0 && size <= message_inline_bytes && handle_count == 0) {
+            m_sender = sender;
+            m_sequence = 0;
+            m_size = static_cast<uint32_t>(size);
+            return {};
+        }
+        return initialize_slow(sender, size, handle_count);
+    }
     Result<void> assign(AgentId sender, ReadonlyBytes bytes, Span<const HandleToken> handles = {});
     // Makes this message carry `payload` (no copy). The payload must hold no handles (the
     // callers, topics, check that once per publish rather than once per subscriber).
@@ -47,6 +57,23 @@ public:
     size_t size() const { return m_size; }
     ReadonlyBytes bytes() const { return { const_bytes(), m_size }; }
     Span<const HandleToken> handles() const;
+    bool has_handles() const { return m_handle_count != 0; }
+    size_t handle_count() const { return m_handle_count; }
+
+    // A lighter move for the direct call path (ChannelEndpointObject::call_directly): `other`
+    // carries no handles, and this message is normally empty (a reply buffer).
+    void take_plain(Message& other)
+    {
+        dispose();
+        m_sender = other.m_sender;
+        m_sequence = other.m_sequence;
+        m_size = other.m_size;
+        other.m_size = 0;
+        if (other.m_body)
+            m_body = std::move(other.m_body);
+        else
+            copy_inline(other.m_inline);
+    }
     bool is_shared_payload() const { return static_cast<bool>(m_body); }
 
     Span<uint8_t> writable_bytes() { return { const_cast<uint8_t*>(const_bytes()), m_size }; }
@@ -64,6 +91,7 @@ private:
         m_size = 0;
     }
     void release_body();
+    Result<void> initialize_slow(AgentId sender, size_t size, size_t handle_count);
     // Copies this message's m_size inline bytes from `source`.
     void copy_inline(const uint8_t* source);
 

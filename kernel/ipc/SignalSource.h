@@ -43,6 +43,9 @@ public:
     // observer was not attached. The source must still be alive.
     bool remove_observer(SignalObserver& observer);
     size_t observer_count();
+    // With the owner's lock held: how many observers watch (a change nobody but the owner's
+    // own observer would see can take a shortcut).
+    size_t observer_count_locked() const { return m_observers.size(); }
 
 private:
     void publish_locked(Signals new_signals);

@@ -247,6 +247,9 @@ void Agent::kill(const abi::ExitInfo& info)
         for (Thread* thread = m_threads; thread != nullptr; thread = thread->next_in_agent) {
             if (thread->interruptible_wait != nullptr)
                 sched::kernel_scheduler().wake_all(*thread->interruptible_wait);
+            // A caller parked in ChannelCall sleeps there without registering (it checks
+            // is_ending() under that queue's lock before it sleeps).
+            sched::kernel_scheduler().wake_all(thread->call_queue);
         }
     }
     // The kernel's kills of orphans are told once per tree, by the agent whose end began it

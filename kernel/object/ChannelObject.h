@@ -9,12 +9,27 @@ namespace gehri::object {
 
 class Thread;
 
+// A thread blocked in ChannelCall waiting for its reply on one end (on its kernel stack): a
+// call from the other end may put its request straight into `reply` and switch to the thread
+// (ChannelEndpointObject::call_directly). Guarded by the channel's lock.
+struct ParkedCaller {
+    Thread* thread;
+    sched::WaitQueue* queue; // where it sleeps: its thread's call_queue
+    ipc::Message* reply;
+    size_t capacity;
+    bool delivered;
+};
+
 // The portable channel (kernel/ipc/Channel.h), shared by its two endpoint objects: it lives
 // until both are gone.
 class ChannelCore final : public ipc::RefCounted<ChannelCore> {
 public:
     static Result<ipc::RefPtr<ChannelCore>> create(ipc::QueueLimits limits);
     ipc::Channel& channel() { return *m_channel; }
+    // The caller parked on end `index`, if any. Changed only under the channel's lock; read
+    // under it, or without it as a hint (hence atomic: plain moves on x86).
+    ParkedCaller* parked(unsigned index) const { return __atomic_load_n(&m_parked[index], __ATOMIC_RELAXED); }
+    void set_parked(unsigned index, ParkedCaller* caller) { __atomic_store_n(&m_parked[index], caller, __ATOMIC_RELAXED); }
 
 private:
     explicit ChannelCore(OwnPtr<ipc::Channel> channel)
@@ -22,6 +37,7 @@ private:
     {
     }
     OwnPtr<ipc::Channel> m_channel;
+    ParkedCaller* m_parked[2] {};
 };
 
 // One end of a channel as a kernel object: what a channel handle names. When the last
@@ -49,6 +65,21 @@ public:
     // (null: kernel code) is killed. The channel's hot path: the end keeps one observer and
     // one wait queue for its readers, so a blocking read registers nothing.
     Result<void> wait_readable(uint64_t deadline_ns, Thread* reader);
+
+    // ChannelCall's wait for its reply: wait_readable, but parked (ParkedCaller), so that a
+    // call from the other end can hand its message straight into `reply` (true: it did; false:
+    // read again). Only one caller parks per end; others wait unparked.
+    Result<bool> wait_reply(ipc::Message& reply, size_t capacity, uint64_t deadline_ns, Thread& reader);
+
+    // The fast path of ChannelCall (docs/ipc.md): if a caller is parked at the other end, its
+    // thread is blocked on this CPU in this thread's class, and both queues are empty and both
+    // ends open, `message` goes straight into the parked caller's reply buffer (no queue, no
+    // signals: nothing but the parked caller could have seen it), this thread parks for its own
+    // reply and the CPU switches directly to the other caller, under one channel lock. NotSent:
+    // none of it applied, nothing was sent. Sent: sent, then woken without an answer (timeout,
+    // kill, a plain write or a close): read as usual. Answered: `message` holds the reply.
+    enum class CallOutcome : uint8_t { NotSent, Sent, Answered };
+    CallOutcome call_directly(Thread& caller, ipc::Message& message, size_t capacity, uint64_t deadline_ns);
 
 private:
     ChannelEndpointObject(ipc::RefPtr<ChannelCore> core, unsigned index)

@@ -179,23 +179,19 @@ Result<HandleValue> HandleTable::duplicate(HandleValue handle, Rights rights)
     return add(std::move(object), rights);
 }
 
-Result<RefPtr<KernelObject>> HandleTable::get_checked(HandleValue handle, ObjectType type, Rights required) const
+Result<KernelObject*> HandleTable::take_checked(HandleValue handle, ObjectType type, Rights required) const
 {
-    RefPtr<KernelObject> object;
-    Rights rights;
-    {
-        InterruptSafeGuard guard(m_lock);
-        const Entry* entry = live_entry(handle);
-        if (entry == nullptr)
-            return Error::BadHandle;
-        object = RefPtr<KernelObject>(entry->object);
-        rights = entry->rights;
-    }
-    if (object->type() != type)
+    // Checked under the lock, so a refused lookup takes no reference (and drops none).
+    InterruptSafeGuard guard(m_lock);
+    const Entry* entry = live_entry(handle);
+    if (entry == nullptr)
+        return Error::BadHandle;
+    if (entry->object->type() != type)
         return Error::WrongObjectType;
-    if (!has_rights(rights, required))
+    if (!has_rights(entry->rights, required))
         return Error::AccessDenied;
-    return object;
+    entry->object->ref();
+    return entry->object;
 }
 
 Result<RefPtr<KernelObject>> HandleTable::get_any_with_rights(HandleValue handle, Rights required) const

@@ -97,7 +97,9 @@ private:
     // Lock held.
     void push_free(uint32_t index);
     uint32_t pop_free();
-    Result<RefPtr<KernelObject>> get_checked(HandleValue handle, ObjectType type, Rights required) const;
+    // The object a live handle of `type` with `required` names, with a reference taken for the
+    // caller to adopt (a bare pointer: no reference-counted temporaries on every system call).
+    Result<KernelObject*> take_checked(HandleValue handle, ObjectType type, Rights required) const;
 
     mutable Spinlock m_lock;
     Entry* m_entries;
@@ -112,8 +114,10 @@ private:
 template<typename T>
 Result<RefPtr<T>> HandleTable::get_object_with_rights(HandleValue handle, Rights required) const
 {
-    RefPtr<KernelObject> object = TRY(get_checked(handle, T::object_type, required));
-    return RefPtr<T>::adopt(*static_cast<T*>(object.leak_ref()));
+    auto object = take_checked(handle, T::object_type, required);
+    if (object.is_error())
+        return object.error();
+    return RefPtr<T>::adopt(*static_cast<T*>(object.value()));
 }
 
 } // namespace gehri::object

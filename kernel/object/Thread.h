@@ -81,6 +81,9 @@ public:
     Thread* next_in_agent { nullptr };
     // The queue it sleeps on in an interruptible wait, or null (guarded by the agent's lock).
     sched::WaitQueue* interruptible_wait { nullptr };
+    // Where it sleeps while parked in ChannelCall (ParkedCaller): its own, as long-lived as the
+    // thread, so a kill can always wake it and the call's fast path registers nothing.
+    sched::WaitQueue call_queue;
 };
 
 } // namespace gehri::object

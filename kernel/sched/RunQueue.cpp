@@ -70,6 +70,28 @@ void RunQueue::place_woken(Thread& thread, uint64_t now_ns)
         thread.m_virtual_runtime = earliest;
 }
 
+void RunQueue::switch_within_class(Thread& thread, uint64_t now_ns, uint64_t slice_start_ns)
+{
+    Thread& previous = *m_current;
+    VERIFY(current_is_busy() && previous.m_class == thread.m_class);
+    if (now_ns > m_last_update_ns) {
+        uint64_t elapsed = now_ns - m_last_update_ns;
+        previous.m_cpu_time_ns += elapsed;
+        previous.m_virtual_runtime += scaled_runtime(elapsed, previous.m_weight);
+        m_last_update_ns = now_ns;
+    }
+    ClassQueue& queue = queue_of(thread.m_class);
+    queue.update_min_virtual_runtime(&previous);
+    uint64_t earliest = queue.min_virtual_runtime() - policy::sleeper_credit_ns;
+    if (virtual_runtime_before(thread.m_virtual_runtime, earliest))
+        thread.m_virtual_runtime = earliest;
+    // Busy before and after, nothing queued or dequeued: the load is unchanged.
+    m_current = &thread;
+    thread.set_state(ThreadState::Running);
+    thread.m_run_started_ns = slice_start_ns;
+    ++thread.m_times_scheduled;
+}
+
 bool RunQueue::would_pick(const Thread& thread)
 {
     ClassMask candidates = m_queued_classes;
@@ -156,12 +178,12 @@ Thread* RunQueue::pick_next(uint64_t now_ns, const Thread* yielding)
     return next;
 }
 
-void RunQueue::set_current(Thread& thread, uint64_t now_ns)
+void RunQueue::set_current(Thread& thread, uint64_t now_ns, uint64_t slice_start_ns)
 {
     update(now_ns);
     m_current = &thread;
     thread.set_state(ThreadState::Running);
-    thread.m_run_started_ns = now_ns;
+    thread.m_run_started_ns = slice_start_ns;
     ++thread.m_times_scheduled;
     refresh_load();
 }

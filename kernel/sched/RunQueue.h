@@ -49,7 +49,16 @@ public:
     // no queued thread of that class is ahead of it).
     void place_woken(Thread& thread, uint64_t now_ns);
     bool would_pick(const Thread& thread);
-    void set_current(Thread& thread, uint64_t now_ns);
+    // The direct switch of Scheduler::switch_directly_to: the current thread (blocking) hands
+    // the CPU to `thread` (woken, in no queue) of the same class, whose slice began at
+    // `slice_start_ns` (donated). The current thread is charged up to now and `thread` placed as
+    // place_woken does; the share window is not advanced: the class that ran and the classes
+    // that were runnable are the same on both sides of this switch, so its next update
+    // charges the whole interval correctly.
+    void switch_within_class(Thread& thread, uint64_t now_ns, uint64_t slice_start_ns);
+    // `slice_start_ns` is when its slice began: now, or earlier for a slice donated to it.
+    void set_current(Thread& thread, uint64_t now_ns, uint64_t slice_start_ns);
+    void set_current(Thread& thread, uint64_t now_ns) { set_current(thread, now_ns, now_ns); }
 
     // The preemption rule. At a tick: must the current thread give up the CPU?
     bool should_preempt_current(uint64_t now_ns);

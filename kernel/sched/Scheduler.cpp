@@ -307,7 +307,7 @@ void Scheduler::schedule_locked(PerCpu& cpu, const Thread* yielding)
     Thread* next = queue.pick_next(now, yielding);
     if (!next)
         next = queue.idle_thread();
-    switch_locked(cpu, previous, *next, now);
+    switch_locked(cpu, previous, *next, now, now);
 }
 
 void Scheduler::switch_directly_locked(PerCpu& cpu, Thread& next, uint64_t now_ns)
@@ -319,12 +319,12 @@ void Scheduler::switch_directly_locked(PerCpu& cpu, Thread& next, uint64_t now_n
     if (!previous.m_affinity.contains(cpu.id))
         previous.m_needs_placement = true;
     ++cpu.direct_switches;
-    switch_locked(cpu, previous, next, now_ns);
+    switch_locked(cpu, previous, next, now_ns, now_ns);
 }
 
-[[gnu::always_inline]] inline void Scheduler::switch_locked(PerCpu& cpu, Thread& previous, Thread& next, uint64_t now_ns)
+[[gnu::always_inline]] inline void Scheduler::switch_locked(PerCpu& cpu, Thread& previous, Thread& next, uint64_t now_ns, uint64_t slice_start_ns)
 {
-    cpu.run_queue.set_current(next, now_ns);
+    cpu.run_queue.set_current(next, now_ns, slice_start_ns);
     __atomic_store_n(&cpu.need_resched, false, __ATOMIC_RELEASE);
     if (&next == &previous) {
         cpu.lock.unlock();
@@ -489,6 +489,57 @@ Thread* Scheduler::take_direct_switch(PerCpu& cpu, Thread& self, uint64_t& now_n
     queue.timers().cancel(*thread);
     thread->m_wake_reason = WakeReason::Woken;
     return thread;
+}
+
+Scheduler::PerCpu* Scheduler::lock_for_direct_switch(WaitQueue& own_queue, WaitQueue& target_queue, Thread& target)
+{
+    VERIFY(&own_queue != &target_queue);
+    target_queue.m_lock.lock();
+    own_queue.m_lock.lock();
+    PerCpu& cpu = this_cpu();
+    cpu.lock.lock();
+    const Thread& self = *cpu.run_queue.current();
+    // A thread waits in one queue at a time: linked and Blocked means it waits in target_queue
+    // (the caller's word) and no timer or waker has taken it out yet.
+    if (target.state() == ThreadState::Blocked && target.m_wait_node.is_linked() && target.cpu() == cpu.id && target.m_affinity.contains(cpu.id)
+        && target.m_class == self.m_class && !self.m_is_idle && cpu.handoff_owner == nullptr && !__atomic_load_n(&cpu.need_resched, __ATOMIC_ACQUIRE))
+        return &cpu;
+    unlock_direct_switch(cpu, own_queue, target_queue);
+    return nullptr;
+}
+
+void Scheduler::unlock_direct_switch(PerCpu& cpu, WaitQueue& own_queue, WaitQueue& target_queue)
+{
+    cpu.lock.unlock();
+    own_queue.m_lock.unlock();
+    target_queue.m_lock.unlock();
+}
+
+void Scheduler::block_and_switch_to(PerCpu& cpu, WaitQueue& own_queue, uint64_t deadline_ns, WaitQueue& target_queue, Thread& target)
+{
+    RunQueue& queue = cpu.run_queue;
+    Thread& self = *queue.current();
+    target_queue.m_waiters.remove(target);
+    target_queue.m_lock.unlock();
+    own_queue.m_waiters.append(self);
+    self.set_state(ThreadState::Blocked);
+    self.m_wake_reason = WakeReason::None;
+    if (deadline_ns != no_deadline)
+        queue.timers().arm(self, deadline_ns);
+    own_queue.m_lock.unlock();
+    if (!self.m_affinity.contains(cpu.id))
+        self.m_needs_placement = true;
+    queue.timers().cancel(target);
+    target.m_wake_reason = WakeReason::Woken;
+    ++cpu.direct_switches;
+    // The caller is charged up to now, the target placed as a woken thread would be; the
+    // slice is donated: the target's starts when the caller's did.
+    queue.switch_within_class(target, m_platform.now_ns(), self.m_run_started_ns);
+    // need_resched was clear under this lock; one set since (another CPU's wake-up) stands.
+    target.set_on_cpu(true);
+    ++cpu.context_switches;
+    Thread* last = m_platform.switch_context(self, target);
+    finish_switch(*last);
 }
 
 void Scheduler::block_on_locked(WaitQueue& queue, uint64_t deadline_ns)

@@ -74,6 +74,22 @@ public:
     void begin_handoff();
     void end_handoff();
 
+    // The direct IPC switch (ChannelEndpointObject::call_directly), interrupts off: the
+    // calling thread blocks on `own_queue` (timer armed for the deadline) and hands the CPU
+    // straight to `target`, which waits in `target_queue`, without the run queue, pick_next or
+    // a preemption check, if and only if target is blocked there, on this CPU and allowed on
+    // it, in the caller's class, no reschedule is pending here (a wake-up or the tick wants the
+    // CPU for someone else) and `commit()` agrees. commit runs with both queues' locks and this
+    // CPU's run-queue lock held (lock order: the caller's own locks, then target_queue, then
+    // own_queue, then the run queue), and must release whatever the caller took before, but only if
+    // it returns true. target is taken out of its queue as if woken, placed in virtual time as
+    // any woken thread (place_woken), and runs on the rest of the caller's slice (donated: the
+    // tick preempts the pair as it would have preempted the caller). Returns false at once if
+    // any of it fails (nothing changed), else true once the caller runs again; finish_wait(own_queue)
+    // then says why.
+    template<typename Commit>
+    bool switch_directly_to(WaitQueue& own_queue, uint64_t deadline_ns, WaitQueue& target_queue, Thread& target, Commit commit);
+
     // A wait without a condition, in two halves: block_on puts the calling thread to sleep on
     // the queue (returning once it runs again), finish_wait then says why it woke. Nothing
     // stops a wake-up from coming before block_on, so a caller must rule that out itself;
@@ -140,7 +156,7 @@ private:
     // (RunQueue::place_woken) at `now_ns` and in no queue: the direct switch, without pick_next.
     void switch_directly_locked(PerCpu& cpu, Thread& next, uint64_t now_ns);
     // The common tail: `next` becomes current and the CPU switches to it; releases the lock.
-    void switch_locked(PerCpu& cpu, Thread& previous, Thread& next, uint64_t now_ns);
+    void switch_locked(PerCpu& cpu, Thread& previous, Thread& next, uint64_t now_ns, uint64_t slice_start_ns);
     // A wake-up the current hand-off owner keeps aside (begin_handoff); false if it does not.
     bool defer_for_handoff(Thread& thread);
     bool keep_for_handoff(Thread& thread);
@@ -151,6 +167,11 @@ private:
     void clear_handoff_owner(PerCpu& cpu);
     // Queue lock held, interrupts disabled; releases the queue lock and switches away.
     void block_on_locked(WaitQueue& queue, uint64_t deadline_ns);
+    // The halves of switch_directly_to: the locks and the checks (false: none held), the
+    // release when commit refuses, and the block and switch (releases everything).
+    PerCpu* lock_for_direct_switch(WaitQueue& own_queue, WaitQueue& target_queue, Thread& target);
+    void unlock_direct_switch(PerCpu& cpu, WaitQueue& own_queue, WaitQueue& target_queue);
+    void block_and_switch_to(PerCpu& cpu, WaitQueue& own_queue, uint64_t deadline_ns, WaitQueue& target_queue, Thread& target);
     // Queue lock held.
     WakeReason finish_wait_locked(WaitQueue& queue);
     void finish_switch(Thread& previous);
@@ -191,6 +212,20 @@ private:
     Scheduler& m_scheduler;
     arch::InterruptState m_interrupts;
 };
+
+template<typename Commit>
+bool Scheduler::switch_directly_to(WaitQueue& own_queue, uint64_t deadline_ns, WaitQueue& target_queue, Thread& target, Commit commit)
+{
+    PerCpu* cpu = lock_for_direct_switch(own_queue, target_queue, target);
+    if (cpu == nullptr)
+        return false;
+    if (!commit()) {
+        unlock_direct_switch(*cpu, own_queue, target_queue);
+        return false;
+    }
+    block_and_switch_to(*cpu, own_queue, deadline_ns, target_queue, target);
+    return true;
+}
 
 template<typename Condition>
 Result<void> Scheduler::wait_until(WaitQueue& queue, Condition condition, uint64_t deadline_ns)

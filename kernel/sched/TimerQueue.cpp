@@ -11,14 +11,6 @@ void TimerQueue::arm(Thread& thread, uint64_t deadline_ns)
     m_heap.insert(thread);
 }
 
-bool TimerQueue::cancel(Thread& thread)
-{
-    if (!thread.m_timer_node.is_linked())
-        return false;
-    m_heap.remove(thread);
-    return true;
-}
-
 Thread* TimerQueue::pop_expired(uint64_t now_ns)
 {
     Thread* earliest = m_heap.first();
@@ -26,12 +18,6 @@ Thread* TimerQueue::pop_expired(uint64_t now_ns)
         return nullptr;
     m_heap.remove(*earliest);
     return earliest;
-}
-
-uint64_t TimerQueue::next_deadline() const
-{
-    Thread* earliest = m_heap.first();
-    return earliest ? earliest->m_timer_deadline_ns : no_deadline;
 }
 
 } // namespace gehri::sched

@@ -24,14 +24,25 @@ public:
     static constexpr uint64_t no_deadline = ~uint64_t(0);
 
     void arm(Thread& thread, uint64_t deadline_ns);
-    // Disarms the thread's timer if it is armed here; returns whether it was.
-    bool cancel(Thread& thread);
+    // Disarms the thread's timer if it is armed here; returns whether it was. Inline: most
+    // wake-ups find no timer armed.
+    bool cancel(Thread& thread)
+    {
+        if (!thread.m_timer_node.is_linked())
+            return false;
+        m_heap.remove(thread);
+        return true;
+    }
     // Removes and returns the earliest thread whose deadline is at or before now, or null.
     Thread* pop_expired(uint64_t now_ns);
 
     bool is_armed(const Thread& thread) const { return thread.m_timer_node.is_linked(); }
     // When the next timer expires (no_deadline if none): what a tickless timer programs.
-    uint64_t next_deadline() const;
+    uint64_t next_deadline() const
+    {
+        Thread* earliest = m_heap.first();
+        return earliest ? earliest->m_timer_deadline_ns : no_deadline;
+    }
     size_t size() const { return m_heap.size(); }
     bool is_valid() const { return m_heap.is_valid(); }
 

@@ -30,10 +30,11 @@ Result<void> attach_handles(Caller& caller, ChannelEndpointObject& channel, User
 // deadline of info.timeout_ns. BufferTooSmall (it stays queued; info's counts say what it needs,
 // for the caller to copy out), PeerClosed, TimedOut, Interrupted, WouldBlock for a poll. Touches
 // no user memory, so it may run with interrupts off (ChannelCall's hand-off).
+// A call's receive (`for_reply`) waits parked, so that the peer's next call can hand it the
+// answer directly (ChannelEndpointObject::wait_reply).
 [[gnu::always_inline]] inline Result<void> receive(Caller& caller, ChannelEndpointObject& channel, ipc::Message& message, size_t capacity, size_t handle_capacity,
-    abi::ReadInfo& info)
+    abi::ReadInfo& info, uint64_t deadline, bool for_reply = false)
 {
-    uint64_t deadline = info.timeout_ns == 0 ? 0 : deadline_after(info.timeout_ns);
     ipc::ChannelEndpoint::Pending needed {};
     for (;;) {
         auto read = channel.endpoint().read_fitting(message, capacity, handle_capacity, needed);
@@ -46,7 +47,11 @@ Result<void> attach_handles(Caller& caller, ChannelEndpointObject& channel, User
         }
         if (read.error() != Error::WouldBlock || info.timeout_ns == 0)
             return read.error();
-        TRY(channel.wait_readable(deadline, &caller.thread));
+        if (!for_reply) {
+            TRY(channel.wait_readable(deadline, &caller.thread));
+        } else if (TRY(channel.wait_reply(message, capacity, deadline, caller.thread))) {
+            return {};
+        }
     }
 }
 
@@ -66,7 +71,7 @@ Result<uint64_t> refuse(Error error, const abi::ReadInfo& info, UserPointer<abi:
     info.sender = message.sender();
     info.sequence = 0;
     info.byte_count = static_cast<uint32_t>(message.size());
-    info.handle_count = static_cast<uint32_t>(message.handles().size());
+    info.handle_count = static_cast<uint32_t>(message.handle_count());
     TRY(copy_to_user(bytes, message.bytes().data(), message.size()));
     if (info.handle_count != 0) {
         HandleValue values[abi::max_message_handles];
@@ -131,13 +136,15 @@ Result<uint64_t> sys_channel_read(Caller& caller, HandleArgument handle, UserPoi
 {
     auto& table = caller.agent().handles();
     auto channel = TRY(table.get_object_with_rights<ChannelEndpointObject>(handle.value, Rights::Read));
-    abi::ReadInfo info = TRY(copy_from_user(UserPointer<const abi::ReadInfo>(io.address())));
+    abi::ReadInfo info;
+    TRY(copy_from_user(&info, UserPointer<const void>(io.address()), sizeof(info)));
     // Checked before a message is taken, so that a bad buffer does not lose it (a buffer that is
     // in user space but unmapped still can: the copy then faults after the dequeue).
     if (!is_user_range(bytes.address(), capacity.value) || !is_user_range(handles.address(), handle_capacity.value * sizeof(HandleValue)))
         return Error::BadAddress;
     ipc::Message message;
-    auto received = receive(caller, *channel, message, capacity.value, handle_capacity.value, info);
+    uint64_t deadline = info.timeout_ns == 0 ? 0 : deadline_after(info.timeout_ns);
+    auto received = receive(caller, *channel, message, capacity.value, handle_capacity.value, info, deadline);
     if (received.is_error())
         return refuse(received.error(), info, io);
     return deliver(caller, message, bytes, handles, info, io);
@@ -149,7 +156,8 @@ Result<uint64_t> sys_channel_call(Caller& caller, HandleArgument handle, UserPoi
     auto channel = TRY(caller.agent().handles().get_object_with_rights<ChannelEndpointObject>(handle.value, Rights::Read | Rights::Write));
     if (length.value > abi::max_message_bytes)
         return Error::TooLarge;
-    abi::ReadInfo info = TRY(copy_from_user(UserPointer<const abi::ReadInfo>(io.address())));
+    abi::ReadInfo info;
+    TRY(copy_from_user(&info, UserPointer<const void>(io.address()), sizeof(info)));
     if (!is_user_range(reply.address(), capacity.value))
         return Error::BadAddress;
     // The request is copied in before the hand-off scope: a fault on user memory is handled
@@ -157,6 +165,19 @@ Result<uint64_t> sys_channel_call(Caller& caller, HandleArgument handle, UserPoi
     ipc::Message message;
     TRY(message.initialize(caller.agent().id(), length.value));
     TRY(copy_from_user(message.writable_bytes().data(), bytes, length.value));
+    uint64_t deadline = info.timeout_ns == 0 ? 0 : deadline_after(info.timeout_ns);
+    // The fast path: the peer is parked in a call of its own (docs/ipc.md).
+    if (info.timeout_ns != 0) {
+        auto outcome = channel->call_directly(caller.thread, message, capacity.value, deadline);
+        if (outcome == ChannelEndpointObject::CallOutcome::Answered)
+            return deliver(caller, message, reply, UserPointer<HandleValue>(), info, io);
+        if (outcome == ChannelEndpointObject::CallOutcome::Sent) {
+            auto received = receive(caller, *channel, message, capacity.value, 0, info, deadline, true);
+            if (received.is_error())
+                return refuse(received.error(), info, io);
+            return deliver(caller, message, reply, UserPointer<HandleValue>(), info, io);
+        }
+    }
     Result<void> received;
     {
         // The write wakes the reader at the other end; the wait for the answer then switches
@@ -165,7 +186,7 @@ Result<uint64_t> sys_channel_call(Caller& caller, HandleArgument handle, UserPoi
         // memory is touched in here.
         sched::HandoffScope handoff(sched::kernel_scheduler());
         TRY(channel->endpoint().write(std::move(message)));
-        received = receive(caller, *channel, message, capacity.value, 0, info);
+        received = receive(caller, *channel, message, capacity.value, 0, info, deadline, true);
     }
     if (received.is_error())
         return refuse(received.error(), info, io);

@@ -493,9 +493,21 @@ KERNEL_TEST(agents_ipc_channel_round_trip)
 {
     // Two agents ping-ponging 64 bytes; the status is TSC cycles per round trip (instructions
     // under -icount shift=0).
+    auto& scheduler = sched::kernel_scheduler();
+    auto direct_switches = [&] {
+        uint64_t total = 0;
+        for (uint32_t cpu = 0; cpu < sched::max_cpus; ++cpu)
+            total += scheduler.online_cpus().contains(cpu) ? scheduler.direct_switches(cpu) : 0;
+        return total;
+    };
+    uint64_t switches_before = direct_switches();
     ExitInfo info = run("pingpong", "pingpong-bench", 2, true);
     EXPECT_EQ(info.reason, ExitReason::Exited);
     EXPECT(info.status > 0);
+    // 2,100 calls each way: on one CPU (where the two agents must share it) nearly every one
+    // takes ChannelCall's fast path, a direct switch (docs/ipc.md).
+    if (scheduler.online_cpus().count() == 1)
+        EXPECT(direct_switches() - switches_before >= 4000);
     console::print("    channel round trip (64 B, two agents): {} TSC cycles\n", info.status);
 }
 
@@ -640,6 +652,36 @@ KERNEL_TEST(agents_kill_ends_a_channel_call)
     EXPECT_EQ(request.size(), 4u);
     sched::kernel_scheduler().sleep_for(5'000'000); // well inside its wait for the answer
     EXPECT(!target.has_exited());
+    target.kill({ .reason = ExitReason::Killed, .status = -9 });
+    auto info = target.wait_for_exit(deadline());
+    EXPECT(info.is_ok());
+    if (info.is_error())
+        return;
+    EXPECT_EQ(info.value().reason, ExitReason::Killed);
+    EXPECT_EQ(info.value().status, -9);
+}
+
+KERNEL_TEST(agents_kill_ends_a_call_parked_by_the_fast_path)
+{
+    // pingpong argument 4 spawns its partner, makes calls it answers with calls (so the partner
+    // waits parked), then a call the partner takes but never answers: on one CPU that call
+    // hands the CPU to the partner directly and the caller waits parked in its call queue,
+    // registered nowhere else. The kill must still end it at once.
+    if (agent::system_initrd() == nullptr)
+        return;
+    auto& scheduler = sched::kernel_scheduler();
+    uint64_t switches_before = scheduler.direct_switches(0);
+    Diagnostic diagnostic;
+    agent::SpawnOptions options { .name = "pingpong-silent-call", .argument = 4, .may_spawn = true };
+    auto spawned = agent::spawn_agent_from_initrd(*agent::system_initrd(), "bin/pingpong", options, diagnostic);
+    EXPECT(spawned.is_ok());
+    if (spawned.is_error())
+        return;
+    auto& target = *spawned.value().agent;
+    sched::kernel_scheduler().sleep_for(50'000'000); // spawn, three round trips, the silent call
+    EXPECT(!target.has_exited());
+    if (scheduler.online_cpus().count() == 1)
+        EXPECT(scheduler.direct_switches(0) - switches_before >= 4); // it went by the fast path
     target.kill({ .reason = ExitReason::Killed, .status = -9 });
     auto info = target.wait_for_exit(deadline());
     EXPECT(info.is_ok());
