@@ -10,21 +10,6 @@ using namespace gehri::sched::testing;
 
 namespace {
 
-bool yield_until_current(Simulation& sim, Thread& thread, int limit = 16)
-{
-    for (int i = 0; i < limit && sim.current() != &thread; ++i)
-        sim.scheduler.yield();
-    return sim.current() == &thread;
-}
-
-void block_thread(Simulation& sim, Thread& thread, WaitQueue& queue, Thread& back, uint64_t deadline = Scheduler::no_deadline)
-{
-    ASSERT_TRUE(yield_until_current(sim, thread));
-    sim.scheduler.block_on(queue, deadline);
-    ASSERT_EQ(thread.state(), ThreadState::Blocked);
-    ASSERT_TRUE(yield_until_current(sim, back));
-}
-
 // As the current thread: switch to `target` (waiting in target_queue), blocking on own_queue.
 bool direct(Simulation& sim, WaitQueue& own_queue, WaitQueue& target_queue, Thread& target, bool agree = true, uint64_t deadline = Scheduler::no_deadline)
 {

@@ -10,22 +10,6 @@ using namespace gehri::sched::testing;
 
 namespace {
 
-bool yield_until_current(Simulation& sim, Thread& thread, int limit = 16)
-{
-    for (int i = 0; i < limit && sim.current() != &thread; ++i)
-        sim.scheduler.yield();
-    return sim.current() == &thread;
-}
-
-// Makes `thread` block on `queue` (it must be runnable on CPU 0), then returns to `back`.
-void block_thread(Simulation& sim, Thread& thread, WaitQueue& queue, Thread& back, uint64_t deadline = Scheduler::no_deadline)
-{
-    ASSERT_TRUE(yield_until_current(sim, thread));
-    sim.scheduler.block_on(queue, deadline);
-    ASSERT_EQ(thread.state(), ThreadState::Blocked);
-    ASSERT_TRUE(yield_until_current(sim, back));
-}
-
 // As the current thread: wake one waiter of `peer`, then block on `own`, inside a hand-off.
 void call_like(Simulation& sim, WaitQueue& peer, WaitQueue& own)
 {

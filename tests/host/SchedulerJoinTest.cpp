@@ -10,18 +10,6 @@ using namespace gehri;
 using namespace gehri::sched;
 using namespace gehri::sched::testing;
 
-namespace {
-
-// Yields as the current thread until `thread` is current (at most `limit` times).
-bool yield_until_current(Simulation& sim, Thread& thread, int limit = 16)
-{
-    for (int i = 0; i < limit && sim.current() != &thread; ++i)
-        sim.scheduler.yield();
-    return sim.current() == &thread;
-}
-
-} // namespace
-
 TEST(SchedulerJoin, AnExitWakesOnlyItsOwnJoiners)
 {
     Simulation sim;

@@ -94,6 +94,23 @@ public:
     std::vector<std::unique_ptr<Thread>> threads;
 };
 
+// Yields as the current thread until `thread` is current (at most `limit` times).
+inline bool yield_until_current(Simulation& sim, Thread& thread, int limit = 16)
+{
+    for (int i = 0; i < limit && sim.current() != &thread; ++i)
+        sim.scheduler.yield();
+    return sim.current() == &thread;
+}
+
+// Makes `thread` block on `queue` (it must be runnable on CPU 0), then returns to `back`.
+inline void block_thread(Simulation& sim, Thread& thread, WaitQueue& queue, Thread& back, uint64_t deadline = Scheduler::no_deadline)
+{
+    ASSERT_TRUE(yield_until_current(sim, thread));
+    sim.scheduler.block_on(queue, deadline);
+    ASSERT_EQ(thread.state(), ThreadState::Blocked);
+    ASSERT_TRUE(yield_until_current(sim, back));
+}
+
 // CPU time of a set of threads over an interval: snapshot before, compare after.
 inline std::vector<uint64_t> cpu_times(const std::vector<Thread*>& threads)
 {
