@@ -6,6 +6,7 @@
 #include "AgentFleet.h"
 #include "Decisions.h"
 #include "KernelMarket.h"
+#include "KernelTrust.h"
 #include "LiveView.h"
 #include "SharedFireMap.h"
 #include "Tracer.h"
@@ -142,6 +143,19 @@ int main(Agent& self)
         fleet.vote_in_kernel(vote_ids.value(), vote_weights.value());
     else
         println("wildfire: no memory for the kernel vote's electorate: the coordinator counts the votes itself");
+    // The swarm's reputation in a kernel domain: the kernel quarantines the drones it judges.
+    Optional<KernelTrust> kernel_trust;
+    auto rating_queue = map_array<abi::DomainRating>(4096);
+    auto trust_values = map_array<uint64_t>(size_t { scenario_config.drones } + 1);
+    if (rating_queue.is_ok() && trust_values.is_ok()) {
+        auto domain = KernelTrust::create(self.handle(), scenario_config, rating_queue.value(), trust_values.value());
+        if (domain.is_ok()) {
+            kernel_trust.emplace(domain.release_value());
+            fleet.trust_in_kernel(&kernel_trust.value());
+        } else {
+            println("wildfire: no reputation domain ({}): the coordinator keeps the trust itself", error_name(domain.error()));
+        }
+    }
     uint64_t started_ns = system::clock_now_ns();
     auto created = Scenario::create(scenario_config, arena.value(), fleet, &market);
     if (created.is_error()) {

@@ -98,6 +98,8 @@ Scenario::Buffers Scenario::layout(const ScenarioConfig& config, Arena& arena, M
     return b;
 }
 
+size_t Scenario::trust_feedback_slots(const ScenarioConfig& config) { return feedback_slots_for(config.drones); }
+
 size_t Scenario::bytes_needed(const ScenarioConfig& config, Minds minds)
 {
     if (validate(config).is_error())
@@ -152,7 +154,8 @@ Scenario::Scenario(const ScenarioConfig& config, const Buffers& buffers, World w
     , m_world(world)
     , m_fire_map(fire_map)
     , m_grid(grid)
-    , m_trust(trust)
+    , m_local_trust(trust)
+    , m_kernel_trust(fleet.swarm_trust())
     , m_drones(buffers.drones)
     , m_books(buffers.books)
     , m_local_ballots(buffers.ballot_electors)
@@ -199,11 +202,7 @@ size_t Scenario::window_cells() const
 
 void Scenario::rate(uint32_t from, uint32_t to, bool satisfied)
 {
-    auto recorded = m_trust.record_feedback(from, to, satisfied ? 1 : 0, satisfied ? 0 : 1);
-    if (recorded.is_error())
-        ++m_report.feedback_dropped;
-    else
-        ++m_report.messages.feedback;
+    reputation().rate(from, to, satisfied ? 1 : 0, satisfied ? 0 : 1);
 }
 
 // Round 1: every live drone is shown its surroundings (all at once), then its report is merged
@@ -321,11 +320,15 @@ void Scenario::judge_leases()
 
 void Scenario::update_trust()
 {
+    RatingCounts rated = reputation().flush();
+    m_report.messages.feedback += rated.recorded;
+    m_report.feedback_dropped += rated.dropped;
     uint64_t tick = m_world.tick();
     if (tick == 0 || tick % m_config.trust_period != 0)
         return;
-    m_trust.refine(m_config.trust_iterations);
-    size_t total = m_trust.collect_quarantined(m_config.quarantine, m_buffers.quarantined);
+    // A kernel domain has already cut the newly judged drones' agents off (the fleet's
+    // quarantine() then does nothing); the judgment itself is the same EigenTrust's.
+    size_t total = reputation().judge(m_config.trust_iterations, m_config.quarantine, m_buffers.quarantined).value_or(0);
     for (size_t k = 0; k < total && k < m_buffers.quarantined.size(); ++k) {
         PeerIndex peer = m_buffers.quarantined[k];
         if (peer >= m_drones.size() || m_books[peer].quarantined)
@@ -565,7 +568,7 @@ uint64_t Scenario::open_vote(Span<const VillageCandidate> candidates)
     for (uint32_t i = 0; i < m_drones.size(); ++i) {
         if (m_books[i].quarantined || m_drones[i].state() == DroneState::Crashed)
             continue;
-        m_buffers.electors[voters++] = { i, trust_to_ppm(m_trust.trust(i)), 0 };
+        m_buffers.electors[voters++] = { i, reputation().trust_ppm(i), 0 };
     }
     m_ballots_cast = 0;
     if (voters == 0)
