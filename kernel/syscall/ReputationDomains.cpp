@@ -29,7 +29,7 @@ Result<uint64_t> sys_reputation_domain_create(Caller& caller, HandleArgument sel
     if (agent.get() != &caller.agent())
         return Error::AccessDenied;
     auto copy = TRY(copy_from_user(request));
-    auto domain = TRY(ReputationDomainObject::create(copy, &caller.agent()));
+    auto domain = TRY(ReputationDomainObject::create(copy, caller.agent()));
     return TRY(caller.agent().handles().add(std::move(domain), abi::reputation_domain_rights));
 }
 

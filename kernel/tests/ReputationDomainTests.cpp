@@ -49,24 +49,25 @@ bool has_domain_quarantine(uint64_t from_sequence, uint64_t agent, uint64_t judg
 
 KERNEL_TEST(reputation_domain_refuses_bad_requests)
 {
+    auto payer = object::Agent::create("domain-payer").release_value();
     auto bad = small_request();
     bad.peers = 0;
-    EXPECT_EQ(ReputationDomainObject::create(bad, nullptr).error(), Error::InvalidArgument);
+    EXPECT_EQ(ReputationDomainObject::create(bad, *payer).error(), Error::InvalidArgument);
     bad = small_request();
     bad.peers = abi::reputation_domain_max_peers + 1;
-    EXPECT_EQ(ReputationDomainObject::create(bad, nullptr).error(), Error::InvalidArgument);
+    EXPECT_EQ(ReputationDomainObject::create(bad, *payer).error(), Error::InvalidArgument);
     bad = small_request();
     bad.feedback_slots = 96;
-    EXPECT_EQ(ReputationDomainObject::create(bad, nullptr).error(), Error::InvalidArgument);
+    EXPECT_EQ(ReputationDomainObject::create(bad, *payer).error(), Error::InvalidArgument);
     bad = small_request();
     bad.pretrusted[0] = members + 1;
-    EXPECT_EQ(ReputationDomainObject::create(bad, nullptr).error(), Error::InvalidArgument);
+    EXPECT_EQ(ReputationDomainObject::create(bad, *payer).error(), Error::InvalidArgument);
     bad = small_request();
     bad.pretrusted_count = abi::reputation_domain_max_pretrusted + 1;
-    EXPECT_EQ(ReputationDomainObject::create(bad, nullptr).error(), Error::InvalidArgument);
+    EXPECT_EQ(ReputationDomainObject::create(bad, *payer).error(), Error::InvalidArgument);
     bad = small_request();
     bad.damping_ppm = 1'000'000;
-    EXPECT_EQ(ReputationDomainObject::create(bad, nullptr).error(), Error::InvalidArgument);
+    EXPECT_EQ(ReputationDomainObject::create(bad, *payer).error(), Error::InvalidArgument);
 
     // The storage is charged to the creator: a big table past a small quota is refused, and
     // the quota is whole again afterwards.
@@ -75,18 +76,37 @@ KERNEL_TEST(reputation_domain_refuses_bad_requests)
     auto poor = object::Agent::create("domain-poor", options).release_value();
     auto big = small_request();
     big.feedback_slots = abi::reputation_domain_max_feedback_slots;
-    EXPECT_EQ(ReputationDomainObject::create(big, poor.get()).error(), Error::QuotaExceeded);
+    EXPECT_EQ(ReputationDomainObject::create(big, *poor).error(), Error::QuotaExceeded);
     {
-        auto domain = ReputationDomainObject::create(small_request(), poor.get());
+        auto domain = ReputationDomainObject::create(small_request(), *poor);
         EXPECT(domain.is_ok());
         EXPECT(poor->memory().charge(options.memory_quota).is_error());
     }
     EXPECT(poor->memory().charge(options.memory_quota).is_ok());
+
+    // At most reputation_domain_max_live at once, kernel-wide; one freed makes room.
+    static RefPtr<ReputationDomainObject> live[abi::reputation_domain_max_live];
+    size_t count = 0;
+    Result<RefPtr<ReputationDomainObject>> made = Error::InvalidArgument;
+    while (count <= abi::reputation_domain_max_live) {
+        made = ReputationDomainObject::create(small_request(), *payer);
+        if (made.is_error())
+            break;
+        live[count++] = made.release_value();
+    }
+    EXPECT_EQ(made.error(), Error::QuotaExceeded);
+    EXPECT(count >= 1 && count <= abi::reputation_domain_max_live);
+    if (count > 0)
+        live[count - 1] = nullptr;
+    EXPECT(ReputationDomainObject::create(small_request(), *payer).is_ok());
+    for (auto& domain : live)
+        domain = nullptr;
 }
 
 KERNEL_TEST(reputation_domain_trust_equals_an_eigentrust_of_its_own)
 {
-    auto domain = ReputationDomainObject::create(small_request(), nullptr).release_value();
+    auto parent = object::Agent::create("domain-judge").release_value();
+    auto domain = ReputationDomainObject::create(small_request(), *parent).release_value();
     collective::PeerTrust peers[members + 1];
     collective::FeedbackSlot slots[64];
     collective::EigenTrustConfig config;
@@ -107,7 +127,6 @@ KERNEL_TEST(reputation_domain_trust_equals_an_eigentrust_of_its_own)
     const abi::DomainRating outside[] = { { 0, members + 1, 1, 0 } };
     EXPECT_EQ(domain->rate(outside).error(), Error::OutOfRange);
 
-    auto parent = object::Agent::create("domain-judge").release_value();
     abi::QuarantinePolicy policy { 20'000, 0, 3 };
     uint32_t out[members + 1] {};
     auto total = domain->judge(*parent, 40, policy, out);
@@ -134,7 +153,7 @@ KERNEL_TEST(reputation_domain_judgment_cuts_the_bound_agent_off)
     auto parent = object::Agent::create("domain-owner").release_value();
     auto liar = object::Agent::create("domain-liar").release_value();
     auto honest = object::Agent::create("domain-honest").release_value();
-    auto domain = ReputationDomainObject::create(small_request(), parent.get()).release_value();
+    auto domain = ReputationDomainObject::create(small_request(), *parent).release_value();
     EXPECT_EQ(domain->bind(members + 1, liar, *parent).error(), Error::OutOfRange);
     EXPECT_EQ(domain->bind(0, parent, *parent).error(), Error::InvalidArgument);
     EXPECT(domain->bind(3, liar, *parent).is_ok());
