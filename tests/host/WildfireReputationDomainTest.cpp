@@ -133,7 +133,8 @@ TEST(WildfireReputationDomain, TheDomainJudgesAsTheModel)
         config.rogues = 2;
         config.world.seed = seed;
         DomainFleet fleet(config);
-        std::vector<uint8_t> arena(Scenario::bytes_needed(config, Scenario::Minds::Remote));
+        std::vector<uint8_t> arena(Scenario::bytes_needed(config, Scenario::Minds::Remote, Scenario::TrustKeeper::Fleet));
+        EXPECT_LT(arena.size() + Scenario::trust_feedback_slots(config) * sizeof(collective::FeedbackSlot), Scenario::bytes_needed(config, Scenario::Minds::Remote) + 64);
         auto scenario = Scenario::create(config, Span<uint8_t>(arena.data(), arena.size()), fleet);
         ASSERT_TRUE(scenario.is_ok());
         ScenarioReport domain = scenario.value().run();

@@ -51,7 +51,7 @@ uint64_t Scenario::max_bid_cost(const ScenarioConfig& config)
     return static_cast<uint64_t>(2 * (config.world.width + config.world.height)) * 16 + static_cast<uint64_t>(config.drone.battery_capacity) * 4 + 1;
 }
 
-Scenario::Buffers Scenario::layout(const ScenarioConfig& config, Arena& arena, Minds minds)
+Scenario::Buffers Scenario::layout(const ScenarioConfig& config, Arena& arena, Minds minds, TrustKeeper keeper)
 {
     size_t cells = World::cells_needed(config.world);
     size_t window = static_cast<size_t>(2 * config.drone.observe_radius + 1) * static_cast<size_t>(2 * config.drone.observe_radius + 1);
@@ -68,8 +68,10 @@ Scenario::Buffers Scenario::layout(const ScenarioConfig& config, Arena& arena, M
     b.report_cells = arena.take<Observation>(n * window);
     b.reports = arena.take<ObservationReport>(n);
     b.checked = arena.take<ObservationReport>(n);
-    b.peers = arena.take<PeerTrust>(n + 1);
-    b.feedback = arena.take<FeedbackSlot>(feedback_slots_for(config.drones));
+    // Kept by the fleet: an idle one-peer EigenTrust stands in (never rated nor judged).
+    bool local_trust = keeper == TrustKeeper::Local;
+    b.peers = arena.take<PeerTrust>(local_trust ? n + 1 : 1);
+    b.feedback = arena.take<FeedbackSlot>(local_trust ? feedback_slots_for(config.drones) : 2);
     b.front = arena.take<FrontSector>(sectors);
     b.assigned = arena.take<uint32_t>(sectors);
     b.sector_target = arena.take<Point>(sectors);
@@ -100,12 +102,12 @@ Scenario::Buffers Scenario::layout(const ScenarioConfig& config, Arena& arena, M
 
 size_t Scenario::trust_feedback_slots(const ScenarioConfig& config) { return feedback_slots_for(config.drones); }
 
-size_t Scenario::bytes_needed(const ScenarioConfig& config, Minds minds)
+size_t Scenario::bytes_needed(const ScenarioConfig& config, Minds minds, TrustKeeper keeper)
 {
     if (validate(config).is_error())
         return 0;
     Arena arena = Arena::measuring();
-    (void)layout(config, arena, minds);
+    (void)layout(config, arena, minds, keeper);
     return arena.failed() ? 0 : arena.used() + 64;
 }
 
@@ -123,7 +125,8 @@ Result<Scenario> Scenario::create(const ScenarioConfig& config, Span<uint8_t> by
 {
     TRY(validate(config));
     Arena arena(bytes);
-    Buffers buffers = layout(config, arena, fleet ? Minds::Remote : Minds::Local);
+    TrustKeeper keeper = fleet && fleet->swarm_trust() ? TrustKeeper::Fleet : TrustKeeper::Local;
+    Buffers buffers = layout(config, arena, fleet ? Minds::Remote : Minds::Local, keeper);
     if (arena.failed())
         return Error::OutOfRange;
     if (!fleet)
@@ -136,7 +139,8 @@ Result<Scenario> Scenario::create(const ScenarioConfig& config, Span<uint8_t> by
     auto trust = TRY(EigenTrust::create(trust_config, buffers.peers, buffers.feedback));
     // The coordinator is the one pre-trusted peer: trust flows from its verdicts.
     PeerIndex coordinator = config.drones;
-    TRY(trust.set_pretrusted(Span<const PeerIndex>(&coordinator, 1)));
+    if (keeper == TrustKeeper::Local)
+        TRY(trust.set_pretrusted(Span<const PeerIndex>(&coordinator, 1)));
     for (uint32_t i = 0; i < config.head_start; ++i)
         world.step();
     Scenario scenario(config, buffers, world, fire_map, grid, trust, *fleet, market);

@@ -98,7 +98,10 @@ struct ScenarioReport {
 class Scenario {
 public:
     enum class Minds : uint8_t { Local, Remote };
-    static size_t bytes_needed(const ScenarioConfig& config, Minds minds = Minds::Local);
+    // Where the swarm's trust is kept: in the arena (LocalTrust), or by the fleet
+    // (Fleet::swarm_trust(), a kernel reputation domain), which needs no room here for it.
+    enum class TrustKeeper : uint8_t { Local, Fleet };
+    static size_t bytes_needed(const ScenarioConfig& config, Minds minds = Minds::Local, TrustKeeper keeper = TrustKeeper::Local);
     // With the minds in this process. InvalidArgument for a bad configuration, OutOfRange if
     // the arena is too small.
     static Result<Scenario> create(const ScenarioConfig& config, Span<uint8_t> arena);
@@ -180,7 +183,7 @@ private:
         Span<uint32_t> withdrawn;   // drones whose offer reply was lost this round
     };
     static Result<void> validate(const ScenarioConfig& config);
-    static Buffers layout(const ScenarioConfig& config, Arena& arena, Minds minds);
+    static Buffers layout(const ScenarioConfig& config, Arena& arena, Minds minds, TrustKeeper keeper);
     static Result<Scenario> create(const ScenarioConfig& config, Span<uint8_t> arena, Fleet* fleet, SectorMarket* market);
 
     Scenario(const ScenarioConfig& config, const Buffers& buffers, World world, FireMap fire_map, SectorGrid grid, collective::EigenTrust trust, Fleet& fleet,
