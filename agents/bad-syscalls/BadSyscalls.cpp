@@ -633,6 +633,85 @@ void award_auctions(gehri::Agent& self)
     expect("the first auction is still kept", call(Syscall::AuctionAwards, agent, id, out, 2), 1);
 }
 
+// Reputation domains: the request's limits, handles, rights, peer indexes and pointers.
+void reputation_domains(gehri::Agent& self)
+{
+    using gehri::abi::DomainRating;
+    using gehri::abi::QuarantinePolicy;
+    using gehri::abi::ReputationDomainRequest;
+    gehri::HandleValue agent = self.handle().value();
+    ReputationDomainRequest request;
+    request.peers = 4;
+    request.feedback_slots = 64;
+    request.pretrusted_count = 1;
+    request.pretrusted[0] = 3;
+    auto create = [&](const ReputationDomainRequest& r) { return call(Syscall::ReputationDomainCreate, agent, reinterpret_cast<uint64_t>(&r)); };
+    expect_error("domain create, request in the kernel", call(Syscall::ReputationDomainCreate, agent, kernel_address), Error::BadAddress);
+    expect_error("domain create, request unmapped", call(Syscall::ReputationDomainCreate, agent, unmapped), Error::BadAddress);
+    expect_error("domain create, bad handle", call(Syscall::ReputationDomainCreate, 0x7fffffff, reinterpret_cast<uint64_t>(&request)), Error::BadHandle);
+    auto bad = request;
+    bad.peers = 0;
+    expect_error("domain create, no peers", create(bad), Error::InvalidArgument);
+    bad = request;
+    bad.peers = gehri::abi::reputation_domain_max_peers + 1;
+    expect_error("domain create, too many peers", create(bad), Error::InvalidArgument);
+    bad = request;
+    bad.feedback_slots = 100;
+    expect_error("domain create, slots not a power of two", create(bad), Error::InvalidArgument);
+    bad = request;
+    bad.feedback_slots = gehri::abi::reputation_domain_max_feedback_slots * 2;
+    expect_error("domain create, too many slots", create(bad), Error::InvalidArgument);
+    bad = request;
+    bad.pretrusted[0] = 4;
+    expect_error("domain create, pre-trusted peer out of range", create(bad), Error::InvalidArgument);
+    bad = request;
+    bad.reserved = 1;
+    expect_error("domain create, reserved field", create(bad), Error::InvalidArgument);
+    int64_t no_govern = call(Syscall::HandleDuplicate, agent, static_cast<uint64_t>(Rights::Read));
+    expect_error("domain create without Govern", call(Syscall::ReputationDomainCreate, no_govern, reinterpret_cast<uint64_t>(&request)), Error::AccessDenied);
+    call(Syscall::HandleClose, no_govern);
+
+    int64_t domain = create(request);
+    expect_true("domain create", domain > 0);
+    const DomainRating good[] = { { 0, 1, 1, 0 }, { 3, 2, 0, 1 }, { 1, 1, 1, 0 } };
+    expect("domain rate, stops at the self-rating", call(Syscall::ReputationDomainRate, domain, reinterpret_cast<uint64_t>(good), 3), 2);
+    expect_error("domain rate, a self-rating first", call(Syscall::ReputationDomainRate, domain, reinterpret_cast<uint64_t>(good + 2), 1), Error::InvalidArgument);
+    const DomainRating outside[] = { { 0, 4, 1, 0 } };
+    expect_error("domain rate, peer out of range", call(Syscall::ReputationDomainRate, domain, reinterpret_cast<uint64_t>(outside), 1), Error::OutOfRange);
+    expect_error("domain rate, ratings in the kernel", call(Syscall::ReputationDomainRate, domain, kernel_address, 1), Error::BadAddress);
+    expect_error("domain rate, ratings unmapped", call(Syscall::ReputationDomainRate, domain, unmapped, 1), Error::BadAddress);
+    expect_error("domain rate, too many", call(Syscall::ReputationDomainRate, domain, reinterpret_cast<uint64_t>(good), gehri::abi::reputation_domain_max_batch + 1), Error::InvalidArgument);
+    expect_error("domain rate through an agent handle", call(Syscall::ReputationDomainRate, agent, reinterpret_cast<uint64_t>(good), 1), Error::WrongObjectType);
+    expect_error("domain rate, bad handle", call(Syscall::ReputationDomainRate, 0x7fffffff, reinterpret_cast<uint64_t>(good), 1), Error::BadHandle);
+    int64_t read_only = call(Syscall::HandleDuplicate, domain, static_cast<uint64_t>(Rights::Read));
+    expect_error("domain rate without Rate", call(Syscall::ReputationDomainRate, read_only, reinterpret_cast<uint64_t>(good), 1), Error::AccessDenied);
+
+    expect_error("domain bind its own handle (no Quarantine)", call(Syscall::ReputationDomainBind, domain, 0, agent), Error::AccessDenied);
+    expect_error("domain bind a domain as the agent", call(Syscall::ReputationDomainBind, domain, 0, domain), Error::WrongObjectType);
+    expect_error("domain bind without Govern", call(Syscall::ReputationDomainBind, read_only, 0, agent), Error::AccessDenied);
+
+    QuarantinePolicy policy { 20'000, 0, 1 };
+    static uint32_t peers[4];
+    uint64_t out = reinterpret_cast<uint64_t>(peers);
+    expect("domain judge", call(Syscall::ReputationDomainJudge, domain, 10, reinterpret_cast<uint64_t>(&policy), out, 4) >= 0 ? 0 : -1, 0);
+    expect_error("domain judge, policy in the kernel", call(Syscall::ReputationDomainJudge, domain, 10, kernel_address, out, 4), Error::BadAddress);
+    expect_error("domain judge, out in the kernel", call(Syscall::ReputationDomainJudge, domain, 10, reinterpret_cast<uint64_t>(&policy), kernel_address, 4), Error::BadAddress);
+    expect_error("domain judge, out across the end", call(Syscall::ReputationDomainJudge, domain, 10, reinterpret_cast<uint64_t>(&policy), last_user_bytes, 4), Error::BadAddress);
+    expect_error("domain judge, too many steps", call(Syscall::ReputationDomainJudge, domain, gehri::abi::reputation_domain_max_steps + 1, reinterpret_cast<uint64_t>(&policy), out, 4), Error::InvalidArgument);
+    QuarantinePolicy reserved { 20'000, 1, 1 };
+    expect_error("domain judge, reserved field", call(Syscall::ReputationDomainJudge, domain, 10, reinterpret_cast<uint64_t>(&reserved), out, 4), Error::InvalidArgument);
+    expect_error("domain judge without Govern", call(Syscall::ReputationDomainJudge, read_only, 10, reinterpret_cast<uint64_t>(&policy), out, 4), Error::AccessDenied);
+
+    static uint64_t trust[4];
+    expect("domain trust through a read-only handle", call(Syscall::ReputationDomainTrust, read_only, 0, reinterpret_cast<uint64_t>(trust), 4), 4);
+    expect_true("the pre-trusted peer has the most trust", trust[3] > trust[0] && trust[3] > trust[2]);
+    expect_error("domain trust past the last peer", call(Syscall::ReputationDomainTrust, domain, 2, reinterpret_cast<uint64_t>(trust), 3), Error::OutOfRange);
+    expect_error("domain trust into the kernel", call(Syscall::ReputationDomainTrust, domain, 0, kernel_address, 4), Error::BadAddress);
+    expect_error("domain trust into unmapped memory", call(Syscall::ReputationDomainTrust, domain, 0, unmapped, 4), Error::BadAddress);
+    expect("close the read-only domain handle", call(Syscall::HandleClose, read_only), 0);
+    expect("close the domain", call(Syscall::HandleClose, domain), 0);
+}
+
 int main(gehri::Agent& self)
 {
     numbers();
@@ -647,6 +726,7 @@ int main(gehri::Agent& self)
     channel_call(self);
     proposals(self);
     award_auctions(self);
+    reputation_domains(self);
     gehri::println("bad-syscalls: {} passed, {} failed", s_passed, s_failed);
     return s_failed;
 }

@@ -79,6 +79,12 @@ Result<void> AgentFleet::start(uint32_t drone, const Drone& state)
     m_reports.expect(drone, m_links[drone].agent_id);
     m_links[drone].agent = child.release_handle();
     ++m_spawned;
+    // Bound before it hears anything: a restarted incarnation of a judged drone is cut off
+    // by the kernel before it subscribes to its window.
+    if (m_trust) {
+        if (auto bound = m_trust->bind(drone, m_links[drone].agent); bound.is_error())
+            println("wildfire: drone-{} (agent {}) is not bound to the swarm's reputation domain: {}", drone, m_links[drone].agent_id, error_name(bound.error()));
+    }
     m_links[drone].channel = std::move(pair.first);
     // Every sample already on its sense topic is of a tick posted before (at most m_sense_tick).
     MindStart start { state, m_settings, m_sense_tick + 1 };
@@ -109,6 +115,8 @@ Result<void> AgentFleet::quarantine(uint32_t drone)
 {
     if (drone >= m_links.size() || !m_links[drone].agent)
         return Error::NotFound;
+    if (m_trust)
+        return {};
     char reason[abi::agent_quarantine_max_reason];
     BufferSink sink(reason, sizeof(reason));
     format_to(sink, "drone-{}: its trust fell below 2% of the mean", drone);

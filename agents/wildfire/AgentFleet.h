@@ -1,5 +1,6 @@
 #pragma once
 
+#include "KernelTrust.h"
 #include "ReportInbox.h"
 #include <user/libgehri/Gehri.h>
 #include <user/wildfire/BallotBox.h>
@@ -42,8 +43,14 @@ public:
     Result<OfferReply> collect_offer(uint32_t drone) override;
     Result<void> post_act(uint32_t drone, const ActRequest& request) override;
     Result<ActReply> collect_act(uint32_t drone) override;
-    // Has the kernel quarantine the drone's current agent (AgentQuarantine, as its parent).
+    // Has the kernel quarantine the drone's current agent (AgentQuarantine, as its parent);
+    // with the trust in the kernel nothing: the domain's judgment and binding already did.
     Result<void> quarantine(uint32_t drone) override;
+
+    // The swarm's trust in a kernel reputation domain from now on (before the drones start:
+    // each start binds the drone's new agent to its peer).
+    void trust_in_kernel(KernelTrust* trust) { m_trust = trust; }
+    SwarmTrust* swarm_trust() override { return m_trust; }
 
     Result<void> post_ballot(uint32_t drone, const BallotRequest& request) override;
     Result<BallotReply> collect_ballot(uint32_t drone) override;
@@ -84,6 +91,7 @@ private:
     MindSettings m_settings;
     uint64_t m_spawned { 0 };
     RoundTimes* m_times { nullptr };
+    KernelTrust* m_trust { nullptr };
     Span<uint64_t> m_vote_ids {};
     Span<uint64_t> m_vote_weights {};
     uint64_t m_proposal { 0 };

@@ -6,6 +6,7 @@
 #include "AgentFleet.h"
 #include "Decisions.h"
 #include "KernelMarket.h"
+#include "KernelTrust.h"
 #include "LiveView.h"
 #include "SharedFireMap.h"
 #include "SwarmSizing.h"
@@ -122,6 +123,19 @@ int main(Agent& self)
         println("wildfire: the configuration is not valid");
         return 1;
     }
+    // The swarm's reputation in a kernel domain: the kernel quarantines the drones it judges.
+    Optional<KernelTrust> kernel_trust;
+    auto rating_queue = map_array<abi::DomainRating>(4096);
+    auto trust_values = map_array<uint64_t>(size_t { scenario_config.drones } + 1);
+    if (rating_queue.is_ok() && trust_values.is_ok()) {
+        auto domain = KernelTrust::create(self.handle(), scenario_config, rating_queue.value(), trust_values.value());
+        if (domain.is_ok()) {
+            kernel_trust.emplace(domain.release_value());
+            bytes = Scenario::bytes_needed(scenario_config, Scenario::Minds::Remote, Scenario::TrustKeeper::Fleet);
+        } else {
+            println("wildfire: no reputation domain ({}): the coordinator keeps the trust itself", error_name(domain.error()));
+        }
+    }
     auto arena = map_array<uint8_t>(bytes);
     auto links = map_array<AgentFleet::Link>(scenario_config.drones);
     auto reported = map_array<uint8_t>(scenario_config.drones);
@@ -142,6 +156,8 @@ int main(Agent& self)
         return 1;
     }
     AgentFleet fleet(self.handle(), links.value(), reports.value(), settings);
+    if (kernel_trust.has_value())
+        fleet.trust_in_kernel(&kernel_trust.value());
     // The sector auctions are the kernel's: the drones bid in them themselves.
     KernelMarket market(self.handle(), fleet, by_agent.value(), taken.value(), winners.value());
     // The village vote through the kernel: a proposal per round, each drone agent voting on it.

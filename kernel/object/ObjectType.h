@@ -19,6 +19,7 @@ enum class ObjectType : uint8_t {
     WaitSet = 9,
     MemoryObject = 10,
     Event = 11,
+    ReputationDomain = 12,
 };
 
 constexpr StringView name_of(ObjectType type)
@@ -35,6 +36,7 @@ constexpr StringView name_of(ObjectType type)
     case ObjectType::WaitSet: return "wait_set";
     case ObjectType::MemoryObject: return "memory_object";
     case ObjectType::Event: return "event";
+    case ObjectType::ReputationDomain: return "reputation_domain";
     }
     return "unknown";
 }

@@ -224,6 +224,32 @@ enum class Syscall : uint64_t {
     // AlreadyExists if another supervisor holds it; NotFound once it has exited;
     // InvalidArgument for on > 1, a reason too long, or the caller itself.
     AgentQuarantine = 79,
+    // Reputation domains (docs/collective.md): an EigenTrust over a swarm's own peers, a kernel
+    // object behind a handle, whose judgments the kernel enforces on the agents bound to its
+    // peers. Peer indexes are 0..peers-1; OutOfRange for any other.
+    // (self: Govern, const ReputationDomainRequest*) -> a domain handle (reputation_domain_rights).
+    // InvalidArgument for a bad request; QuotaExceeded past the caller's memory quota (the
+    // domain's storage is charged to it) or past reputation_domain_max_live domains kernel-wide.
+    ReputationDomainCreate = 80,
+    // (domain: Rate, const DomainRating* ratings, count) -> how many were recorded, in order: it
+    // stops at the first that fails, so ratings[result] is the one refused (if result < count).
+    // The first's error if none was: InvalidArgument (a self-rating, no transactions), OutOfRange,
+    // OutOfMemory (the feedback table is full). At most reputation_domain_max_batch a call.
+    ReputationDomainRate = 81,
+    // (domain: Govern, peer, agent handle: Quarantine) -> 0: the agent is now the peer's (a
+    // restarted incarnation replaces the last). A peer already judged quarantined has its new
+    // agent quarantined at once, by the caller, as AgentQuarantine does.
+    ReputationDomainBind = 82,
+    // (domain: Govern, refine steps, const QuarantinePolicy*, uint32* out, capacity) -> how many
+    // peers are quarantined in all (ascending; the first `capacity` written): refine(steps) then
+    // the policy. Each peer quarantined for the first time whose bound agent is alive is cut off
+    // by the kernel, as AgentQuarantine does, with the caller as the supervisor and the domain
+    // and the peer's trust as the audit record's reason. A judged peer stays judged. Steps at
+    // most reputation_domain_max_steps.
+    ReputationDomainJudge = 83,
+    // (domain: Read, first peer, uint64* out, count) -> count: each peer's trust, raw (unsigned
+    // Q2.62, kernel/collective/EigenTrust.h: trust_to_ppm gives the ppm).
+    ReputationDomainTrust = 84,
     Count,
 };
 
@@ -604,6 +630,48 @@ struct WatchEventInfo {
     uint32_t reserved { 0 };
 };
 static_assert(sizeof(WatchEventInfo) == 48);
+
+// ReputationDomainCreate's request: the EigenTrust's peers and feedback table (a power of
+// two, 64..reputation_domain_max_feedback_slots, of which 7/8 can be used), its damping,
+// convergence threshold (raw trust; 0: the default) and iteration bound, and up to
+// reputation_domain_max_pretrusted pre-trusted peers (none: the pre-trust is uniform).
+struct ReputationDomainRequest {
+    uint32_t peers { 0 };
+    uint32_t feedback_slots { 0 };
+    uint32_t damping_ppm { 150'000 }; // 1..999,999
+    uint32_t max_iterations { 200 };
+    uint64_t epsilon { 0 };
+    uint32_t pretrusted_count { 0 };
+    uint32_t pretrusted[4] {};
+    uint32_t reserved { 0 }; // must be 0
+};
+static_assert(sizeof(ReputationDomainRequest) == 48);
+
+// One rating for ReputationDomainRate: peer `from` had these transactions with peer `to`.
+struct DomainRating {
+    uint32_t from { 0 };
+    uint32_t to { 0 };
+    uint32_t satisfied { 0 };
+    uint32_t unsatisfied { 0 };
+};
+static_assert(sizeof(DomainRating) == 16);
+
+// ReputationDomainJudge's rule: a peer with at least min_ratings ratings about it and trust
+// below fraction_of_mean_ppm of the mean is quarantined (pre-trusted peers never are).
+struct QuarantinePolicy {
+    uint32_t fraction_of_mean_ppm { 0 };
+    uint32_t reserved { 0 }; // must be 0
+    uint64_t min_ratings { 0 };
+};
+static_assert(sizeof(QuarantinePolicy) == 16);
+
+constexpr uint32_t reputation_domain_max_peers = 16'385;
+constexpr uint32_t reputation_domain_max_feedback_slots = 1u << 20;
+constexpr uint32_t reputation_domain_max_pretrusted = 4;
+constexpr uint32_t reputation_domain_max_live = 256;
+constexpr uint32_t reputation_domain_max_batch = 65'536;
+constexpr uint32_t reputation_domain_max_steps = 1'000;
+constexpr Rights reputation_domain_rights = Rights::Read | Rights::Rate | Rights::Govern | Rights::Duplicate | Rights::Transfer;
 
 constexpr int64_t encode_error(Error error) { return -static_cast<int64_t>(error); }
 constexpr bool is_error_value(int64_t value) { return value < 0; }

@@ -99,6 +99,14 @@ Result<uint64_t> sys_event_take(Caller&, HandleArgument self, UserPointer<abi::C
 Result<uint64_t> sys_audit_record(Caller&, HandleArgument self, UserPointer<const abi::AuditNote> note);
 Result<uint64_t> sys_agent_quarantine(Caller&, HandleArgument agent, uint64_t on, UserPointer<const char> reason, Length length);
 
+// ReputationDomains.cpp
+Result<uint64_t> sys_reputation_domain_create(Caller&, HandleArgument self, UserPointer<const abi::ReputationDomainRequest> request);
+Result<uint64_t> sys_reputation_domain_rate(Caller&, HandleArgument domain, UserPointer<const abi::DomainRating> ratings, Length count);
+Result<uint64_t> sys_reputation_domain_bind(Caller&, HandleArgument domain, uint64_t peer, HandleArgument agent);
+Result<uint64_t> sys_reputation_domain_judge(Caller&, HandleArgument domain, uint64_t steps, UserPointer<const abi::QuarantinePolicy> policy,
+    UserPointer<uint32_t> out, Length capacity);
+Result<uint64_t> sys_reputation_domain_trust(Caller&, HandleArgument domain, uint64_t first, UserPointer<uint64_t> out, Length count);
+
 // A deadline in the scheduler's clock `timeout_ns` from now (abi::wait_forever: none).
 uint64_t deadline_after(uint64_t timeout_ns);
 

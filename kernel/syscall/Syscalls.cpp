@@ -223,6 +223,11 @@ constexpr SyscallDescriptor s_assigned[] = {
     { abi::Syscall::AuctionExclude, "auction_exclude", invoke<sys_auction_exclude> },
     { abi::Syscall::ProposalClose, "proposal_close", invoke<sys_proposal_close> },
     { abi::Syscall::AgentQuarantine, "agent_quarantine", invoke<sys_agent_quarantine> },
+    { abi::Syscall::ReputationDomainCreate, "reputation_domain_create", invoke<sys_reputation_domain_create> },
+    { abi::Syscall::ReputationDomainRate, "reputation_domain_rate", invoke<sys_reputation_domain_rate> },
+    { abi::Syscall::ReputationDomainBind, "reputation_domain_bind", invoke<sys_reputation_domain_bind> },
+    { abi::Syscall::ReputationDomainJudge, "reputation_domain_judge", invoke<sys_reputation_domain_judge> },
+    { abi::Syscall::ReputationDomainTrust, "reputation_domain_trust", invoke<sys_reputation_domain_trust> },
 };
 
 constexpr uint64_t s_count = static_cast<uint64_t>(abi::Syscall::Count);

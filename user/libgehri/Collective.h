@@ -72,4 +72,18 @@ Result<uint64_t> audit_record(HandleValue self, StringView what, uint64_t subjec
 // quarantine it imposed (AgentQuarantine; ChildAgent::quarantine wraps it).
 Result<void> agent_quarantine(HandleValue agent, bool on, StringView reason = {});
 
+// Reputation domains (ReputationDomainCreate..Trust, docs/collective.md): a swarm's own
+// EigenTrust in the kernel, behind a handle. Create needs Govern on `self`; returns the domain's
+// handle (abi::reputation_domain_rights).
+Result<HandleValue> reputation_domain_create(HandleValue self, const abi::ReputationDomainRequest&);
+// Records `ratings` in order; returns how many (ratings[result] was refused if fewer).
+Result<size_t> reputation_domain_rate(HandleValue domain, Span<const abi::DomainRating> ratings);
+// Binds `peer` to `agent` (a child's handle, with Rights::Quarantine).
+Result<void> reputation_domain_bind(HandleValue domain, uint32_t peer, HandleValue agent);
+// refine(steps) and the quarantine rule: the quarantined peers into `out`, returns how many in
+// all; the kernel cuts off the bound agents of newly judged peers.
+Result<size_t> reputation_domain_judge(HandleValue domain, uint32_t steps, const abi::QuarantinePolicy&, Span<uint32_t> out);
+// Raw trust (Q2.62) of peers first.. into `out`.
+Result<void> reputation_domain_trust(HandleValue domain, uint32_t first, Span<uint64_t> out);
+
 } // namespace gehri::system

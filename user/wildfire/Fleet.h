@@ -7,6 +7,7 @@
 namespace gehri::wildfire {
 
 class BallotBox;
+class SwarmTrust;
 
 // The coordinator's line to the drones' minds. Each round is split in two so that a fleet of
 // drone agents can think in parallel: the coordinator posts the request to every drone of the
@@ -43,6 +44,11 @@ public:
     // Where the minds' votes are counted when they vote themselves (the kernel, for drone
     // agents); null: their replies' choices are counted in this process.
     virtual BallotBox* ballot_box() { return nullptr; }
+
+    // Where the swarm's trust is kept when the fleet's supervisor has the kernel keep it (a
+    // reputation domain whose judgments the kernel enforces on the drone agents); null: in
+    // this process. With one, quarantine() has nothing left to do for judged drones.
+    virtual SwarmTrust* swarm_trust() { return nullptr; }
 
 protected:
     // Never deleted through this interface (no allocator needed in freestanding code).

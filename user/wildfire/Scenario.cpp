@@ -51,7 +51,7 @@ uint64_t Scenario::max_bid_cost(const ScenarioConfig& config)
     return static_cast<uint64_t>(2 * (config.world.width + config.world.height)) * 16 + static_cast<uint64_t>(config.drone.battery_capacity) * 4 + 1;
 }
 
-Scenario::Buffers Scenario::layout(const ScenarioConfig& config, Arena& arena, Minds minds)
+Scenario::Buffers Scenario::layout(const ScenarioConfig& config, Arena& arena, Minds minds, TrustKeeper keeper)
 {
     size_t cells = World::cells_needed(config.world);
     size_t window = static_cast<size_t>(2 * config.drone.observe_radius + 1) * static_cast<size_t>(2 * config.drone.observe_radius + 1);
@@ -68,8 +68,10 @@ Scenario::Buffers Scenario::layout(const ScenarioConfig& config, Arena& arena, M
     b.report_cells = arena.take<Observation>(n * window);
     b.reports = arena.take<ObservationReport>(n);
     b.checked = arena.take<ObservationReport>(n);
-    b.peers = arena.take<PeerTrust>(n + 1);
-    b.feedback = arena.take<FeedbackSlot>(feedback_slots_for(config.drones));
+    // Kept by the fleet: an idle one-peer EigenTrust stands in (never rated nor judged).
+    bool local_trust = keeper == TrustKeeper::Local;
+    b.peers = arena.take<PeerTrust>(local_trust ? n + 1 : 1);
+    b.feedback = arena.take<FeedbackSlot>(local_trust ? feedback_slots_for(config.drones) : 2);
     b.front = arena.take<FrontSector>(sectors);
     b.assigned = arena.take<uint32_t>(sectors);
     b.sector_target = arena.take<Point>(sectors);
@@ -98,12 +100,14 @@ Scenario::Buffers Scenario::layout(const ScenarioConfig& config, Arena& arena, M
     return b;
 }
 
-size_t Scenario::bytes_needed(const ScenarioConfig& config, Minds minds)
+size_t Scenario::trust_feedback_slots(const ScenarioConfig& config) { return feedback_slots_for(config.drones); }
+
+size_t Scenario::bytes_needed(const ScenarioConfig& config, Minds minds, TrustKeeper keeper)
 {
     if (validate(config).is_error())
         return 0;
     Arena arena = Arena::measuring();
-    (void)layout(config, arena, minds);
+    (void)layout(config, arena, minds, keeper);
     return arena.failed() ? 0 : arena.used() + 64;
 }
 
@@ -121,7 +125,8 @@ Result<Scenario> Scenario::create(const ScenarioConfig& config, Span<uint8_t> by
 {
     TRY(validate(config));
     Arena arena(bytes);
-    Buffers buffers = layout(config, arena, fleet ? Minds::Remote : Minds::Local);
+    TrustKeeper keeper = fleet && fleet->swarm_trust() ? TrustKeeper::Fleet : TrustKeeper::Local;
+    Buffers buffers = layout(config, arena, fleet ? Minds::Remote : Minds::Local, keeper);
     if (arena.failed())
         return Error::OutOfRange;
     if (!fleet)
@@ -134,7 +139,8 @@ Result<Scenario> Scenario::create(const ScenarioConfig& config, Span<uint8_t> by
     auto trust = TRY(EigenTrust::create(trust_config, buffers.peers, buffers.feedback));
     // The coordinator is the one pre-trusted peer: trust flows from its verdicts.
     PeerIndex coordinator = config.drones;
-    TRY(trust.set_pretrusted(Span<const PeerIndex>(&coordinator, 1)));
+    if (keeper == TrustKeeper::Local)
+        TRY(trust.set_pretrusted(Span<const PeerIndex>(&coordinator, 1)));
     for (uint32_t i = 0; i < config.head_start; ++i)
         world.step();
     Scenario scenario(config, buffers, world, fire_map, grid, trust, *fleet, market);
@@ -152,7 +158,8 @@ Scenario::Scenario(const ScenarioConfig& config, const Buffers& buffers, World w
     , m_world(world)
     , m_fire_map(fire_map)
     , m_grid(grid)
-    , m_trust(trust)
+    , m_local_trust(trust)
+    , m_kernel_trust(fleet.swarm_trust())
     , m_drones(buffers.drones)
     , m_books(buffers.books)
     , m_local_ballots(buffers.ballot_electors)
@@ -199,11 +206,7 @@ size_t Scenario::window_cells() const
 
 void Scenario::rate(uint32_t from, uint32_t to, bool satisfied)
 {
-    auto recorded = m_trust.record_feedback(from, to, satisfied ? 1 : 0, satisfied ? 0 : 1);
-    if (recorded.is_error())
-        ++m_report.feedback_dropped;
-    else
-        ++m_report.messages.feedback;
+    reputation().rate(from, to, satisfied ? 1 : 0, satisfied ? 0 : 1);
 }
 
 // Round 1: every live drone is shown its surroundings (all at once), then its report is merged
@@ -321,11 +324,15 @@ void Scenario::judge_leases()
 
 void Scenario::update_trust()
 {
+    RatingCounts rated = reputation().flush();
+    m_report.messages.feedback += rated.recorded;
+    m_report.feedback_dropped += rated.dropped;
     uint64_t tick = m_world.tick();
     if (tick == 0 || tick % m_config.trust_period != 0)
         return;
-    m_trust.refine(m_config.trust_iterations);
-    size_t total = m_trust.collect_quarantined(m_config.quarantine, m_buffers.quarantined);
+    // A kernel domain has already cut the newly judged drones' agents off (the fleet's
+    // quarantine() then does nothing); the judgment itself is the same EigenTrust's.
+    size_t total = reputation().judge(m_config.trust_iterations, m_config.quarantine, m_buffers.quarantined).value_or(0);
     for (size_t k = 0; k < total && k < m_buffers.quarantined.size(); ++k) {
         PeerIndex peer = m_buffers.quarantined[k];
         if (peer >= m_drones.size() || m_books[peer].quarantined)
@@ -565,7 +572,7 @@ uint64_t Scenario::open_vote(Span<const VillageCandidate> candidates)
     for (uint32_t i = 0; i < m_drones.size(); ++i) {
         if (m_books[i].quarantined || m_drones[i].state() == DroneState::Crashed)
             continue;
-        m_buffers.electors[voters++] = { i, trust_to_ppm(m_trust.trust(i)), 0 };
+        m_buffers.electors[voters++] = { i, reputation().trust_ppm(i), 0 };
     }
     m_ballots_cast = 0;
     if (voters == 0)

@@ -13,6 +13,7 @@
 #include <user/wildfire/Render.h>
 #include <user/wildfire/SectorMarket.h>
 #include <user/wildfire/Sectors.h>
+#include <user/wildfire/SwarmTrust.h>
 #include <user/wildfire/World.h>
 
 namespace gehri::wildfire {
@@ -97,7 +98,10 @@ struct ScenarioReport {
 class Scenario {
 public:
     enum class Minds : uint8_t { Local, Remote };
-    static size_t bytes_needed(const ScenarioConfig& config, Minds minds = Minds::Local);
+    // Where the swarm's trust is kept: in the arena (LocalTrust), or by the fleet
+    // (Fleet::swarm_trust(), a kernel reputation domain), which needs no room here for it.
+    enum class TrustKeeper : uint8_t { Local, Fleet };
+    static size_t bytes_needed(const ScenarioConfig& config, Minds minds = Minds::Local, TrustKeeper keeper = TrustKeeper::Local);
     // With the minds in this process. InvalidArgument for a bad configuration, OutOfRange if
     // the arena is too small.
     static Result<Scenario> create(const ScenarioConfig& config, Span<uint8_t> arena);
@@ -107,6 +111,8 @@ public:
     static Result<Scenario> create(const ScenarioConfig& config, Span<uint8_t> arena, Fleet& fleet, SectorMarket* market = nullptr);
     // What a mind is told at its start.
     static MindSettings mind_settings(const ScenarioConfig& config);
+    // The swarm trust's feedback table: slots (a power of two) for the drones' ratings.
+    static size_t trust_feedback_slots(const ScenarioConfig& config);
     // The highest cost of any bid (a flight across the map on an empty battery).
     static uint64_t max_bid_cost(const ScenarioConfig& config);
 
@@ -124,7 +130,12 @@ public:
     // Per sector: drones holding a lease on it now.
     Span<const uint32_t> sector_assignments() const { return m_buffers.assigned; }
     // Peers 0..drones-1 are the drones, peer `drones` the coordinator.
-    const collective::EigenTrust& trust() const { return m_trust; }
+    const SwarmTrust& trust() const
+    {
+        if (m_kernel_trust)
+            return *m_kernel_trust;
+        return m_local_trust;
+    }
     // One marker per drone: crashed, quarantined, rogue (not yet caught) or plain.
     size_t markers(Span<Marker> out) const;
 
@@ -172,12 +183,18 @@ private:
         Span<uint32_t> withdrawn;   // drones whose offer reply was lost this round
     };
     static Result<void> validate(const ScenarioConfig& config);
-    static Buffers layout(const ScenarioConfig& config, Arena& arena, Minds minds);
+    static Buffers layout(const ScenarioConfig& config, Arena& arena, Minds minds, TrustKeeper keeper);
     static Result<Scenario> create(const ScenarioConfig& config, Span<uint8_t> arena, Fleet* fleet, SectorMarket* market);
 
     Scenario(const ScenarioConfig& config, const Buffers& buffers, World world, FireMap fire_map, SectorGrid grid, collective::EigenTrust trust, Fleet& fleet,
         SectorMarket* market);
     SectorMarket& market() { return m_market ? *m_market : m_local_market; }
+    SwarmTrust& reputation()
+    {
+        if (m_kernel_trust)
+            return *m_kernel_trust;
+        return m_local_trust;
+    }
 
     size_t window_cells() const;
     void choose_rogues();
@@ -208,7 +225,8 @@ private:
     World m_world;
     FireMap m_fire_map;
     SectorGrid m_grid;
-    collective::EigenTrust m_trust;
+    LocalTrust m_local_trust;
+    SwarmTrust* m_kernel_trust; // the fleet's (a kernel reputation domain), or null: m_local_trust
     Span<Drone> m_drones;
     Span<DroneBook> m_books;
     LocalBallotBox m_local_ballots;

@@ -152,4 +152,31 @@ Result<void> agent_quarantine(HandleValue agent, bool on, StringView reason)
     return {};
 }
 
+Result<HandleValue> reputation_domain_create(HandleValue self, const abi::ReputationDomainRequest& request)
+{
+    return static_cast<HandleValue>(TRY(checked(raw::syscall3(Syscall::ReputationDomainCreate, self, address(&request)))));
+}
+
+Result<size_t> reputation_domain_rate(HandleValue domain, Span<const abi::DomainRating> ratings)
+{
+    return TRY(checked(raw::syscall3(Syscall::ReputationDomainRate, domain, address(ratings.data()), ratings.size())));
+}
+
+Result<void> reputation_domain_bind(HandleValue domain, uint32_t peer, HandleValue agent)
+{
+    TRY(checked(raw::syscall3(Syscall::ReputationDomainBind, domain, peer, agent)));
+    return {};
+}
+
+Result<size_t> reputation_domain_judge(HandleValue domain, uint32_t steps, const abi::QuarantinePolicy& policy, Span<uint32_t> out)
+{
+    return TRY(checked(raw::syscall6(static_cast<uint64_t>(Syscall::ReputationDomainJudge), domain, steps, address(&policy), address(out.data()), out.size(), 0)));
+}
+
+Result<void> reputation_domain_trust(HandleValue domain, uint32_t first, Span<uint64_t> out)
+{
+    TRY(checked(raw::syscall4(Syscall::ReputationDomainTrust, domain, first, address(out.data()), out.size())));
+    return {};
+}
+
 } // namespace gehri::system
