@@ -7,9 +7,10 @@
 // Quarantined, the kernel cuts it off: its window no longer comes and it acts blind. Crashes
 // are real: on the chaos monkey's word it faults, the kernel ends it alone, and the
 // coordinator restarts it.
+#include <kernel/lib/Optional.h>
+#include <user/libgehri/Blackboard.h>
 #include <user/libgehri/Collective.h>
 #include <user/libgehri/Gehri.h>
-#include <user/libgehri/Collective.h>
 #include <user/libgehri/Topic.h>
 #include <user/wildfire/DroneMind.h>
 #include <user/wildfire/MindWire.h>
@@ -136,6 +137,27 @@ Result<bool> sense_if_shown(SenseInput& input, const Channel& link, const Publis
     }
 }
 
+// The round's sectors from the call for bids on the swarm's blackboard (the offer says
+// sectors_on_board): into the request, as if they had come in it. BadFormat if the board's call
+// is not this round's or not whole.
+Result<void> read_call_for_bids(const Optional<Blackboard>& board, OfferRequest& request)
+{
+    struct Call {
+        CallForBidsHeader header;
+        SectorOffer sectors[max_offer_sectors];
+    };
+    alignas(16) static Call call;
+    if (!board.has_value())
+        return Error::NotFound;
+    auto entry = TRY(board.value().get(call_for_bids_key, &call, sizeof(call)));
+    size_t expected = sizeof(CallForBidsHeader) + size_t(request.sector_count) * sizeof(SectorOffer);
+    if (entry.size != expected || call.header.round != request.round || call.header.sector_count != request.sector_count)
+        return Error::BadFormat;
+    for (uint32_t s = 0; s < request.sector_count; ++s)
+        request.sectors[s] = call.sectors[s];
+    return {};
+}
+
 } // namespace
 
 int main(Agent& self)
@@ -151,6 +173,11 @@ int main(Agent& self)
     auto reports = topics.publisher(reports_topic, false);
     if (reports.is_error())
         return 7;
+    // The swarm's blackboard, read only, where each auction round's sectors are posted (if the
+    // coordinator shares one).
+    Optional<Blackboard> board;
+    if (auto shared = self.capability(board_capability); shared.is_ok())
+        board.emplace(Blackboard(shared.release_value()));
     // The first message is always Start: who it is, and from which tick it senses.
     auto first = link.read(s_request, sizeof(s_request));
     if (first.is_error())
@@ -192,9 +219,15 @@ int main(Agent& self)
         switch (kind) {
         case MindMessage::Offer: {
             // The sectors past sector_count were not sent: the buffer holds zeroes or old bytes there, never read.
-            auto* request = reinterpret_cast<const OfferRequest*>(s_request + sizeof(MindHeader));
-            if (size < sizeof(MindHeader) + offer_request_bytes(0) || request->sector_count > max_offer_sectors || size < sizeof(MindHeader) + offer_request_bytes(request->sector_count))
+            auto* request = reinterpret_cast<OfferRequest*>(s_request + sizeof(MindHeader));
+            if (size < sizeof(MindHeader) + offer_request_bytes(0) || request->sector_count > max_offer_sectors)
                 return 3;
+            if (request->sectors_on_board) {
+                if (read_call_for_bids(board, *request).is_error())
+                    return 9;
+            } else if (size < sizeof(MindHeader) + offer_request_bytes(request->sector_count)) {
+                return 3;
+            }
             auto reply = mind.offer(*request);
             if (reply.is_error())
                 return 5;

@@ -7,11 +7,14 @@ static_assert(swarm::max_grant_name_length == abi::max_capability_name_length);
 
 namespace {
 
-// The manifest's rights as handle rights; Transfer so that the handle can move to the child.
+// The manifest's rights as handle rights; Transfer so that the handle can move to the child,
+// and for a blackboard Duplicate too, so that its holder can hand its own children a copy with
+// fewer rights (the wildfire agent gives each drone the board read only).
 Rights rights_for(const swarm::Capability& capability)
 {
     Rights rights = Rights::Transfer;
     if (capability.kind == swarm::CapabilityKind::Blackboard) {
+        rights |= Rights::Duplicate;
         if (capability.rights & swarm::Read)
             rights |= Rights::Read;
         if (capability.rights & swarm::Write)

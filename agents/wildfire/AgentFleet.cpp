@@ -59,7 +59,8 @@ Result<void> AgentFleet::start(uint32_t drone, const Drone& state)
     auto pair = TRY(Channel::create());
     Handle theirs = pair.second.release_handle();
     Handle topics = TRY(m_reports.drone_capability(drone));
-    SpawnGrant grants[] = { { drone_topics_capability, &topics } };
+    Handle board = m_calls ? TRY(m_calls->drone_grant()) : Handle();
+    SpawnGrant grants[] = { { drone_topics_capability, &topics }, { board_capability, &board } };
     char name[32];
     BufferSink sink(name, sizeof(name));
     format_to(sink, "drone-{}", drone);
@@ -70,7 +71,7 @@ Result<void> AgentFleet::start(uint32_t drone, const Drone& state)
             .argument = drone,
             .memory_quota = drone_memory_quota,
             .bootstrap = &theirs,
-            .grants = Span<const SpawnGrant>(grants, 1),
+            .grants = Span<const SpawnGrant>(grants, m_calls ? 2 : 1),
         }));
     // The drone is supervised through WaitChild (this agent is its parent); the handle is kept
     // for the kernel quarantine the coordinator may ask for.
@@ -160,7 +161,13 @@ Result<void> AgentFleet::post_offer(uint32_t drone, const OfferRequest& request)
     if (request.sector_count > max_offer_sectors)
         return Error::TooLarge;
     note_posted(Round::Offer);
-    return send(drone, MindMessage::Offer, request, offer_request_bytes(request.sector_count));
+    if (m_calls == nullptr || request.sector_count == 0)
+        return send(drone, MindMessage::Offer, request, offer_request_bytes(request.sector_count));
+    TRY(m_calls->post(request));
+    static OfferRequest without_sectors;
+    memcpy(&without_sectors, &request, offer_request_bytes(0)); // all but the sectors
+    without_sectors.sectors_on_board = 1;
+    return send(drone, MindMessage::Offer, without_sectors, offer_request_bytes(0));
 }
 
 Result<OfferReply> AgentFleet::collect_offer(uint32_t drone)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "CallForBids.h"
+
 #include "KernelTrust.h"
 #include "ReportInbox.h"
 #include <user/libgehri/Gehri.h>
@@ -50,6 +52,9 @@ public:
     // The swarm's trust in a kernel reputation domain from now on (before the drones start:
     // each start binds the drone's new agent to its peer).
     void trust_in_kernel(KernelTrust* trust) { m_trust = trust; }
+    // From now on the drones started get the swarm's blackboard (read only), and each auction
+    // round's sectors go there once instead of into every offer.
+    void call_for_bids_on(CallForBids* calls) { m_calls = calls; }
     SwarmTrust* swarm_trust() override { return m_trust; }
 
     Result<void> post_ballot(uint32_t drone, const BallotRequest& request) override;
@@ -92,6 +97,7 @@ private:
     uint64_t m_spawned { 0 };
     RoundTimes* m_times { nullptr };
     KernelTrust* m_trust { nullptr };
+    CallForBids* m_calls { nullptr };
     Span<uint64_t> m_vote_ids {};
     Span<uint64_t> m_vote_weights {};
     uint64_t m_proposal { 0 };

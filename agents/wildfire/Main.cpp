@@ -85,21 +85,22 @@ void print_summary(const Scenario& scenario, uint64_t started_ns, uint64_t first
     println("wildfire: {}", StringView(line, sink.length()));
 }
 
-// The fire map on the blackboard the manifest grants (blackboard:fire-map), if it does.
-void open_shared_map(Agent& self, const Scenario& scenario, Optional<SharedFireMap>& shared)
+// The fire map on the swarm's blackboard, if the manifest grants it (blackboard:fire-map).
+void open_shared_map(const Optional<Blackboard>& board, const Scenario& scenario, Optional<SharedFireMap>& shared)
 {
-    auto board = self.capability(SharedFireMap::capability);
-    if (board.is_error()) {
+    if (!board.has_value()) {
         println("wildfire: no {} capability: the fire map is not shared", SharedFireMap::capability);
         return;
     }
-    auto opened = SharedFireMap::open(Blackboard(board.release_value()), scenario.grid(), scenario.belief().width, scenario.belief().height);
+    auto handle = board.value().handle().duplicate(Rights::Read | Rights::Write);
+    auto opened = handle.is_ok() ? SharedFireMap::open(Blackboard(handle.release_value()), scenario.grid(), scenario.belief().width, scenario.belief().height)
+                                 : Result<SharedFireMap>(handle.error());
     if (opened.is_error()) {
         println("wildfire: cannot share the fire map: {}", error_name(opened.error()));
         return;
     }
     shared.emplace(opened.release_value());
-    println("wildfire: the fire map is shared on the blackboard (fire/sector/N, fire/tick)");
+    println("wildfire: the fire map is shared on the blackboard (fire/sector/N, fire/tick), and each auction round's call for bids ({})", call_for_bids_key);
 }
 
 } // namespace
@@ -158,6 +159,16 @@ int main(Agent& self)
     AgentFleet fleet(self.handle(), links.value(), reports.value(), settings);
     if (kernel_trust.has_value())
         fleet.trust_in_kernel(&kernel_trust.value());
+    // The swarm's blackboard, if the manifest grants it: the fire map, and each auction round's
+    // call for bids, which every drone (granted the board read only) reads there.
+    Optional<Blackboard> board;
+    if (auto granted = self.capability(board_capability); granted.is_ok())
+        board.emplace(Blackboard(granted.release_value()));
+    Optional<CallForBids> calls;
+    if (board.has_value()) {
+        calls.emplace(CallForBids(board.value()));
+        fleet.call_for_bids_on(&calls.value());
+    }
     // The sector auctions are the kernel's: the drones bid in them themselves.
     KernelMarket market(self.handle(), fleet, by_agent.value(), taken.value(), winners.value());
     // The village vote through the kernel: a proposal per round, each drone agent voting on it.
@@ -199,7 +210,7 @@ int main(Agent& self)
         }
     }
     Optional<SharedFireMap> shared_map;
-    open_shared_map(self, scenario, shared_map);
+    open_shared_map(board, scenario, shared_map);
     constexpr uint64_t frame_interval_ns = 200'000'000;
     uint64_t next_frame_ns = 0;
     uint64_t run_started_ns = system::clock_now_ns();

@@ -3,6 +3,7 @@
 #include <user/libgehri/Blackboard.h>
 #include <user/libgehri/Gehri.h>
 #include <user/wildfire/Cell.h>
+#include <user/wildfire/MindWire.h>
 #include <user/wildfire/Sectors.h>
 
 namespace gehri::wildfire {
@@ -22,7 +23,7 @@ struct FireMapTick {
 
 class SharedFireMap {
 public:
-    static constexpr StringView capability = "blackboard:fire-map";
+    static constexpr StringView capability = board_capability;
 
     static Result<SharedFireMap> open(Blackboard board, const SectorGrid& grid, int32_t width, int32_t height);
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <kernel/lib/StringView.h>
 #include <stdint.h>
 #include <type_traits>
 #include <user/wildfire/Coordinator.h>
@@ -62,6 +63,15 @@ struct SectorOffer {
     uint64_t auction { 0 }; // the kernel award auction to bid in; 0: the bids go in the reply
 };
 
+// The open sectors of an auction round as the coordinator posts them on the swarm's blackboard
+// (when the drones are granted it): this header, then sector_count SectorOffers.
+constexpr StringView call_for_bids_key = "fire/front";
+struct CallForBidsHeader {
+    uint64_t round { 0 };
+    uint32_t sector_count { 0 };
+    uint32_t reserved { 0 };
+};
+
 struct OfferRequest {
     Orders orders {};
     uint32_t candidate_count { 0 }; // 0: no vote this round
@@ -69,6 +79,10 @@ struct OfferRequest {
     // The kernel proposal to vote on with the choice (the drone agent casts its ballot itself,
     // ProposalVote); 0 in the one-process run, where the reply's choice is counted.
     uint64_t ballot { 0 };
+    uint64_t round { 0 }; // the tick of this auction round
+    // 1: the sectors are not in this message but in the round's call for bids on the swarm's
+    // blackboard (CallForBids, key call_for_bids_key), one copy for every drone to read.
+    uint32_t sectors_on_board { 0 };
     uint32_t sector_count { 0 };    // 0: no auction this round
     SectorOffer sectors[max_offer_sectors] {};
 };

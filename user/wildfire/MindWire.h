@@ -44,6 +44,9 @@ constexpr StringView sense_topic_prefix = "wildfire/sense/";
 // kernel), as the tick it answers followed by the SenseReply, cells as far as cell_count.
 constexpr StringView reports_topic = "wildfire/reports";
 constexpr StringView drone_topics_capability = "topic:wildfire/drone";
+// The swarm's blackboard (the fire map, and each auction round's call for bids): the wildfire
+// agent's grant from the manifest, and a read-only copy of it each drone's.
+constexpr StringView board_capability = "blackboard:fire-map";
 
 // `wildfire/sense/<drone>` in `out`.
 struct SenseTopicName {

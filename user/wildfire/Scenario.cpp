@@ -475,6 +475,7 @@ void Scenario::consult(const VillageCandidate* candidates, uint32_t candidate_co
     for (uint32_t k = 0; k < candidate_count; ++k)
         request.candidates[k] = candidates[k];
     request.ballot = ballot;
+    request.round = m_world.tick();
     for (size_t d = 0; d < demand_count; ++d)
         request.sectors[d] = { m_buffers.demands[d].sector, m_buffers.sector_target[m_buffers.demands[d].sector], m_buffers.auction_ids[d] };
     for (uint32_t i = 0; i < m_drones.size(); ++i) {
