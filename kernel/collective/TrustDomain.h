@@ -25,16 +25,37 @@ public:
     // error if it is the first: OutOfRange (a peer), InvalidArgument (self-rating, nothing),
     // OutOfMemory (the feedback table is full).
     Result<size_t> rate(Span<const abi::DomainRating> ratings);
-    // refine(steps), then `policy` (collect_quarantined): the quarantined peers (ascending) into
-    // `out` up to its size; returns how many there are. Calls newly_judged(peer) for each peer
-    // quarantined for the first time. InvalidArgument for too many steps or a bad policy.
+    // refine(steps), then collect(policy, ...). InvalidArgument for too many steps or a bad
+    // policy.
     template<typename NewlyJudged>
     Result<size_t> judge(uint32_t steps, const abi::QuarantinePolicy& policy, Span<uint32_t> out, NewlyJudged newly_judged)
     {
         TRY(check(steps, policy));
-        QuarantinePolicy rule { policy.fraction_of_mean_ppm, policy.min_ratings };
         if (steps > 0)
             m_trust.refine(steps);
+        return collect(policy, out, newly_judged);
+    }
+
+    // A judgment's refinement in parts, so that its owner can let go of the CPU between them:
+    // at most about `work` units (EigenTrust::refine_bounded) and `iterations` iterations per
+    // part. The first part (`first`) abandons an iteration an earlier judgment left half done,
+    // as refine does; parts until `iterations` are done or the trust converges give exactly the
+    // vector refine(steps) gives.
+    RefineProgress refine_part(uint64_t work, uint32_t iterations, bool first)
+    {
+        if (first)
+            (void)m_trust.refine(0);
+        return m_trust.refine_bounded(work, iterations);
+    }
+
+    // `policy` (collect_quarantined): the quarantined peers (ascending) into `out` up to its
+    // size; returns how many there are. Calls newly_judged(peer) for each peer quarantined for
+    // the first time.
+    template<typename NewlyJudged>
+    Result<size_t> collect(const abi::QuarantinePolicy& policy, Span<uint32_t> out, NewlyJudged newly_judged)
+    {
+        TRY(check(0, policy));
+        QuarantinePolicy rule { policy.fraction_of_mean_ppm, policy.min_ratings };
         size_t total = 0;
         for (PeerIndex peer = 0; peer < peer_count(); ++peer) {
             if (!m_trust.should_quarantine(peer, rule))
@@ -49,6 +70,8 @@ public:
         }
         return total;
     }
+    static Result<void> check(uint32_t steps, const abi::QuarantinePolicy& policy);
+
     // Raw trust of peers first..first+out.size()-1; OutOfRange past the last.
     Result<void> trust(uint32_t first, Span<uint64_t> out) const;
     Trust trust_of(PeerIndex peer) const { return m_trust.trust(peer); }
@@ -62,7 +85,6 @@ private:
         , m_trust(trust)
     {
     }
-    static Result<void> check(uint32_t steps, const abi::QuarantinePolicy& policy);
 
     HeapArray<PeerTrust> m_peers;
     HeapArray<FeedbackSlot> m_feedback;

@@ -102,10 +102,21 @@ Result<void> ReputationDomainObject::bind(uint32_t peer, RefPtr<Agent> agent, Ag
     return {};
 }
 
+// The refinement goes in parts with the lock dropped between them (a preemption point): at
+// thousands of peers a judgment is millions of units of work, which must not hold the CPU.
 Result<size_t> ReputationDomainObject::judge(Agent& judge, uint32_t steps, const abi::QuarantinePolicy& policy, Span<uint32_t> out)
 {
+    TRY(collective::TrustDomain::check(steps, policy));
+    uint32_t done = 0;
+    for (bool first = true; done < steps; first = false) {
+        LockGuard guard(m_lock);
+        auto part = m_domain.refine_part(judge_work_per_part, steps - done, first);
+        done += part.iterations;
+        if (part.converged)
+            break;
+    }
     LockGuard guard(m_lock);
-    return m_domain.judge(steps, policy, out, [&](uint32_t peer) { quarantine_locked(judge, peer); });
+    return m_domain.collect(policy, out, [&](uint32_t peer) { quarantine_locked(judge, peer); });
 }
 
 Result<void> ReputationDomainObject::trust(uint32_t first, Span<uint64_t> out)

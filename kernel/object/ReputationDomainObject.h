@@ -17,7 +17,8 @@ class Agent;
 // path), the agents of the peers the policy condemns. The kernel's own reputation spans every
 // agent of the system; a domain spans only the peers its owner chose, with the owner's
 // pre-trusted peers, so a swarm's coordinator is the judge of its members while the kernel
-// enforces the verdict. Every call is serialized by the domain's lock (refine runs under it).
+// enforces the verdict. Every call is serialized by the domain's lock; a judgment refines in parts
+// of judge_work_per_part units, dropping the lock (a preemption point) between them.
 class ReputationDomainObject final : public KernelObject {
 public:
     static constexpr ObjectType object_type = ObjectType::ReputationDomain;
@@ -42,6 +43,9 @@ public:
 private:
     ReputationDomainObject(Agent& payer, uint64_t charged, collective::TrustDomain domain, HeapArray<RefPtr<Agent>> agents);
     void quarantine_locked(Agent& judge, uint32_t peer);
+    // Units of EigenTrust work (a peer or a feedback slot visited) per hold of the lock while
+    // judging: a few hundred microseconds under TCG.
+    static constexpr uint64_t judge_work_per_part = 16 * 1024;
 
     Spinlock m_lock;
     RefPtr<Agent> m_payer; // pays for the storage until the domain goes

@@ -57,7 +57,16 @@ public:
     Result<size_t> judge(uint32_t steps, const collective::QuarantinePolicy& policy, Span<collective::PeerIndex> out) override
     {
         ++judgments;
-        size_t total = TRY(m_domain.judge(steps, { policy.fraction_of_mean_ppm, 0, policy.min_ratings_received }, out, [](uint32_t) { }));
+        // In small parts, as the kernel object refines with its lock dropped between them: the
+        // run must still equal the model's, which refines in one piece.
+        uint32_t done = 0;
+        for (bool first = true; done < steps; first = false) {
+            collective::RefineProgress part = m_domain.refine_part(97, steps - done, first);
+            done += part.iterations;
+            if (part.converged)
+                break;
+        }
+        size_t total = TRY(m_domain.collect({ policy.fraction_of_mean_ppm, 0, policy.min_ratings_received }, out, [](uint32_t) { }));
         TRY(m_domain.trust(0, Span<uint64_t>(m_trust.data(), m_trust.size())));
         return total;
     }
