@@ -7,7 +7,6 @@
 // member reports once on the coordinator, so trust is recomputed after every member has
 // enrolled (a member's weight is its trust at opening).
 #include "Phases.h"
-#include <user/libgehri/Channel.h>
 
 namespace swarm_votes {
 
@@ -39,29 +38,10 @@ void cast(Checks& checks, uint64_t me, uint64_t proposal, size_t k, uint32_t opt
         checks.expect_ok("vote", voted);
 }
 
-struct Member {
-    gehri::ChildAgent agent;
-    gehri::Channel channel;
-    uint64_t id { 0 };
-};
-
 bool start(Checks& checks, const gehri::Agent& self, size_t index, Member& member)
 {
-    auto pair = gehri::Channel::create();
-    if (!checks.expect_ok("a channel", pair))
-        return false;
-    member.channel = std::move(pair.value().first);
-    gehri::Handle end = pair.value().second.release_handle();
     uint64_t argument = role_weighted | (self.id() << id_shift) | index;
-    auto child = gehri::spawn(self.handle(), { .program = "bin/swarm-votes", .name = index < low_standing ? "swarm-distrusted" : "swarm-trusted", .argument = argument, .memory_quota = member_quota, .bootstrap = &end });
-    if (!checks.expect_ok("spawn a weighted member", child))
-        return false;
-    member.agent = std::move(child.value());
-    auto info = member.agent.info();
-    if (!checks.expect_ok("a weighted member's id", info))
-        return false;
-    member.id = info.value().id;
-    return true;
+    return spawn_member(checks, self, { .program = "bin/swarm-votes", .name = index < low_standing ? "swarm-distrusted" : "swarm-trusted", .argument = argument, .memory_quota = member_quota }, member);
 }
 
 bool decided_as_planned(const gehri::Result<abi::CollectiveEvent>& event, uint64_t proposal, size_t k)

@@ -31,21 +31,12 @@ void KernelTrust::rate(uint32_t from, uint32_t to, uint32_t satisfied, uint32_t 
     m_queue[m_queued++] = { from, to, satisfied, unsatisfied };
 }
 
-// The kernel records a batch up to the first rating it refuses: that one is dropped (as the
-// model drops it) and the rest are sent again.
 void KernelTrust::send_queue()
 {
-    size_t sent = 0;
-    while (sent < m_queued) {
-        auto recorded = system::reputation_domain_rate(m_domain.value(), m_queue.slice(sent, m_queued - sent));
-        size_t taken = recorded.is_ok() ? recorded.value() : 0;
-        m_counts.recorded += taken;
-        sent += taken;
-        if (sent < m_queued) {
-            ++m_counts.dropped;
-            ++sent;
-        }
-    }
+    Span<const abi::DomainRating> queued(m_queue.data(), m_queued);
+    RatingCounts sent = record_in_batches(queued, queued.size(), [&](Span<const abi::DomainRating> batch) { return system::reputation_domain_rate(m_domain.value(), batch); });
+    m_counts.recorded += sent.recorded;
+    m_counts.dropped += sent.dropped;
     m_queued = 0;
 }
 

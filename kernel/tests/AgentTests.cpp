@@ -31,6 +31,20 @@ constexpr uint64_t wait_budget = 30'000'000'000; // ns (the scheduler's clock)
 
 uint64_t deadline() { return sched::kernel_scheduler().platform().now_ns() + wait_budget; }
 
+// Kills `target` as the console's `kill` would (status -9) and expects it to end with that
+// status; false if it did not end at all.
+bool kill_and_expect_its_end(object::Agent& target)
+{
+    target.kill({ .reason = ExitReason::Killed, .status = -9 });
+    auto info = target.wait_for_exit(deadline());
+    EXPECT(info.is_ok());
+    if (info.is_error())
+        return false;
+    EXPECT_EQ(info.value().reason, ExitReason::Killed);
+    EXPECT_EQ(info.value().status, -9);
+    return true;
+}
+
 // The options the bad-input agents get: the Spawn right, and a quota to spawn from.
 constexpr uint64_t spawner_quota = 4 * 1024 * 1024;
 
@@ -618,14 +632,8 @@ KERNEL_TEST(agents_kill_ends_a_sleeping_agent_and_tells_the_parent)
     auto& target = *spawned.value().agent;
     sched::kernel_scheduler().sleep_for(5'000'000);
     EXPECT(!target.has_exited());
-    target.kill({ .reason = ExitReason::Killed, .status = -9 });
-    auto info = target.wait_for_exit(deadline());
-    EXPECT(info.is_ok());
-    if (info.is_error())
-        return;
-    EXPECT_EQ(info.value().reason, ExitReason::Killed);
-    EXPECT_EQ(info.value().status, -9);
-    EXPECT(object::Agent::find(target.id()).get() == nullptr);
+    if (kill_and_expect_its_end(target))
+        EXPECT(object::Agent::find(target.id()).get() == nullptr);
 }
 
 KERNEL_TEST(agents_kill_ends_a_channel_call)
@@ -652,13 +660,7 @@ KERNEL_TEST(agents_kill_ends_a_channel_call)
     EXPECT_EQ(request.size(), 4u);
     sched::kernel_scheduler().sleep_for(5'000'000); // well inside its wait for the answer
     EXPECT(!target.has_exited());
-    target.kill({ .reason = ExitReason::Killed, .status = -9 });
-    auto info = target.wait_for_exit(deadline());
-    EXPECT(info.is_ok());
-    if (info.is_error())
-        return;
-    EXPECT_EQ(info.value().reason, ExitReason::Killed);
-    EXPECT_EQ(info.value().status, -9);
+    (void)kill_and_expect_its_end(target);
 }
 
 KERNEL_TEST(agents_kill_ends_a_call_parked_by_the_fast_path)
@@ -682,13 +684,7 @@ KERNEL_TEST(agents_kill_ends_a_call_parked_by_the_fast_path)
     EXPECT(!target.has_exited());
     if (scheduler.online_cpus().count() == 1)
         EXPECT(scheduler.direct_switches(0) - switches_before >= 4); // it went by the fast path
-    target.kill({ .reason = ExitReason::Killed, .status = -9 });
-    auto info = target.wait_for_exit(deadline());
-    EXPECT(info.is_ok());
-    if (info.is_error())
-        return;
-    EXPECT_EQ(info.value().reason, ExitReason::Killed);
-    EXPECT_EQ(info.value().status, -9);
+    (void)kill_and_expect_its_end(target);
 }
 
 namespace {

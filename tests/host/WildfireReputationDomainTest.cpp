@@ -36,18 +36,10 @@ public:
     RatingCounts flush() override
     {
         // In batches of 7, as the kernel's stops at a refused rating: it is dropped, the rest go again.
-        size_t sent = 0;
-        while (sent < m_queue.size()) {
-            size_t take = std::min<size_t>(7, m_queue.size() - sent);
-            auto recorded = m_domain.rate(Span<const gehri::abi::DomainRating>(m_queue.data() + sent, take));
-            size_t taken = recorded.is_ok() ? recorded.value() : 0;
-            m_counts.recorded += taken;
-            sent += taken;
-            if (taken < take) {
-                ++m_counts.dropped;
-                ++sent;
-            }
-        }
+        RatingCounts sent = record_in_batches(Span<const gehri::abi::DomainRating>(m_queue.data(), m_queue.size()), 7,
+            [&](Span<const gehri::abi::DomainRating> batch) { return m_domain.rate(batch); });
+        m_counts.recorded += sent.recorded;
+        m_counts.dropped += sent.dropped;
         m_queue.clear();
         RatingCounts counts = m_counts;
         m_counts = {};

@@ -13,6 +13,29 @@ struct RatingCounts {
     uint64_t dropped { 0 };
 };
 
+// Records `ratings` through `record`, at most `batch` at a time: `record` takes a batch and
+// answers how many of it were recorded before the first it refused (as the kernel's
+// ReputationDomainRate does); the refused one is dropped, as the model drops it, and the rest go
+// again.
+template<typename Rating, typename Record>
+RatingCounts record_in_batches(Span<const Rating> ratings, size_t batch, Record record)
+{
+    RatingCounts counts;
+    size_t sent = 0;
+    while (sent < ratings.size()) {
+        size_t take = batch < ratings.size() - sent ? batch : ratings.size() - sent;
+        auto recorded = record(ratings.slice(sent, take));
+        size_t taken = recorded.is_ok() ? recorded.value() : 0;
+        counts.recorded += taken;
+        sent += taken;
+        if (taken < take) {
+            ++counts.dropped;
+            ++sent;
+        }
+    }
+    return counts;
+}
+
 // Where the swarm's reputation is kept (docs/wildfire.md, "Collective decisions"): an EigenTrust
 // over the drones 0..N-1 and the coordinator (peer N, the one pre-trusted peer). The
 // coordinator rates (its cross-checks and lease judgments), flushes the ratings once a tick,
